@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from functools import cache
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from network_crm.owned import OwnedModel
+
+
+@cache
+def time_zone_names() -> list[str]:
+    return sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in time_zone_names():
+        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Paris).")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)  # every user may use the admin for their own rows
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person with an account. Signs in with their email address."""
+
+    username = None
+    first_name = None
+    last_name = None
+    name = models.CharField("your name", max_length=150, blank=True)
+    email = models.EmailField("email address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.name or self.email).split()[0]
+
+
+class UserSettings(models.Model):
+    """One row per user: time zone, digest schedule and how many nudges at once."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Every day"
+        WEEKLY = "weekly", "Once a week"
+        OFF = "off", "Never"
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="settings")
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    digest_frequency = models.CharField(max_length=10, choices=Frequency, default=Frequency.DAILY)
+    digest_weekday = models.PositiveSmallIntegerField(choices=Weekday, default=Weekday.MONDAY)
+    digest_hour = models.PositiveSmallIntegerField(
+        default=8, choices=[(h, f"{h:02d}:00") for h in range(24)]
+    )
+    daily_limit = models.PositiveSmallIntegerField(
+        "people to nudge per day",
+        default=5,
+        help_text="At most this many people in one digest and on the dashboard at once.",
+    )
+    # When the next digest is owed, in UTC, so "whose digest is due" is one indexed query.
+    next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name_plural = "user settings"
+
+    def __str__(self) -> str:
+        return f"Settings of {self.user}"
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(OwnedModel):
+    """An emailed link that lets one person sign up while open sign-up is off."""
+
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.db import models
+
+from contacts.models import Contact
+from network_crm.owned import OwnedModel
+
+
+class Interaction(OwnedModel):
+    """A coffee, call, message... with one or more contacts, at a moment that may be in the past."""
+
+    class Kind(models.TextChoices):
+        COFFEE = "coffee", "Coffee"
+        CALL = "call", "Call"
+        VIDEO_CALL = "video_call", "Video call"
+        MESSAGE = "message", "Message"
+        EMAIL = "email", "Email"
+        MEAL = "meal", "Meal"
+        EVENT = "event", "Event"
+        INTRODUCTION = "introduction", "Introduction"
+        SHARED = "shared", "Shared something"
+        OTHER = "other", "Other"
+
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.COFFEE)
+    occurred_at = models.DateTimeField()
+    # The owner's local calendar date of occurred_at: the date the cadence clock runs from.
+    occurred_on = models.DateField()
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    follow_up_on = models.DateField(null=True, blank=True)
+    contacts = models.ManyToManyField(Contact, related_name="interactions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "-occurred_at"], name="interaction_owner_when")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.occurred_on:%Y-%m-%d}"

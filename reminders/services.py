@@ -1,0 +1,317 @@
+"""The reminder engine: the sweep, digest scheduling and digest sending.
+
+Everything takes ``now`` so tests drive time in-process. The sweep asks "what is due up to now",
+so after downtime it catches up by itself; the database rows, not the broker, guarantee delivery.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+
+from accounts.models import UserSettings
+from contacts.models import Contact
+from contacts.selectors import contacts_due_capped
+from reminders.models import Digest, Reminder, SchedulerHeartbeat
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+LIVE_STATES = [Reminder.State.OPEN, Reminder.State.SNOOZED]
+# Anywhere on Earth, the local date is at most one day ahead of UTC's (UTC+14).
+_MAX_ZONE_LEAD = dt.timedelta(days=1)
+
+
+def _requeue_after() -> dt.timedelta:
+    """A pending digest older than this was probably lost by the broker: enqueue it again."""
+    return dt.timedelta(seconds=max(120, 2 * settings.SWEEP_INTERVAL_SECONDS))
+
+
+# --- Digest schedule ---------------------------------------------------------------------------
+
+
+def digest_time_on(*, day: dt.date, user_settings: UserSettings) -> dt.datetime | None:
+    """When ``day``'s digest is due, in UTC, or None when no digest is owed that day.
+
+    A digest hour that falls in a DST gap maps to the first moment after it (zoneinfo's fold=0
+    uses the offset before the jump); in a repeated hour, the first of the two.
+    """
+    if user_settings.digest_frequency == UserSettings.Frequency.OFF:
+        return None
+    if (
+        user_settings.digest_frequency == UserSettings.Frequency.WEEKLY
+        and day.weekday() != user_settings.digest_weekday
+    ):
+        return None
+    zone = ZoneInfo(user_settings.time_zone)
+    local = dt.datetime.combine(day, dt.time(user_settings.digest_hour), tzinfo=zone)
+    return local.astimezone(dt.UTC)
+
+
+def digest_next_at(*, user_settings: UserSettings, from_day: dt.date) -> dt.datetime | None:
+    """The due time of the first digest owed on ``from_day`` or later (may be in the past)."""
+    for offset in range(8):
+        due = digest_time_on(day=from_day + dt.timedelta(days=offset), user_settings=user_settings)
+        if due is not None:
+            return due
+    return None
+
+
+def digest_schedule_update(*, user_settings: UserSettings, now: dt.datetime) -> UserSettings:
+    """Recompute ``next_digest_at`` after sign-up or a settings change."""
+    today = now.astimezone(ZoneInfo(user_settings.time_zone)).date()
+    already_sent = Digest.objects.filter(owner_id=user_settings.user_id, local_date=today).exists()
+    from_day = today + dt.timedelta(days=1) if already_sent else today
+    user_settings.next_digest_at = digest_next_at(user_settings=user_settings, from_day=from_day)
+    user_settings.save(update_fields=["next_digest_at"])
+    return user_settings
+
+
+# --- The sweep ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepReport:
+    reminders_opened: int = 0
+    reminders_reopened: int = 0
+    digests_created: list[int] = field(default_factory=list)
+    digests_to_deliver: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.reminders_opened} reminder(s) opened, {self.reminders_reopened} back from snooze, "
+            f"{len(self.digests_created)} digest(s) created, "
+            f"{len(self.digests_to_deliver)} digest(s) to send"
+        )
+
+
+def sweep_run(*, now: dt.datetime, dry_run: bool = False) -> SweepReport:
+    """Open reminders that came due, create the digests owed by ``now``, and list what to send.
+
+    The caller delivers ``digests_to_deliver`` after this returns (so after commit): the Celery task
+    enqueues them, ``run_reminders`` sends them in-process. With ``dry_run`` nothing is written.
+    """
+    report = SweepReport()
+    with transaction.atomic():
+        report.reminders_reopened = _reminders_reopen_snoozed(now=now, dry_run=dry_run)
+        report.reminders_opened = _reminders_open_due(now=now, dry_run=dry_run)
+        report.digests_created = _digests_create_due(now=now, dry_run=dry_run)
+        report.digests_to_deliver = report.digests_created + _digests_needing_delivery(
+            now=now, exclude=report.digests_created
+        )
+        if not dry_run:
+            heartbeat_record(name="sweep", now=now)
+    return report
+
+
+def _is_on_or_before_local_today(day: dt.date, zone_name: str, now: dt.datetime) -> bool:
+    return day <= now.astimezone(ZoneInfo(zone_name)).date()
+
+
+def _reminders_open_due(*, now: dt.datetime, dry_run: bool) -> int:
+    """Open a reach-out reminder for each active contact that became due in its owner's zone.
+
+    The query is bounded by due contacts without a live reminder, not by all contacts.
+    """
+    live_reminder = Reminder.objects.filter(
+        contact_id=OuterRef("pk"), kind=Reminder.Kind.REACH_OUT, state__in=LIVE_STATES
+    )
+    candidates = (
+        Contact.objects.filter(
+            archived=False,
+            paused=False,
+            next_reach_out_on__lte=now.date() + _MAX_ZONE_LEAD,
+        )
+        .filter(~Exists(live_reminder))
+        .values_list("pk", "owner_id", "next_reach_out_on", "owner__settings__time_zone")
+    )
+    new = [
+        Reminder(owner_id=owner_id, contact_id=pk, kind=Reminder.Kind.REACH_OUT, due_on=due_on)
+        for pk, owner_id, due_on, zone in candidates
+        if _is_on_or_before_local_today(due_on, zone or "UTC", now)
+    ]
+    if new and not dry_run:
+        Reminder.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def _reminders_reopen_snoozed(*, now: dt.datetime, dry_run: bool) -> int:
+    snoozed = Reminder.objects.filter(
+        state=Reminder.State.SNOOZED, snoozed_until__lte=now.date() + _MAX_ZONE_LEAD
+    ).values_list("pk", "snoozed_until", "owner__settings__time_zone")
+    ids = [pk for pk, until, zone in snoozed if _is_on_or_before_local_today(until, zone, now)]
+    if ids and not dry_run:
+        Reminder.objects.filter(pk__in=ids).update(state=Reminder.State.OPEN, snoozed_until=None)
+    return len(ids)
+
+
+def _digests_create_due(*, now: dt.datetime, dry_run: bool) -> list[int]:
+    """Create today's Digest row for each user whose digest time has passed and who has news.
+
+    A digest with nothing in it is not created and does not use up the day; a day missed
+    entirely is not sent later (only the current local day's digest is ever created).
+    """
+    created: list[int] = []
+    owed = (
+        UserSettings.objects.filter(next_digest_at__lte=now, user__is_active=True)
+        .exclude(digest_frequency=UserSettings.Frequency.OFF)
+        .select_related("user")
+    )
+    for user_settings in owed:
+        user = user_settings.user
+        today = now.astimezone(ZoneInfo(user_settings.time_zone)).date()
+        due_at = digest_time_on(day=today, user_settings=user_settings)
+        if due_at is None or now < due_at:
+            # next_digest_at pointed at a day now past: move on to the next owed day.
+            if not dry_run:
+                digest_schedule_update(user_settings=user_settings, now=now)
+            continue
+        if Digest.objects.filter(owner=user, local_date=today).exists():
+            if not dry_run:
+                digest_schedule_update(user_settings=user_settings, now=now)
+            continue
+        if not contacts_due_capped(owner=user, today=today, limit=1).items:
+            continue  # nothing to say yet; the next sweep looks again
+        if dry_run:
+            created.append(0)
+            continue
+        digest = Digest.objects.create(owner=user, local_date=today, created_at=now)
+        created.append(digest.pk)
+        user_settings.next_digest_at = digest_next_at(
+            user_settings=user_settings, from_day=today + dt.timedelta(days=1)
+        )
+        user_settings.save(update_fields=["next_digest_at"])
+    return created
+
+
+def _digests_needing_delivery(*, now: dt.datetime, exclude: Iterable[int]) -> list[int]:
+    """Pending digests whose task was probably lost, and sends whose claim timed out."""
+    claim_timeout = dt.timedelta(seconds=settings.DIGEST_CLAIM_TIMEOUT_SECONDS)
+    return list(
+        Digest.objects.annotate(last_touched=Coalesce("claimed_at", "created_at"))
+        .filter(
+            Q(state=Digest.State.PENDING, last_touched__lt=now - _requeue_after())
+            | Q(state=Digest.State.SENDING, claimed_at__lt=now - claim_timeout)
+        )
+        .exclude(pk__in=list(exclude))
+        .values_list("pk", flat=True)
+    )
+
+
+def heartbeat_record(*, name: str, now: dt.datetime) -> None:
+    SchedulerHeartbeat.objects.update_or_create(name=name, defaults={"last_run_at": now})
+
+
+# --- Reminders closed by what the user did -------------------------------------------------
+
+
+def reminders_close_no_longer_due(
+    *, owner: User, contact_ids: Iterable[int], today: dt.date, state: str = Reminder.State.DONE
+) -> int:
+    """Close live reach-out reminders of contacts who are no longer due (logged, snoozed...)."""
+    return (
+        Reminder.objects.filter(
+            owner=owner,
+            contact_id__in=list(contact_ids),
+            kind=Reminder.Kind.REACH_OUT,
+            state__in=LIVE_STATES,
+        )
+        .filter(Q(contact__next_reach_out_on__gt=today) | Q(contact__next_reach_out_on=None))
+        .update(state=state, closed_at=dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC))
+    )
+
+
+# --- Sending -------------------------------------------------------------------------------
+
+
+def digest_claim(*, digest_id: int, now: dt.datetime) -> bool:
+    """Take the digest for sending with one conditional UPDATE; False if someone else has it."""
+    claim_timeout = dt.timedelta(seconds=settings.DIGEST_CLAIM_TIMEOUT_SECONDS)
+    claimable = Q(state=Digest.State.PENDING) | Q(
+        state=Digest.State.SENDING, claimed_at__lt=now - claim_timeout
+    )
+    return bool(
+        Digest.objects.filter(claimable, pk=digest_id).update(
+            state=Digest.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    )
+
+
+def digest_render(*, digest: Digest) -> tuple[EmailMultiAlternatives, int] | None:
+    """The digest email for ``digest``'s owner and day and how many people it lists,
+    or None when nobody is due any more."""
+    owner = digest.owner
+    due = contacts_due_capped(
+        owner=owner, today=digest.local_date, limit=owner.settings.daily_limit
+    )
+    if not due.items:
+        return None
+    context = {"user": owner, "due": due, "digest": digest, "site_url": settings.SITE_URL}
+    subject = " ".join(render_to_string("reminders/email/digest_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("reminders/email/digest_body.txt", context),
+        to=[owner.email],
+        headers={"Message-ID": digest.message_id},
+    )
+    message.attach_alternative(
+        render_to_string("reminders/email/digest_body.html", context), "text/html"
+    )
+    return message, len(due.items)
+
+
+def digest_send(*, digest_id: int, now: dt.datetime) -> str:
+    """Claim, send, mark sent. At-least-once: a crash after the SMTP server accepted the message
+    and before the row is marked can repeat it, with the same Message-ID. Returns the outcome."""
+    if not digest_claim(digest_id=digest_id, now=now):
+        return "not claimable"
+    digest = Digest.objects.select_related("owner__settings").get(pk=digest_id)
+    rendered = digest_render(digest=digest)
+    if rendered is None:
+        Digest.objects.filter(pk=digest_id).update(state=Digest.State.EMPTY)
+        return "empty"
+    message, item_count = rendered
+    try:
+        message.send()
+    except Exception as exc:
+        # Back to pending: the sweep enqueues it again after a pause.
+        Digest.objects.filter(pk=digest_id, state=Digest.State.SENDING).update(
+            state=Digest.State.PENDING, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        logger.warning("Digest %s not sent: %s", digest_id, exc)
+        raise
+    Digest.objects.filter(pk=digest_id).update(
+        state=Digest.State.SENT, sent_at=now, item_count=item_count, last_error=""
+    )
+    return "sent"
+
+
+def broker_prune(*, broker_url: str) -> int:
+    """kombu's SQLAlchemy transport marks consumed messages invisible but never deletes them."""
+    if not broker_url.startswith("sqla+"):
+        return 0
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(broker_url.removeprefix("sqla+"))
+    try:
+        with engine.begin() as conn:
+            if not sqlalchemy.inspect(conn).has_table("kombu_message"):
+                return 0
+            result = conn.execute(sqlalchemy.text("DELETE FROM kombu_message WHERE visible = 0"))
+            return result.rowcount or 0
+    finally:
+        engine.dispose()
