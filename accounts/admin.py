@@ -50,7 +50,12 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]})]
+    add_fieldsets = [
+        (
+            None,
+            {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]},
+        )
+    ]
 
 
 @admin.register(Invitation)

@@ -30,7 +30,9 @@ class SignupForm(forms.Form):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email already exists. Log in instead?")
+            raise forms.ValidationError(
+                "An account with this email already exists. Log in instead?"
+            )
         return email
 
     def clean(self):

@@ -81,7 +81,9 @@ class UserSettings(models.Model):
         SATURDAY = 5, "Saturday"
         SUNDAY = 6, "Sunday"
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="settings")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="settings"
+    )
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     digest_frequency = models.CharField(max_length=10, choices=Frequency, default=Frequency.DAILY)
     digest_weekday = models.PositiveSmallIntegerField(choices=Weekday, default=Weekday.MONDAY)

@@ -77,7 +77,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "profile_form": profile_form,
             "invitation_form": InvitationForm(),
             "time_zones": time_zone_names(),
-            "invitations": Invitation.objects.filter(owner=request.user).order_by("-created_at")[:20],
+            "invitations": Invitation.objects.filter(owner=request.user).order_by("-created_at")[
+                :20
+            ],
         },
     )
 

@@ -24,11 +24,23 @@ class InterestAdmin(OwnedAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(OwnedAdmin):
-    list_display = ["name", "circle", "cadence_days", "last_interaction_on", "next_reach_out_on", "paused"]
+    list_display = [
+        "name",
+        "circle",
+        "cadence_days",
+        "last_interaction_on",
+        "next_reach_out_on",
+        "paused",
+    ]
     list_filter = ["circle", "paused", "archived", "interests"]
     search_fields = ["search_text"]
     autocomplete_fields = ["interests"]
-    readonly_fields = ["added_on", "last_interaction_on", "next_reach_out_on", "cadence_restarted_on"]
+    readonly_fields = [
+        "added_on",
+        "last_interaction_on",
+        "next_reach_out_on",
+        "cadence_restarted_on",
+    ]
     actions = ["pause", "unpause", "archive"]
 
     def get_search_results(self, request, queryset, search_term):

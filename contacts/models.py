@@ -113,8 +113,17 @@ class Contact(OwnedModel):
             " ".join(
                 filter(
                     None,
-                    [self.name, self.nickname, self.email, self.phone, self.company, self.role,
-                     self.city, self.country, self.notes],
+                    [
+                        self.name,
+                        self.nickname,
+                        self.email,
+                        self.phone,
+                        self.company,
+                        self.role,
+                        self.city,
+                        self.country,
+                        self.notes,
+                    ],
                 )
             )
         )
@@ -134,5 +143,5 @@ class Contact(OwnedModel):
 
     @property
     def avatar_hue(self) -> int:
-        # Stable across runs (unlike hash()), so a person keeps their colour.
-        return sum(ord(ch) * (i + 1) for i, ch in enumerate(self.name)) % 360
+        """One of 12 colours (CSS classes hue-0..hue-11), stable across runs unlike hash()."""
+        return sum(ord(ch) * (i + 1) for i, ch in enumerate(self.name)) % 12

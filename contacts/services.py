@@ -1,8 +1,8 @@
 """Writes to contacts, and the one rule for when someone is due.
 
 The rule (DESIGN.md): effective cadence = the contact's override, else its circle's, else none.
-    next_reach_out_on = max(last interaction, cadence restarted on, added on) + cadence,
-    pushed later by snoozed_until when set.
+    next_reach_out_on = max(last interaction, cadence restarted on) + cadence, where added_on
+    stands in when neither exists; pushed later by snoozed_until when set.
 ``contacts_recompute_due`` is the only implementation; single-contact writes call it with one id.
 """
 
@@ -61,10 +61,12 @@ def contacts_recompute_due(*, owner: User, contact_ids: Iterable[int] | None = N
 
     circle_cadence = Circle.objects.filter(pk=OuterRef("circle_id")).values("cadence_days")
     cadence = Coalesce(F("cadence_days"), Subquery(circle_cadence))
+    # The clock runs from the later of the last interaction and a "we're fine" restart; the date
+    # the contact was added counts only when neither exists. (A coffee logged as "10 days ago" for
+    # someone added today makes them due on a 7-day rhythm, as the user would expect.)
     clock_start = Greatest(
-        F("added_on"),
-        Coalesce(F("last_interaction_on"), F("added_on")),
-        Coalesce(F("cadence_restarted_on"), F("added_on")),
+        Coalesce(F("last_interaction_on"), F("cadence_restarted_on"), F("added_on")),
+        Coalesce(F("cadence_restarted_on"), F("last_interaction_on"), F("added_on")),
     )
     # A NULL cadence gives a NULL date: no reach-out nudges for this contact.
     contacts.update(next_reach_out_on=AddDays(clock_start, cadence))

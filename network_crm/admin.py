@@ -46,12 +46,14 @@ class OwnedAdmin(admin.ModelAdmin):
 
     def _is_owned_relation(self, field_name: str) -> bool:
         field = self.model._meta.get_field(field_name)
-        return bool(field.is_relation and field.related_model and is_owned_model(field.related_model))
+        return bool(
+            field.is_relation and field.related_model and is_owned_model(field.related_model)
+        )
 
     def _scope(self, formfield, request):
-        if formfield is not None and hasattr(formfield, "queryset"):
-            if is_owned_model(formfield.queryset.model):
-                formfield.queryset = formfield.queryset.filter(owner=request.user)
+        queryset = getattr(formfield, "queryset", None)
+        if queryset is not None and is_owned_model(queryset.model):
+            formfield.queryset = queryset.filter(owner=request.user)
         return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -86,4 +88,3 @@ class CRMAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return request.user.is_active and request.user.is_authenticated
-

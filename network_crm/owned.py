@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -17,9 +17,6 @@ from django.shortcuts import get_object_or_404
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-M = TypeVar("M", bound=models.Model)
-
 
 class OwnedQuerySet(models.QuerySet):
     def for_owner(self, user: User) -> OwnedQuerySet:
@@ -35,7 +32,7 @@ class OwnedModel(models.Model):
         abstract = True
 
 
-def get_owned_or_404(model: type[M], user: User, **lookups: Any) -> M:
+def get_owned_or_404[M: models.Model](model: type[M], user: User, **lookups: Any) -> M:
     """Fetch ``model`` by ``lookups`` among ``user``'s rows only; anyone else's is a 404."""
     return get_object_or_404(model._default_manager.filter(owner=user), **lookups)
 

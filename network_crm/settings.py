@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "network_crm.context_processors.site",
             ],
+            "builtins": ["network_crm.templatetags.crm"],
         },
     },
 ]
@@ -170,7 +171,9 @@ EMAIL_BACKEND = (
 )
 
 # --- Celery and the reminder engine ----------------------------------------------------------
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}")
+CELERY_BROKER_URL = env_str(
+    "CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
+)
 if not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "sqla+sqlite://", "amqp://")):
     raise ImproperlyConfigured(
         "CELERY_BROKER_URL must be redis://host:port/db or sqla+sqlite:///path (the default)."

@@ -23,7 +23,13 @@ class DigestAdmin(OwnedAdmin):
     list_display = ["local_date", "state", "item_count", "sent_at", "attempts"]
     list_filter = ["state"]
     readonly_fields = [
-        "local_date", "state", "created_at", "claimed_at", "sent_at", "attempts", "item_count",
+        "local_date",
+        "state",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+        "attempts",
+        "item_count",
         "last_error",
     ]
 

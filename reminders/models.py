@@ -69,7 +69,9 @@ class Digest(OwnedModel):
     class Meta:
         ordering = ["-local_date"]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "local_date"], name="digest_one_per_local_date")
+            models.UniqueConstraint(
+                fields=["owner", "local_date"], name="digest_one_per_local_date"
+            )
         ]
         indexes = [models.Index(fields=["state", "claimed_at"], name="digest_state_claimed")]
 

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from contacts.models import Contact
 from contacts.selectors import contacts_due_capped
+from interactions.forms import QUICK_KINDS
 from network_crm.clock import local_today, now
 from reminders.models import SchedulerHeartbeat
 
@@ -18,7 +19,10 @@ SCHEDULER_STALE_AFTER = dt.timedelta(minutes=10)
 def _scheduler_status() -> dict:
     heartbeat = SchedulerHeartbeat.objects.filter(name="sweep").first()
     last_run = heartbeat.last_run_at if heartbeat else None
-    return {"last_run": last_run, "stale": last_run is None or now() - last_run > SCHEDULER_STALE_AFTER}
+    return {
+        "last_run": last_run,
+        "stale": last_run is None or now() - last_run > SCHEDULER_STALE_AFTER,
+    }
 
 
 @login_required
@@ -26,7 +30,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = local_today(user)
     due = contacts_due_capped(owner=user, today=today, limit=user.settings.daily_limit)
-    context = {"due": due, "today": today}
+    context = {"due": due, "today": today, "quick_kinds": QUICK_KINDS}
     if request.htmx:
         return render(request, "reminders/dashboard.html#due-section", context)
     context.update(

@@ -1,0 +1,18 @@
+// Small progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  // Propose the browser's own time zone on sign-up (the user can change it).
+  function proposeTimeZone(root) {
+    root.querySelectorAll("input[data-propose-time-zone]").forEach(function (input) {
+      if (input.value) return;
+      try {
+        var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+        if (zone) input.value = zone;
+      } catch (e) { /* old browser: the user types it */ }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { proposeTimeZone(document); });
+  document.addEventListener("htmx:load", function (event) { proposeTimeZone(event.target); });
+})();

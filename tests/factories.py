@@ -1,0 +1,77 @@
+"""Factories that pass the owner down, so every object of a test belongs to one user."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+
+from accounts.models import User, UserSettings
+from contacts.models import Circle, Contact, Interest
+from interactions.models import Interaction
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    name = factory.Faker("name")
+    is_staff = True
+    password = factory.django.Password("correct horse battery staple")
+    settings = factory.RelatedFactory(
+        "tests.factories.UserSettingsFactory", factory_related_name="user"
+    )
+
+
+class UserSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UserSettings
+
+    user = factory.SubFactory(UserFactory, settings=None)
+    time_zone = "UTC"
+
+
+class CircleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Circle
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Circle {n}")
+    cadence_days = 30
+
+
+class InterestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interest
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Interest {n}")
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """A contact added on 1 Jan 2026 with no cadence unless given one."""
+
+    class Meta:
+        model = Contact
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Faker("name")
+    added_on = dt.date(2026, 1, 1)
+
+
+class InteractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interaction
+        skip_postgeneration_save = True
+
+    owner = factory.SubFactory(UserFactory)
+    kind = Interaction.Kind.COFFEE
+    occurred_at = dt.datetime(2026, 1, 10, 12, tzinfo=dt.UTC)
+    occurred_on = factory.LazyAttribute(lambda o: o.occurred_at.date())
+
+    @factory.post_generation
+    def contacts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.contacts.set(extracted)
