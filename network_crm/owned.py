@@ -32,9 +32,13 @@ class OwnedModel(models.Model):
         abstract = True
 
 
-def get_owned_or_404[M: models.Model](model: type[M], user: User, **lookups: Any) -> M:
-    """Fetch ``model`` by ``lookups`` among ``user``'s rows only; anyone else's is a 404."""
-    return get_object_or_404(model._default_manager.filter(owner=user), **lookups)
+def get_owned_or_404[M: models.Model](
+    model: type[M] | models.QuerySet[M], user: User, **lookups: Any
+) -> M:
+    """Fetch by ``lookups`` among ``user``'s rows only (from a model or a queryset of one);
+    anyone else's object is a 404, exactly like one that does not exist."""
+    queryset = model if isinstance(model, models.QuerySet) else model._default_manager.all()
+    return get_object_or_404(queryset.filter(owner=user), **lookups)
 
 
 def is_owned_model(model: type[models.Model]) -> bool:
