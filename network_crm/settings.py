@@ -157,22 +157,37 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 
 # --- Email -----------------------------------------------------------------------------------
-EMAIL_HOST = env_str("EMAIL_HOST")
-EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-if EMAIL_USE_TLS and EMAIL_USE_SSL:
+# Read from the classic EMAIL_* variables, configured through Django 6.1's MAILERS.
+# Without EMAIL_HOST, mail is printed to the console (fine for trying it out).
+_email_host = env_str("EMAIL_HOST")
+_email_use_tls = env_bool("EMAIL_USE_TLS", False)
+_email_use_ssl = env_bool("EMAIL_USE_SSL", False)
+if _email_use_tls and _email_use_ssl:
     raise ImproperlyConfigured("Set only one of EMAIL_USE_TLS and EMAIL_USE_SSL.")
-# Shorter than DIGEST_CLAIM_TIMEOUT so a hung SMTP server cannot outlive the worker's claim.
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+# Shorter than DIGEST_CLAIM_TIMEOUT_SECONDS so a hung SMTP server cannot outlive a worker's claim.
+EMAIL_TIMEOUT_SECONDS = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+if _email_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": env_int(
+                    "EMAIL_PORT",
+                    465 if _email_use_ssl else 587 if _email_use_tls else 25,
+                    minimum=1,
+                ),
+                "username": env_str("EMAIL_HOST_USER"),
+                "password": env_str("EMAIL_HOST_PASSWORD"),
+                "use_tls": _email_use_tls,
+                "use_ssl": _email_use_ssl,
+                "timeout": EMAIL_TIMEOUT_SECONDS,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "network-crm <network-crm@localhost>")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
 
 # --- Celery and the reminder engine ----------------------------------------------------------
 CELERY_BROKER_URL = env_str(
@@ -186,7 +201,7 @@ if not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "sqla+sqlite://", 
 SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 60, minimum=1)
 # A digest claimed by a worker longer ago than this is taken up again by the sweep.
 DIGEST_CLAIM_TIMEOUT_SECONDS = env_int("DIGEST_CLAIM_TIMEOUT_SECONDS", 300, minimum=30)
-if EMAIL_TIMEOUT >= DIGEST_CLAIM_TIMEOUT_SECONDS:
+if EMAIL_TIMEOUT_SECONDS >= DIGEST_CLAIM_TIMEOUT_SECONDS:
     raise ImproperlyConfigured("EMAIL_TIMEOUT must be shorter than DIGEST_CLAIM_TIMEOUT_SECONDS.")
 
 CELERY_TASK_IGNORE_RESULT = True

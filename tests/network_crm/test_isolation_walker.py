@@ -1,0 +1,170 @@
+"""Walk every URL pattern that takes an object id, as bob against alice's objects.
+
+Every such pattern must be listed in OBJECT_ROUTES (or be an admin object URL, covered
+automatically for every registered model): a new view that takes an id and is not listed here
+makes this test fail, so it cannot ship without its isolation check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib import admin
+from django.forms.models import model_to_dict
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Invitation
+from contacts.models import Circle, Contact, Interest
+from interactions.models import Interaction
+from reminders.models import Digest, Reminder
+from tests.factories import (
+    CircleFactory,
+    ContactFactory,
+    InteractionFactory,
+    InterestFactory,
+)
+
+# URL name -> the kind of alice's object its id refers to.
+OBJECT_ROUTES = {
+    "contacts:detail": Contact,
+    "contacts:edit": Contact,
+    "contacts:snooze": Contact,
+    "interactions:log": Contact,
+}
+ID_KWARGS = {"pk", "contact_pk", "object_id"}
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str | None = None):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            if namespace and entry.namespace:
+                ns = f"{namespace}:{entry.namespace}"
+            yield from _walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = entry.name or "<unnamed>"
+            if namespace:
+                name = f"{namespace}:{name}"
+            yield name, prefix + str(entry.pattern), set(entry.pattern.converters)
+
+
+def id_taking_routes() -> list[tuple[str | None, str]]:
+    return [
+        (name, route) for name, route, converters in _walk(get_resolver()) if converters & ID_KWARGS
+    ]
+
+
+def test_every_id_taking_route_is_covered():
+    uncovered = [
+        (name, route)
+        for name, route in id_taking_routes()
+        if name not in OBJECT_ROUTES and not (name or "").startswith("admin:")
+    ]
+    assert uncovered == [], f"Add these routes to OBJECT_ROUTES in {__file__}: {uncovered}"
+
+
+@pytest.fixture
+def alice_objects(alice):
+    circle = CircleFactory(owner=alice, name="Close friends", cadence_days=14)
+    interest = InterestFactory(owner=alice, name="Jazz")
+    contact = ContactFactory(
+        owner=alice, name="Amara Diallo", circle=circle, next_reach_out_on=dt.date(2026, 1, 1)
+    )
+    contact.interests.add(interest)
+    interaction = InteractionFactory(owner=alice, contacts=[contact], notes="private notes")
+    reminder = Reminder.objects.create(
+        owner=alice, contact=contact, kind=Reminder.Kind.REACH_OUT, due_on=dt.date(2026, 1, 1)
+    )
+    digest = Digest.objects.create(owner=alice, local_date=dt.date(2026, 1, 1))
+    invitation = Invitation.objects.create(owner=alice, email="friend@example.com")
+    return {
+        Contact: contact,
+        Circle: circle,
+        Interest: interest,
+        Interaction: interaction,
+        Reminder: reminder,
+        Digest: digest,
+        Invitation: invitation,
+    }
+
+
+def _snapshot(objects) -> dict:
+    snap = {}
+    for model, obj in objects.items():
+        fresh = model.objects.get(pk=obj.pk)
+        snap[model.__name__] = model_to_dict(fresh)
+    snap["interaction_count"] = Interaction.objects.count()
+    snap["contact_count"] = Contact.objects.count()
+    return snap
+
+
+HOSTILE_POST = {
+    "name": "Hacked",
+    "kind": "coffee",
+    "occurred_on": "2026-01-02",
+    "days": "30",
+    "notes": "written by bob",
+    "cadence_days": "1",
+    "post": "yes",  # admin delete confirmation
+}
+
+
+@pytest.mark.django_db
+def test_bob_gets_404_on_alices_objects(client, bob, alice_objects):
+    client.force_login(bob)
+    before = _snapshot(alice_objects)
+    checked = []
+    for name, _route in id_taking_routes():
+        if (name or "").startswith("admin:"):
+            continue
+        obj = alice_objects[OBJECT_ROUTES[name]]
+        kwarg = "contact_pk" if name == "interactions:log" else "pk"
+        url = reverse(name, kwargs={kwarg: obj.pk})
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, HOSTILE_POST if method == "post" else None)
+            assert response.status_code in (404, 405), (
+                f"{method.upper()} {url}: {response.status_code}"
+            )
+            # htmx requests must not leak either.
+            response = getattr(client, method)(
+                url, HOSTILE_POST if method == "post" else None, headers={"HX-Request": "true"}
+            )
+            assert response.status_code in (404, 405), f"htmx {method.upper()} {url}"
+        checked.append(name)
+    assert set(checked) == set(OBJECT_ROUTES)
+    assert _snapshot(alice_objects) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bob_is_superuser", [False, True])
+def test_admin_refuses_alices_objects_even_to_a_superuser(
+    client, bob, alice_objects, bob_is_superuser
+):
+    bob.is_superuser = bob_is_superuser
+    bob.save()
+    client.force_login(bob)
+    before = _snapshot(alice_objects)
+    covered = set()
+    for model in admin.site._registry:
+        if model not in alice_objects:
+            continue
+        obj = alice_objects[model]
+        opts = model._meta
+        for view in ("change", "delete", "history"):
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk])
+            for method in ("get", "post"):
+                response = getattr(client, method)(url, HOSTILE_POST if method == "post" else None)
+                # The admin answers an object outside the user's queryset with a redirect to the
+                # index ("doesn't exist") or 403/404; never a page showing or changing it.
+                assert response.status_code in (302, 403, 404), f"{method} {url}"
+                if response.status_code == 302:
+                    assert response.url == reverse("admin:index")
+        changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        assert changelist.status_code == 200
+        change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        assert change_url not in changelist.content.decode()
+        assert changelist.context["cl"].result_count == 0
+        covered.add(model)
+    assert covered == set(alice_objects)
+    assert _snapshot(alice_objects) == before
