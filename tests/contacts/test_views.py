@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.urls import reverse
+
+from contacts.models import Contact
+from contacts.services import contact_save
+from tests.factories import CircleFactory, ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_add_a_contact_with_a_rhythm(alice_client, alice, frozen_now):
+    response = alice_client.post(
+        reverse("contacts:create"),
+        {"name": "Émile Zola", "email": "emile@example.com", "cadence_days": "7"},
+    )
+    contact = Contact.objects.get(owner=alice)
+    assert response.status_code == 302
+    assert response.url == contact.get_absolute_url()
+    assert contact.added_on == dt.date(2026, 11, 28)
+    assert contact.next_reach_out_on == dt.date(2026, 12, 5)
+    page = alice_client.get(contact.get_absolute_url()).content.decode()
+    assert "Émile Zola" in page
+    assert "Next reach-out in 7 days" in page
+
+
+def test_contact_form_rejects_a_silly_cadence_and_keeps_nothing(alice_client, alice):
+    response = alice_client.post(reverse("contacts:create"), {"name": "Ana", "cadence_days": "0"})
+    assert response.status_code == 200
+    assert "Ensure this value is greater than or equal to 1" in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_circle_choices_are_only_the_owners(alice_client, alice, bob):
+    mine = CircleFactory(owner=alice, name="Climbing crew")
+    theirs = CircleFactory(owner=bob, name="Bob's secret circle")
+    page = alice_client.get(reverse("contacts:create")).content.decode()
+    assert "Climbing crew" in page
+    assert "secret circle" not in page
+    response = alice_client.post(reverse("contacts:create"), {"name": "Ana", "circle": theirs.pk})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Contact.objects.exists()
+    alice_client.post(reverse("contacts:create"), {"name": "Ana", "circle": mine.pk})
+    assert Contact.objects.get().circle == mine
+
+
+def test_edit_recomputes_the_due_date(alice_client, alice, frozen_now):
+    contact = contact_save(
+        contact=Contact(owner=alice, name="Ana", cadence_days=30), today=dt.date(2026, 11, 1)
+    )
+    response = alice_client.post(
+        reverse("contacts:edit", args=[contact.pk]), {"name": "Ana", "cadence_days": "14"}
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.next_reach_out_on == dt.date(2026, 11, 15)
+    assert contact.added_on == dt.date(2026, 11, 1)
+
+
+def test_list_shows_only_my_people_and_search_ignores_accents_and_case(alice_client, alice, bob):
+    ContactFactory(owner=alice, name="Émile Zola", company="Éditions")
+    ContactFactory(owner=alice, name="Ísak Jónsson", city="Reykjavík")
+    ContactFactory(owner=bob, name="Emile Bobsfriend")
+    page = alice_client.get(reverse("contacts:list")).content.decode()
+    assert "Émile Zola" in page and "Ísak Jónsson" in page
+    assert "Bobsfriend" not in page
+    found = alice_client.get(reverse("contacts:list"), {"q": "EMILE"}).content.decode()
+    assert "Émile Zola" in found and "Ísak" not in found and "Bobsfriend" not in found
+    found = alice_client.get(reverse("contacts:list"), {"q": "reykjavik isak"}).content.decode()
+    assert "Ísak Jónsson" in found and "Émile" not in found
+
+
+def test_search_as_htmx_returns_only_the_results_fragment(alice_client, alice):
+    ContactFactory(owner=alice, name="Amara Diallo")
+    response = alice_client.get(
+        reverse("contacts:list"), {"q": "amara"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert 'id="results"' in html
+    assert "<html" not in html
+    assert "Amara Diallo" in html
+
+
+def test_list_paginates_with_a_constant_number_of_queries(
+    alice_client, alice, django_assert_num_queries
+):
+    circle = CircleFactory(owner=alice)
+    for index in range(3):
+        ContactFactory(owner=alice, name=f"Person {index:03}", circle=circle)
+    with django_assert_num_queries(5) as small:
+        alice_client.get(reverse("contacts:list"))
+    for index in range(3, 120):
+        ContactFactory(owner=alice, name=f"Person {index:03}", circle=circle)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = alice_client.get(reverse("contacts:list"), {"page": 2})
+    html = response.content.decode()
+    assert "Person 050" in html and "Person 049" not in html
+    assert "Page 2 of 3" in html
+
+
+def test_snooze_a_week_without_javascript(alice_client, alice, frozen_now):
+    contact = ContactFactory(owner=alice, cadence_days=7)  # long overdue
+    response = alice_client.post(
+        reverse("contacts:snooze", args=[contact.pk]), {"days": "7", "next": "/"}
+    )
+    assert response.status_code == 302
+    assert response.url == "/"
+    contact.refresh_from_db()
+    assert contact.next_reach_out_on == dt.date(2026, 12, 5)
+
+
+def test_snooze_with_htmx_answers_204_and_an_event(alice_client, alice, frozen_now):
+    contact = ContactFactory(owner=alice, cadence_days=7)
+    response = alice_client.post(
+        reverse("contacts:snooze", args=[contact.pk]), {"days": "7"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 204
+    assert "contactChanged" in json.loads(response.headers["HX-Trigger"])
+
+
+def test_snooze_ignores_an_offsite_next(alice_client, alice):
+    contact = ContactFactory(owner=alice, cadence_days=7)
+    response = alice_client.post(
+        reverse("contacts:snooze", args=[contact.pk]), {"next": "https://evil.example/"}
+    )
+    assert response.url == contact.get_absolute_url()
+
+
+def test_notes_are_escaped(alice_client, alice):
+    contact = ContactFactory(owner=alice, name="<script>alert(1)</script>", notes="<img onerror=x>")
+    html = alice_client.get(contact.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img onerror=x>" not in html
