@@ -166,17 +166,16 @@ if _email_use_tls and _email_use_ssl:
     raise ImproperlyConfigured("Set only one of EMAIL_USE_TLS and EMAIL_USE_SSL.")
 # Shorter than DIGEST_CLAIM_TIMEOUT_SECONDS so a hung SMTP server cannot outlive a worker's claim.
 EMAIL_TIMEOUT_SECONDS = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+_email_port = env_int(
+    "EMAIL_PORT", 465 if _email_use_ssl else 587 if _email_use_tls else 25, minimum=1
+)
 if _email_host:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": _email_host,
-                "port": env_int(
-                    "EMAIL_PORT",
-                    465 if _email_use_ssl else 587 if _email_use_tls else 25,
-                    minimum=1,
-                ),
+                "port": _email_port,
                 "username": env_str("EMAIL_HOST_USER"),
                 "password": env_str("EMAIL_HOST_PASSWORD"),
                 "use_tls": _email_use_tls,

@@ -1,0 +1,103 @@
+"""The owned admin: everyone manages their own rows, superusers included, nobody sees others'."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from contacts.models import Contact
+from tests.factories import CircleFactory, ContactFactory, InterestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(alice, bob):
+    return {
+        "alice_circle": CircleFactory(owner=alice, name="Alice's climbers", cadence_days=30),
+        "bob_circle": CircleFactory(owner=bob, name="Bob's poker night", cadence_days=30),
+        "alice_interest": InterestFactory(owner=alice, name="Jazz"),
+        "bob_interest": InterestFactory(owner=bob, name="Secret hobby"),
+        "alice_contact": ContactFactory(owner=alice, name="Amara Diallo"),
+        "bob_contact": ContactFactory(owner=bob, name="Bob's confidant"),
+    }
+
+
+@pytest.mark.parametrize("superuser", [False, True])
+def test_changelist_and_filters_show_only_own_rows(client, alice, data, superuser):
+    alice.is_superuser = superuser
+    alice.save()
+    client.force_login(alice)
+    html = client.get(reverse("admin:contacts_contact_changelist")).content.decode()
+    assert "Amara Diallo" in html
+    assert "confidant" not in html
+    # List filters list only alice's circles and interests.
+    assert "Alice&#x27;s climbers" in html and "poker night" not in html
+    assert "Jazz" in html and "Secret hobby" not in html
+
+
+def test_add_form_choices_are_scoped_and_owner_is_set(client, alice, data):
+    client.force_login(alice)
+    html = client.get(reverse("admin:contacts_contact_add")).content.decode()
+    assert "Alice&#x27;s climbers" in html and "poker night" not in html
+    response = client.post(
+        reverse("admin:contacts_contact_add"),
+        {"name": "Sneaky", "circle": data["bob_circle"].pk},
+    )
+    assert response.status_code == 200  # form error: not a valid choice
+    assert not Contact.objects.filter(name="Sneaky").exists()
+    response = client.post(
+        reverse("admin:contacts_contact_add"),
+        {"name": "Kwame Mensah", "circle": data["alice_circle"].pk, "cadence_days": "10"},
+    )
+    assert response.status_code == 302
+    created = Contact.objects.get(name="Kwame Mensah")
+    assert created.owner == alice
+    assert created.next_reach_out_on is not None
+
+
+def test_user_accounts_are_for_superusers_only(client, alice, bob):
+    client.force_login(bob)
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+    bob.is_superuser = True
+    bob.save()
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
+
+
+def test_bulk_pause_action_goes_through_the_service_and_only_touches_own_rows(client, alice, data):
+    client.force_login(alice)
+    response = client.post(
+        reverse("admin:contacts_contact_changelist"),
+        {
+            "action": "pause",
+            "_selected_action": [data["alice_contact"].pk, data["bob_contact"].pk],
+        },
+    )
+    assert response.status_code == 302
+    data["alice_contact"].refresh_from_db()
+    data["bob_contact"].refresh_from_db()
+    assert data["alice_contact"].paused is True
+    assert data["bob_contact"].paused is False
+
+
+def test_list_editable_circle_cadence_retimes_its_contacts(client, alice, data):
+    contact = data["alice_contact"]
+    contact.circle = data["alice_circle"]
+    contact.save()
+    client.force_login(alice)
+    circle = data["alice_circle"]
+    response = client.post(
+        reverse("admin:contacts_circle_changelist"),
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": circle.pk,
+            "form-0-cadence_days": "7",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.next_reach_out_on == dt.date(2026, 1, 8)
