@@ -2,14 +2,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.forms import EmailChangeForm, InvitationForm, SignupForm, UserSettingsForm
-from accounts.models import Invitation, time_zone_names
+from accounts.forms import (
+    EmailAuthenticationForm,
+    EmailChangeForm,
+    InvitationForm,
+    SignupForm,
+    UserSettingsForm,
+)
+from accounts.models import Invitation, User, time_zone_names
 from network_crm.clock import now
 
 
@@ -18,6 +25,18 @@ def _invitation_from(request: HttpRequest) -> Invitation | None:
     if not token:
         return None
     return Invitation.objects.filter(token=token, accepted_at=None).first()
+
+
+class LoginView(auth_views.LoginView):
+    """Log in by email; on a brand-new instance (nobody signed up yet) go straight to sign-up."""
+
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get(self, request, *args, **kwargs):
+        if not User.objects.exists():
+            return redirect("signup")
+        return super().get(request, *args, **kwargs)
 
 
 def signup(request: HttpRequest) -> HttpResponse:

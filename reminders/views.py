@@ -19,9 +19,11 @@ SCHEDULER_STALE_AFTER = dt.timedelta(minutes=10)
 def _scheduler_status() -> dict:
     heartbeat = SchedulerHeartbeat.objects.filter(name="sweep").first()
     last_run = heartbeat.last_run_at if heartbeat else None
+    age = now() - last_run if last_run else None
     return {
         "last_run": last_run,
-        "stale": last_run is None or now() - last_run > SCHEDULER_STALE_AFTER,
+        "recent": age is not None and age < dt.timedelta(minutes=1),
+        "stale": age is None or age > SCHEDULER_STALE_AFTER,
     }
 
 

@@ -171,3 +171,15 @@ def test_email_change_refuses_an_address_in_use(alice_client, alice, bob):
     assert "Another account already uses this email address" in response.content.decode()
     alice.refresh_from_db()
     assert alice.email == "alice@example.com"
+
+
+def test_a_brand_new_instance_sends_visitors_to_sign_up(client):
+    response = client.get(reverse("dashboard"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("signup")
+    assert "Create your account" in response.content.decode()
+
+
+def test_once_someone_signed_up_the_login_page_stays(client, alice):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "Log in" in response.content.decode()

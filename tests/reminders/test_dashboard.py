@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from contacts.models import Contact
 from reminders.models import SchedulerHeartbeat
+from tests.conftest import FROZEN_NOW
 from tests.factories import CircleFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +119,8 @@ def test_owner_sees_when_the_scheduler_is_not_running(client, alice, bob, frozen
     )
     html = client.get(reverse("dashboard")).content.decode()
     assert "Reminders last checked 1\xa0minute ago." in html
+    SchedulerHeartbeat.objects.filter(name="sweep").update(last_run_at=FROZEN_NOW)
+    assert "Reminders last checked just now." in client.get(reverse("dashboard")).content.decode()
     SchedulerHeartbeat.objects.filter(name="sweep").update(
         last_run_at=dt.datetime(2026, 11, 28, 8, 0, tzinfo=dt.UTC)
     )
