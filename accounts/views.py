@@ -17,6 +17,9 @@ from accounts.forms import (
     UserSettingsForm,
 )
 from accounts.models import Invitation, User, time_zone_names
+from contacts.forms import MyInterestsForm
+from contacts.models import Interest
+from contacts.services import interests_set_mine
 from network_crm.clock import now
 
 
@@ -79,7 +82,17 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         instance=request.user,
         prefix="profile",
     )
+    mine = Interest.objects.for_owner(request.user).filter(mine=True).order_by("folded_name")
+    interests_form = MyInterestsForm(
+        request.POST if request.POST.get("form") == "interests" else None,
+        initial={"interests": ", ".join(interest.name for interest in mine)},
+        prefix="mine",
+    )
     if request.method == "POST":
+        if interests_form.is_bound and interests_form.is_valid():
+            interests_set_mine(owner=request.user, names=interests_form.names())
+            messages.success(request, "Your interests are saved.")
+            return redirect("settings")
         if settings_form.is_bound and settings_form.is_valid():
             services.user_settings_update(user_settings=settings_form.save(commit=False), now=now())
             messages.success(request, "Settings saved.")
@@ -95,6 +108,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "settings_form": settings_form,
             "profile_form": profile_form,
             "invitation_form": InvitationForm(),
+            "interests_form": interests_form,
             "time_zones": time_zone_names(),
             "invitations": Invitation.objects.filter(owner=request.user).order_by("-created_at")[
                 :20

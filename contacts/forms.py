@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
-from contacts.models import Contact
-from network_crm.owned import OwnedModelForm
+from contacts.models import Circle, Contact, Interest
+from contacts.selectors import ContactFilters
+from network_crm.owned import OwnedForm, OwnedModelForm
 
 
 class ContactForm(OwnedModelForm):
@@ -65,3 +66,128 @@ class ContactForm(OwnedModelForm):
 
 class ContactSearchForm(forms.Form):
     q = forms.CharField(label="Search people", required=False, max_length=200)
+
+
+class ContactListFiltersForm(OwnedForm):
+    """Search, filters and sort of the contact list; all optional, all in the URL."""
+
+    q = forms.CharField(label="Search people", required=False, max_length=200)
+    circle = forms.ModelChoiceField(
+        label="Circle", queryset=Circle.objects.all(), required=False, empty_label="All circles"
+    )
+    interest = forms.ModelChoiceField(
+        label="Interest",
+        queryset=Interest.objects.all(),
+        required=False,
+        empty_label="Any interest",
+    )
+    status = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            ("", "Everyone"),
+            ("due", "Due now"),
+            ("paused", "Paused"),
+            ("archived", "Archived"),
+        ],
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[("name", "Name"), ("last", "Longest since last contact"), ("next", "Next due")],
+    )
+
+    def filters(self) -> ContactFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return ContactFilters(
+            query=(data.get("q") or "").strip(),
+            circle_id=data["circle"].pk if data.get("circle") else None,
+            interest_id=data["interest"].pk if data.get("interest") else None,
+            status=data.get("status") or "",
+            sort=data.get("sort") or "name",
+        )
+
+
+BULK_ACTIONS = [
+    ("set_circle", "Move to circle…"),
+    ("set_cadence", "Set rhythm…"),
+    ("add_interest", "Add interest…"),
+    ("remove_interest", "Remove interest…"),
+    ("pause", "Pause reminders"),
+    ("unpause", "Resume reminders"),
+    ("archive", "Archive"),
+    ("unarchive", "Unarchive"),
+    ("delete", "Delete…"),
+]
+
+
+class BulkEditForm(OwnedForm):
+    """Which contacts (ticked rows, or every one matching the current filters) and what to do."""
+
+    action = forms.ChoiceField(label="With the selected people", choices=BULK_ACTIONS)
+    ids = forms.ModelMultipleChoiceField(queryset=Contact.objects.all(), required=False)
+    all_matching = forms.BooleanField(required=False)
+    target_circle = forms.ModelChoiceField(
+        label="Circle", queryset=Circle.objects.all(), required=False, empty_label="No circle"
+    )
+    cadence_days = forms.IntegerField(
+        label="Every (days)", required=False, min_value=1, max_value=3650
+    )
+    interest_name = forms.CharField(label="Interest", required=False, max_length=80)
+    target_interest = forms.ModelChoiceField(
+        label="Interest to remove", queryset=Interest.objects.all(), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if not cleaned.get("ids") and not cleaned.get("all_matching"):
+            raise forms.ValidationError("Tick at least one person first.")
+        if action == "add_interest" and not (cleaned.get("interest_name") or "").strip():
+            self.add_error("interest_name", "Type the interest to add.")
+        if action == "remove_interest" and not cleaned.get("target_interest"):
+            self.add_error("target_interest", "Pick the interest to remove.")
+        return cleaned
+
+    def value(self):
+        action = self.cleaned_data["action"]
+        return {
+            "set_circle": self.cleaned_data.get("target_circle"),
+            "set_cadence": self.cleaned_data.get("cadence_days"),
+            "add_interest": self.cleaned_data.get("interest_name"),
+            "remove_interest": self.cleaned_data.get("target_interest"),
+        }.get(action)
+
+
+class InterestAddForm(forms.Form):
+    name = forms.CharField(label="Add an interest", max_length=80)
+
+
+class CircleForm(OwnedModelForm):
+    class Meta:
+        model = Circle
+        fields = ["name", "cadence_days"]
+        labels = {"name": "Name", "cadence_days": "Reach out every (days)"}
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = Circle.objects.filter(owner=self.owner, name__iexact=name).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise forms.ValidationError("You already have a circle with this name.")
+        return name
+
+
+class MyInterestsForm(forms.Form):
+    interests = forms.CharField(
+        label="Your interests",
+        required=False,
+        max_length=2000,
+        help_text="Separated by commas, e.g. jazz, climbing, Lisbon. "
+        "People who share them are highlighted.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def names(self) -> list[str]:
+        return [name.strip() for name in self.cleaned_data["interests"].split(",") if name.strip()]

@@ -33,6 +33,8 @@ class Interest(OwnedModel):
 
     name = models.CharField(max_length=80)
     folded_name = models.CharField(max_length=80, editable=False)
+    # One of the user's own interests: "shared interests" are a contact's interests marked mine.
+    mine = models.BooleanField("I'm into this too", default=False)
 
     class Meta:
         ordering = ["folded_name"]
@@ -68,6 +70,14 @@ class Contact(OwnedModel):
         Circle, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
     )
     interests = models.ManyToManyField(Interest, blank=True, related_name="contacts")
+    introduced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="introduced",
+        help_text="The person who introduced you.",
+    )
     cadence_days = models.PositiveIntegerField(
         "reach out every (days)",
         null=True,
@@ -145,3 +155,21 @@ class Contact(OwnedModel):
     def avatar_hue(self) -> int:
         """One of 12 colours (CSS classes hue-0..hue-11), stable across runs unlike hash()."""
         return sum(ord(ch) * (i + 1) for i, ch in enumerate(self.name)) % 12
+
+
+class BulkChange(OwnedModel):
+    """The last bulk edit of the contact list, kept so it can be undone in one click."""
+
+    action = models.CharField(max_length=30)
+    description = models.CharField(max_length=200)
+    # What to restore: {"field": name, "previous": {contact_id: old value}} or, for interests,
+    # {"interest_id": id, "contact_ids": [...]} of the rows the change added or removed.
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -6,11 +6,23 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import DateField, F, FloatField, QuerySet, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, RowNumber
 
-from contacts.models import Contact
+from contacts.models import Contact, Interest
 from network_crm.db import DaysDiff
+from network_crm.text import fold
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -54,3 +66,117 @@ def contacts_due_capped(*, owner: User, today: dt.date, limit: int) -> CappedLis
     items = list(due[:limit])
     total = len(items) if len(items) < limit else due.count()
     return CappedList(items=items, total=total)
+
+
+# --- The contact list: search, filters, sorting -------------------------------------------------
+
+SORTS = {
+    "name": ("sort_name", "pk"),
+    "last": (F("last_interaction_on").asc(nulls_first=True), "sort_name", "pk"),
+    "next": (F("next_reach_out_on").asc(nulls_last=True), "sort_name", "pk"),
+}
+
+
+@dataclass(frozen=True)
+class ContactFilters:
+    query: str = ""
+    circle_id: int | None = None
+    interest_id: int | None = None
+    status: str = ""  # "", "due", "paused", "archived"
+    sort: str = "name"
+
+
+def contacts_search(*, owner: User, filters: ContactFilters, today: dt.date) -> QuerySet[Contact]:
+    """The owner's contacts matching ``filters``, in the chosen order.
+
+    Search is on folded text (case- and accent-insensitive in every script) over the contact's own
+    fields and their interests' names, so "emile" finds "Émile" on SQLite as on PostgreSQL.
+    """
+    contacts = Contact.objects.filter(owner=owner).select_related("circle")
+    if filters.status == "archived":
+        contacts = contacts.filter(archived=True)
+    else:
+        contacts = contacts.filter(archived=False)
+        if filters.status == "paused":
+            contacts = contacts.filter(paused=True)
+        elif filters.status == "due":
+            contacts = contacts.filter(paused=False, next_reach_out_on__lte=today)
+    if filters.circle_id:
+        contacts = contacts.filter(circle_id=filters.circle_id)
+    if filters.interest_id:
+        contacts = contacts.filter(
+            Exists(
+                Contact.interests.through.objects.filter(
+                    contact_id=OuterRef("pk"), interest_id=filters.interest_id
+                )
+            )
+        )
+    for word in fold(filters.query).split():
+        interest_match = Contact.interests.through.objects.filter(
+            contact_id=OuterRef("pk"), interest__folded_name__contains=word
+        )
+        contacts = contacts.filter(Q(search_text__contains=word) | Exists(interest_match))
+    return contacts.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+# --- Interests: "who would enjoy this?" ----------------------------------------------------------
+
+PEOPLE_PER_INTEREST = 5
+
+
+@dataclass(frozen=True)
+class InterestPeople:
+    interest: Interest
+    people: list[Contact]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.people)
+
+
+def interests_with_people(
+    *, owner: User, interests: list[Interest], per_interest: int = PEOPLE_PER_INTEREST
+) -> list[InterestPeople]:
+    """For each interest (already counted, see ``interests_for_overview``), the few people who
+    share it, most recently seen first. Two queries whatever the number of people: a window
+    function ranks each interest's people and keeps the top ``per_interest``."""
+    through = Contact.interests.through
+    ranked = (
+        through.objects.filter(
+            interest_id__in=[interest.pk for interest in interests],
+            contact__owner=owner,
+            contact__archived=False,
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("interest_id"),
+                order_by=[
+                    F("contact__last_interaction_on").desc(nulls_last=True),
+                    F("contact__sort_name").asc(),
+                ],
+            )
+        )
+        .filter(rank__lte=per_interest)
+        .select_related("contact")
+        .order_by("interest_id", "rank")
+    )
+    people: dict[int, list[Contact]] = {}
+    for link in ranked:
+        people.setdefault(link.interest_id, []).append(link.contact)
+    return [
+        InterestPeople(interest=i, people=people.get(i.pk, []), total=i.people_count)
+        for i in interests
+    ]
+
+
+def interests_for_overview(*, owner: User, query: str = "") -> QuerySet[Interest]:
+    """The owner's interests that someone shares (or that are the owner's own), with a count
+    of active people; the user's own first, then by name."""
+    interests = Interest.objects.filter(owner=owner).annotate(
+        people_count=Count("contacts", filter=Q(contacts__archived=False))
+    )
+    for word in fold(query).split():
+        interests = interests.filter(folded_name__contains=word)
+    return interests.filter(Q(people_count__gt=0) | Q(mine=True)).order_by("-mine", "folded_name")

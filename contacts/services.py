@@ -16,8 +16,9 @@ from django.db import transaction
 from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
-from contacts.models import Circle, Contact
+from contacts.models import BulkChange, Circle, Contact, Interest
 from network_crm.db import AddDays
+from network_crm.text import fold
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -124,3 +125,197 @@ def contacts_set_flags(*, owner: User, contact_ids: Iterable[int], **flags: bool
     if not flags or set(flags) - allowed:
         raise ValueError(f"Only {sorted(allowed)} can be set in bulk.")
     return Contact.objects.filter(owner=owner, pk__in=list(contact_ids)).update(**flags)
+
+
+# --- Interests -------------------------------------------------------------------------------
+
+
+def interest_get_or_create(*, owner: User, name: str) -> Interest:
+    """The owner's interest called ``name``, matched ignoring case and accents ("Jazz" = "jázz")."""
+    clean = " ".join(name.split())[:80]
+    if not clean:
+        raise ValueError("An interest needs a name.")
+    interest, _ = Interest.objects.get_or_create(
+        owner=owner, folded_name=fold(clean), defaults={"name": clean}
+    )
+    return interest
+
+
+def contact_interest_add(*, contact: Contact, name: str) -> Interest:
+    interest = interest_get_or_create(owner=contact.owner, name=name)
+    contact.interests.add(interest)
+    return interest
+
+
+def contact_interest_remove(*, contact: Contact, interest: Interest) -> None:
+    contact.interests.remove(interest)
+
+
+@transaction.atomic
+def interests_set_mine(*, owner: User, names: Iterable[str]) -> list[Interest]:
+    """Make exactly ``names`` the user's own interests (creating any that are new)."""
+    mine = [interest_get_or_create(owner=owner, name=name) for name in names if name.strip()]
+    Interest.objects.filter(owner=owner, mine=True).exclude(pk__in=[i.pk for i in mine]).update(
+        mine=False
+    )
+    Interest.objects.filter(pk__in=[i.pk for i in mine]).update(mine=True)
+    return mine
+
+
+# --- Circles ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def circle_delete(*, circle: Circle) -> int:
+    """Delete a circle; its people stay, without a circle, and are re-timed. Returns how many."""
+    member_ids = list(Contact.objects.filter(circle=circle).values_list("pk", flat=True))
+    owner = circle.owner
+    circle.delete()
+    contacts_recompute_due(owner=owner, contact_ids=member_ids)
+    return len(member_ids)
+
+
+# --- Bulk edits of the contact list ----------------------------------------------------------
+
+BULK_FIELD_ACTIONS = {
+    "set_circle": "circle_id",
+    "set_cadence": "cadence_days",
+    "pause": "paused",
+    "unpause": "paused",
+    "archive": "archived",
+    "unarchive": "archived",
+}
+
+
+@transaction.atomic
+def contacts_bulk_edit(
+    *, owner: User, contact_ids: Iterable[int], action: str, value: object = None
+) -> BulkChange:
+    """Apply one bulk action to many of the owner's contacts with set-based updates.
+
+    ``value``: the circle (or None) for set_circle, the cadence in days (or None) for
+    set_cadence, the interest name for add_interest, the Interest for remove_interest.
+    What it replaced is recorded so ``contacts_bulk_undo`` can put it back. Delete is separate
+    (``contacts_bulk_delete``): it cannot be undone, so it asks for confirmation first.
+    """
+    contacts = Contact.objects.filter(owner=owner, pk__in=list(contact_ids))
+    ids = list(contacts.values_list("pk", flat=True))
+    count = len(ids)
+    if action in BULK_FIELD_ACTIONS:
+        field = BULK_FIELD_ACTIONS[action]
+        new_value = {
+            "set_circle": getattr(value, "pk", None),
+            "set_cadence": value,
+            "pause": True,
+            "unpause": False,
+            "archive": True,
+            "unarchive": False,
+        }[action]
+        previous = dict(contacts.values_list("pk", field))
+        contacts.update(**{field: new_value})
+        payload = {"field": field, "previous": {str(pk): old for pk, old in previous.items()}}
+        description = _describe(action, count, value)
+    elif action == "add_interest":
+        interest = interest_get_or_create(owner=owner, name=str(value))
+        through = Contact.interests.through
+        had = set(
+            through.objects.filter(interest=interest, contact_id__in=ids).values_list(
+                "contact_id", flat=True
+            )
+        )
+        added = [pk for pk in ids if pk not in had]
+        through.objects.bulk_create(
+            [through(contact_id=pk, interest_id=interest.pk) for pk in added], batch_size=1000
+        )
+        payload = {"interest_id": interest.pk, "added": added}
+        description = f"Added “{interest.name}” to {count} {_people(count)}"
+    elif action == "remove_interest":
+        interest = value
+        through = Contact.interests.through
+        links = through.objects.filter(interest=interest, contact_id__in=ids)
+        removed = list(links.values_list("contact_id", flat=True))
+        links.delete()
+        payload = {"interest_id": interest.pk, "removed": removed}
+        description = f"Removed “{interest.name}” from {count} {_people(count)}"
+    else:
+        raise ValueError(f"Unknown bulk action {action!r}.")
+    contacts_recompute_due(owner=owner, contact_ids=ids)
+    return BulkChange.objects.create(
+        owner=owner, action=action, description=description, payload=payload
+    )
+
+
+def _people(count: int) -> str:
+    return "person" if count == 1 else "people"
+
+
+def _describe(action: str, count: int, value: object) -> str:
+    who = f"{count} {_people(count)}"
+    return {
+        "set_circle": f"Moved {who} to {value}" if value else f"Took {who} out of their circle",
+        "set_cadence": f"Set {who} to every {value} days"
+        if value
+        else f"Set {who} to follow their circle",
+        "pause": f"Paused reminders for {who}",
+        "unpause": f"Resumed reminders for {who}",
+        "archive": f"Archived {who}",
+        "unarchive": f"Brought back {who}",
+    }[action]
+
+
+@transaction.atomic
+def contacts_bulk_undo(*, change: BulkChange, now: dt.datetime) -> int:
+    """Put back what ``change`` replaced (set-based: one UPDATE per distinct old value)."""
+    if change.undone_at is not None:
+        return 0
+    owner = change.owner
+    payload = change.payload
+    ids: list[int]
+    if "field" in payload:
+        by_old_value: dict[object, list[int]] = {}
+        for pk, old in payload["previous"].items():
+            by_old_value.setdefault(old, []).append(int(pk))
+        for old, pks in by_old_value.items():
+            Contact.objects.filter(owner=owner, pk__in=pks).update(**{payload["field"]: old})
+        ids = [int(pk) for pk in payload["previous"]]
+    else:
+        interest = Interest.objects.filter(owner=owner, pk=payload["interest_id"]).first()
+        through = Contact.interests.through
+        ids = payload.get("added", []) + payload.get("removed", [])
+        if interest is not None:
+            owned_ids = set(
+                Contact.objects.filter(owner=owner, pk__in=ids).values_list("pk", flat=True)
+            )
+            if "added" in payload:
+                through.objects.filter(interest=interest, contact_id__in=payload["added"]).delete()
+            else:
+                through.objects.bulk_create(
+                    [
+                        through(contact_id=pk, interest_id=interest.pk)
+                        for pk in payload["removed"]
+                        if pk in owned_ids
+                    ],
+                    ignore_conflicts=True,
+                )
+    contacts_recompute_due(owner=owner, contact_ids=ids)
+    change.undone_at = now
+    change.save(update_fields=["undone_at"])
+    return len(ids)
+
+
+@transaction.atomic
+def contacts_bulk_delete(*, owner: User, contact_ids: Iterable[int]) -> int:
+    """Delete contacts for good, with their reminders; shared interactions lose them as a
+    participant and interactions left with nobody are deleted too."""
+    from interactions.models import Interaction
+
+    contacts = Contact.objects.filter(owner=owner, pk__in=list(contact_ids))
+    count = contacts.count()
+    interaction_ids = list(
+        Interaction.contacts.through.objects.filter(contact__in=contacts).values_list(
+            "interaction_id", flat=True
+        )
+    )
+    contacts.delete()
+    Interaction.objects.filter(owner=owner, pk__in=interaction_ids, contacts=None).delete()
+    return count

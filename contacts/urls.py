@@ -6,7 +6,23 @@ app_name = "contacts"
 urlpatterns = [
     path("", views.contact_list, name="list"),
     path("new/", views.contact_create, name="create"),
+    path("bulk/", views.contact_bulk, name="bulk"),
+    path("bulk/<int:pk>/undo/", views.contact_bulk_undo, name="bulk_undo"),
     path("<int:pk>/", views.contact_detail, name="detail"),
     path("<int:pk>/edit/", views.contact_edit, name="edit"),
     path("<int:pk>/snooze/", views.contact_snooze, name="snooze"),
+    path("<int:pk>/archive/", views.contact_archive, name="archive"),
+    path("<int:pk>/delete/", views.contact_delete, name="delete"),
+    path("<int:pk>/introducer/", views.contact_introducer, name="introducer"),
+    path("<int:pk>/interests/", views.contact_interest_add, name="interest_add"),
+    path(
+        "<int:pk>/interests/<int:interest_pk>/remove/",
+        views.contact_interest_remove,
+        name="interest_remove",
+    ),
+    path("interests/", views.interest_list, name="interests"),
+    path("interests/suggest/", views.interest_suggestions, name="interest_suggest"),
+    path("circles/", views.circle_list, name="circles"),
+    path("circles/<int:pk>/", views.circle_edit, name="circle_edit"),
+    path("circles/<int:pk>/delete/", views.circle_delete, name="circle_delete"),
 ]

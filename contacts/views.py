@@ -5,16 +5,25 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from contacts import services
-from contacts.forms import ContactForm, ContactSearchForm
-from contacts.models import Contact
+from contacts import selectors, services
+from contacts.forms import (
+    BulkEditForm,
+    CircleForm,
+    ContactForm,
+    ContactListFiltersForm,
+    InterestAddForm,
+)
+from contacts.models import BulkChange, Circle, Contact, Interest
 from interactions.forms import QuickLogForm
-from network_crm.clock import local_today
+from interactions.models import Interaction
+from network_crm.clock import local_today, now
 from network_crm.http import redirect_back
 from network_crm.owned import get_owned_or_404
 from network_crm.text import fold
@@ -22,24 +31,93 @@ from network_crm.text import fold
 PAGE_SIZE = 50
 
 
+def _list_context(request: HttpRequest) -> dict:
+    filters_form = ContactListFiltersForm(request.GET or None, owner=request.user)
+    filters = filters_form.filters()
+    today = local_today(request.user)
+    contacts = selectors.contacts_search(owner=request.user, filters=filters, today=today)
+    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {
+        "page": page,
+        "filters_form": filters_form,
+        "filters": filters,
+        "query": filters.query,
+        "querystring": params.urlencode(),
+        "today": today,
+        "bulk_form": BulkEditForm(owner=request.user),
+        "last_change": BulkChange.objects.filter(owner=request.user, undone_at=None).first(),
+    }
+
+
 @login_required
 def contact_list(request: HttpRequest) -> HttpResponse:
-    search = ContactSearchForm(request.GET)
-    contacts = (
-        Contact.objects.for_owner(request.user).filter(archived=False).select_related("circle")
-    )
-    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    if query:
-        for word in fold(query).split():
-            contacts = contacts.filter(search_text__contains=word)
-    contacts = contacts.order_by("sort_name", "pk")
-    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "contacts/contact_list.html" + ("#results" if request.htmx else "")
-    return render(
-        request,
-        template,
-        {"page": page, "search": search, "query": query, "today": local_today(request.user)},
+    return render(request, template, _list_context(request))
+
+
+def _bulk_targets(request: HttpRequest, form: BulkEditForm) -> list[int]:
+    """The ticked rows, or every contact matching the filters the list was showing."""
+    if form.cleaned_data.get("all_matching"):
+        filters = ContactListFiltersForm(request.POST, owner=request.user).filters()
+        matching = selectors.contacts_search(
+            owner=request.user, filters=filters, today=local_today(request.user)
+        )
+        return list(matching.values_list("pk", flat=True))
+    return [contact.pk for contact in form.cleaned_data["ids"]]
+
+
+@require_POST
+@login_required
+def contact_bulk(request: HttpRequest) -> HttpResponse:
+    form = BulkEditForm(request.POST, owner=request.user)
+    back = reverse("contacts:list") + "?" + request.POST.get("querystring", "")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return HttpResponseRedirect(back)
+    ids = _bulk_targets(request, form)
+    action = form.cleaned_data["action"]
+    if action == "delete":
+        if request.POST.get("confirmed") != "yes":
+            return render(
+                request,
+                "contacts/contact_bulk_delete.html",
+                {
+                    "ids": ids,
+                    "contacts": Contact.objects.filter(owner=request.user, pk__in=ids)[:10],
+                    "count": len(ids),
+                    "querystring": request.POST.get("querystring", ""),
+                    "interaction_count": Interaction.objects.filter(
+                        owner=request.user, contacts__in=ids
+                    )
+                    .distinct()
+                    .count(),
+                },
+            )
+        deleted = services.contacts_bulk_delete(owner=request.user, contact_ids=ids)
+        messages.success(request, f"Deleted {deleted} {'person' if deleted == 1 else 'people'}.")
+        return HttpResponseRedirect(back)
+    change = services.contacts_bulk_edit(
+        owner=request.user, contact_ids=ids, action=action, value=form.value()
     )
+    messages.success(request, change.description + ".")
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+@login_required
+def contact_bulk_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_owned_or_404(BulkChange, request.user, pk=pk)
+    latest = BulkChange.objects.filter(owner=request.user).first()
+    if change != latest or change.undone_at is not None:
+        messages.error(request, "Only the most recent bulk change can be undone.")
+    else:
+        services.contacts_bulk_undo(change=change, now=now())
+        messages.success(request, f"Undone: {change.description}.")
+    return redirect_back(request, fallback=reverse("contacts:list"))
 
 
 @login_required
@@ -67,9 +145,12 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_owned_or_404(Contact.objects.select_related("circle"), request.user, pk=pk)
+    contact = get_owned_or_404(
+        Contact.objects.select_related("circle", "introduced_by"), request.user, pk=pk
+    )
     today = local_today(request.user)
     template = "contacts/contact_detail.html" + ("#activity" if request.htmx else "")
+    interests = list(contact.interests.order_by("-mine", "folded_name"))
     return render(
         request,
         template,
@@ -78,6 +159,11 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "interactions": contact.interactions.order_by("-occurred_at", "-pk")[:20],
             "log_form": QuickLogForm(initial={"occurred_on": today}, today=today),
+            "interests": interests,
+            "shared_interests": [interest for interest in interests if interest.mine],
+            "interest_form": InterestAddForm(),
+            "introduced": contact.introduced.filter(archived=False).order_by("sort_name")[:20],
+            "open_reminders": contact.reminders.filter(state__in=["open", "snoozed"]),
         },
     )
 
@@ -96,3 +182,200 @@ def contact_snooze(request: HttpRequest, pk: int) -> HttpResponse:
         return trigger_client_event(HttpResponse(status=204), "contactChanged")
     messages.success(request, f"Snoozed {contact.name} for {days} days.")
     return redirect_back(request, fallback=contact.get_absolute_url())
+
+
+# --- Archive and delete ----------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def contact_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_owned_or_404(Contact, request.user, pk=pk)
+    archive = request.POST.get("archived", "true") == "true"
+    services.contacts_set_flags(owner=request.user, contact_ids=[contact.pk], archived=archive)
+    if archive:
+        messages.success(
+            request, f"{contact.name} is archived: out of lists and reminders, not deleted."
+        )
+    else:
+        messages.success(request, f"{contact.name} is back in your network.")
+    return redirect(contact)
+
+
+@login_required
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_owned_or_404(Contact, request.user, pk=pk)
+    if request.method == "POST":
+        services.contacts_bulk_delete(owner=request.user, contact_ids=[contact.pk])
+        messages.success(request, f"{contact.name} was deleted.")
+        return redirect("contacts:list")
+    return render(
+        request,
+        "contacts/contact_bulk_delete.html",
+        {
+            "contacts": [contact],
+            "count": 1,
+            "single": contact,
+            "interaction_count": contact.interactions.count(),
+        },
+    )
+
+
+# --- Interests -------------------------------------------------------------------------------
+
+
+def _interests_fragment(request: HttpRequest, contact: Contact, form=None) -> HttpResponse:
+    return render(
+        request,
+        "contacts/contact_detail.html#interests",
+        {
+            "contact": contact,
+            "interests": contact.interests.order_by("-mine", "folded_name"),
+            "interest_form": form or InterestAddForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def contact_interest_add(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_owned_or_404(Contact, request.user, pk=pk)
+    form = InterestAddForm(request.POST)
+    if form.is_valid():
+        services.contact_interest_add(contact=contact, name=form.cleaned_data["name"])
+        form = None
+    if request.htmx:
+        return _interests_fragment(request, contact, form)
+    if form is not None:
+        messages.error(request, "Type an interest to add.")
+    return redirect(contact)
+
+
+@require_POST
+@login_required
+def contact_interest_remove(request: HttpRequest, pk: int, interest_pk: int) -> HttpResponse:
+    contact = get_owned_or_404(Contact, request.user, pk=pk)
+    interest = get_owned_or_404(Interest, request.user, pk=interest_pk)
+    services.contact_interest_remove(contact=contact, interest=interest)
+    if request.htmx:
+        return _interests_fragment(request, contact)
+    return redirect(contact)
+
+
+@login_required
+def interest_suggestions(request: HttpRequest) -> HttpResponse:
+    """Options for the interest input's datalist: the user's interests starting with the text."""
+    query = fold(request.GET.get("name", ""))[:80]
+    interests = Interest.objects.for_owner(request.user)
+    if query:
+        interests = interests.filter(folded_name__startswith=query)
+    return render(
+        request,
+        "contacts/interest_suggestions.html",
+        {"interests": interests.order_by("-mine", "folded_name")[:10]},
+    )
+
+
+@login_required
+def interest_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:80]
+    interests = selectors.interests_for_overview(owner=request.user, query=query)
+    page = Paginator(interests, 30).get_page(request.GET.get("page"))
+    template = "contacts/interest_list.html" + ("#interest-results" if request.htmx else "")
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "query": query,
+            "rows": selectors.interests_with_people(
+                owner=request.user, interests=list(page.object_list)
+            ),
+            "today": local_today(request.user),
+        },
+    )
+
+
+# --- Who introduced whom -----------------------------------------------------------------
+
+
+@login_required
+def contact_introducer(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: search the user's people to pick who introduced ``pk``; POST: set (or clear) it."""
+    contact = get_owned_or_404(Contact, request.user, pk=pk)
+    if request.method == "POST":
+        introducer_id = request.POST.get("introduced_by") or None
+        introducer = (
+            get_owned_or_404(Contact, request.user, pk=introducer_id) if introducer_id else None
+        )
+        if introducer is not None and introducer.pk == contact.pk:
+            messages.error(request, "Someone can't introduce themselves.")
+        else:
+            Contact.objects.filter(pk=contact.pk).update(introduced_by=introducer)
+        return redirect(contact)
+    words = fold(request.GET.get("q", "")).split()
+    candidates = Contact.objects.for_owner(request.user).filter(archived=False).exclude(pk=pk)
+    for word in words:
+        candidates = candidates.filter(search_text__contains=word)
+    return render(
+        request,
+        "contacts/introducer_choices.html",
+        {"contact": contact, "candidates": candidates[:8] if words else []},
+    )
+
+
+# --- Circles -------------------------------------------------------------------------------
+
+
+@login_required
+def circle_list(request: HttpRequest) -> HttpResponse:
+    form = CircleForm(request.POST or None, owner=request.user, prefix="new")
+    if request.method == "POST" and form.is_valid():
+        circle = services.circle_save(circle=form.save(commit=False))
+        messages.success(request, f"Circle “{circle.name}” added.")
+        return redirect("contacts:circles")
+    circles = Circle.objects.for_owner(request.user).annotate(
+        people=Count("contacts", filter=Q(contacts__archived=False))
+    )
+    return render(
+        request,
+        "contacts/circle_list.html",
+        {
+            "form": form,
+            "rows": [
+                (circle, CircleForm(instance=circle, owner=request.user, prefix=f"c{circle.pk}"))
+                for circle in circles
+            ],
+        },
+    )
+
+
+@require_POST
+@login_required
+def circle_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    circle = get_owned_or_404(Circle, request.user, pk=pk)
+    old_cadence = circle.cadence_days
+    form = CircleForm(request.POST, instance=circle, owner=request.user, prefix=f"c{circle.pk}")
+    if form.is_valid():
+        services.circle_save(circle=form.save(commit=False))
+        note = ""
+        if circle.cadence_days != old_cadence:
+            note = " Everyone in it has been re-timed."
+        messages.success(request, f"Circle “{circle.name}” saved.{note}")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("contacts:circles")
+
+
+@require_POST
+@login_required
+def circle_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    circle = get_owned_or_404(Circle, request.user, pk=pk)
+    moved = services.circle_delete(circle=circle)
+    messages.success(
+        request,
+        f"Circle “{circle.name}” deleted; {moved} {'person' if moved == 1 else 'people'} in it now have no circle.",
+    )
+    return redirect("contacts:circles")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -113,7 +114,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
     }
     # A file, not :memory:, so Celery workers and browser tests started as subprocesses see it.
-    _db["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # Named per process so two test runs on one machine don't delete each other's database.
+    _db["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 elif _db["ENGINE"] not in ("django.db.backends.postgresql",):
     raise ImproperlyConfigured("DATABASE_URL must be sqlite:///path or postgres://user@host/db.")
 DATABASES = {"default": _db}
@@ -215,8 +217,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# max_retries/interval_start: kombu otherwise retries the first connect with 2 s and 4 s sleeps,
+# so a publish with Redis down blocked a request for 6-7 s; now it fails within the timeout.
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"socket_connect_timeout": 3, "socket_timeout": 5}
+    {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 1, "interval_start": 0}
     if CELERY_BROKER_URL.startswith("redis")
     else {}
 )

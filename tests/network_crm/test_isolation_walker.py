@@ -15,7 +15,8 @@ from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation
-from contacts.models import Circle, Contact, Interest
+from contacts.models import BulkChange, Circle, Contact, Interest
+from contacts.services import contacts_bulk_edit
 from interactions.models import Interaction
 from reminders.models import Digest, Reminder
 from tests.factories import (
@@ -25,14 +26,22 @@ from tests.factories import (
     InterestFactory,
 )
 
-# URL name -> the kind of alice's object its id refers to.
+# URL name -> for each id in the URL, the kind of alice's object it refers to.
 OBJECT_ROUTES = {
-    "contacts:detail": Contact,
-    "contacts:edit": Contact,
-    "contacts:snooze": Contact,
-    "interactions:log": Contact,
+    "contacts:detail": {"pk": Contact},
+    "contacts:edit": {"pk": Contact},
+    "contacts:snooze": {"pk": Contact},
+    "contacts:archive": {"pk": Contact},
+    "contacts:delete": {"pk": Contact},
+    "contacts:introducer": {"pk": Contact},
+    "contacts:interest_add": {"pk": Contact},
+    "contacts:interest_remove": {"pk": Contact, "interest_pk": Interest},
+    "contacts:bulk_undo": {"pk": BulkChange},
+    "contacts:circle_edit": {"pk": Circle},
+    "contacts:circle_delete": {"pk": Circle},
+    "interactions:log": {"contact_pk": Contact},
 }
-ID_KWARGS = {"pk", "contact_pk", "object_id"}
+ID_KWARGS = {"pk", "contact_pk", "interest_pk", "object_id"}
 
 
 def _walk(resolver: URLResolver, prefix: str = "", namespace: str | None = None):
@@ -78,6 +87,7 @@ def alice_objects(alice):
     )
     digest = Digest.objects.create(owner=alice, local_date=dt.date(2026, 1, 1))
     invitation = Invitation.objects.create(owner=alice, email="friend@example.com")
+    change = contacts_bulk_edit(owner=alice, contact_ids=[contact.pk], action="pause")
     return {
         Contact: contact,
         Circle: circle,
@@ -86,6 +96,7 @@ def alice_objects(alice):
         Reminder: reminder,
         Digest: digest,
         Invitation: invitation,
+        BulkChange: change,
     }
 
 
@@ -95,6 +106,9 @@ def _snapshot(objects) -> dict:
         fresh = model.objects.get(pk=obj.pk)
         snap[model.__name__] = model_to_dict(fresh)
     snap["interaction_count"] = Interaction.objects.count()
+    snap["alice_interests"] = sorted(
+        Contact.interests.through.objects.values_list("contact_id", "interest_id")
+    )
     snap["contact_count"] = Contact.objects.count()
     return snap
 
@@ -118,9 +132,8 @@ def test_bob_gets_404_on_alices_objects(client, bob, alice_objects):
     for name, _route in id_taking_routes():
         if (name or "").startswith("admin:"):
             continue
-        obj = alice_objects[OBJECT_ROUTES[name]]
-        kwarg = "contact_pk" if name == "interactions:log" else "pk"
-        url = reverse(name, kwargs={kwarg: obj.pk})
+        kwargs = {kwarg: alice_objects[model].pk for kwarg, model in OBJECT_ROUTES[name].items()}
+        url = reverse(name, kwargs=kwargs)
         for method in ("get", "post"):
             response = getattr(client, method)(url, HOSTILE_POST if method == "post" else None)
             assert response.status_code in (404, 405), (
@@ -166,5 +179,10 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
         assert change_url not in changelist.content.decode()
         assert changelist.context["cl"].result_count == 0
         covered.add(model)
-    assert covered == set(alice_objects)
+    # Every owned model in the admin is checked (BulkChange, the undo log, is not in the admin).
+    assert covered == set(alice_objects) - {BulkChange}
+    owned_in_admin = {
+        m for m in admin.site._registry if any(f.name == "owner" for f in m._meta.fields)
+    }
+    assert owned_in_admin <= covered
     assert _snapshot(alice_objects) == before
