@@ -52,6 +52,10 @@ class Interest(OwnedModel):
         return self.name
 
 
+def _photo_path(contact: Contact, filename: str) -> str:
+    return f"photos/{contact.owner_id}/{filename}"
+
+
 class Contact(OwnedModel):
     """Someone the user wants to stay in touch with."""
 
@@ -85,6 +89,8 @@ class Contact(OwnedModel):
         validators=CADENCE_VALIDATORS,
         help_text="Leave empty to use the circle's rhythm.",
     )
+    # Stored under MEDIA_ROOT with a random name and served only by an owner-checked view.
+    photo = models.ImageField(upload_to=_photo_path, blank=True)
     paused = models.BooleanField(default=False, help_text="No reminders while paused.")
     archived = models.BooleanField(default=False)
 

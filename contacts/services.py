@@ -319,3 +319,27 @@ def contacts_bulk_delete(*, owner: User, contact_ids: Iterable[int]) -> int:
     contacts.delete()
     Interaction.objects.filter(owner=owner, pk__in=interaction_ids, contacts=None).delete()
     return count
+
+
+# --- Photos ----------------------------------------------------------------------------------
+
+
+def contact_photo_set(*, contact: Contact, upload) -> Contact:
+    """Replace the contact's photo with a checked, shrunk copy of ``upload`` (PhotoError if not
+    a usable picture); the old file is removed."""
+    from contacts.photos import photo_prepare
+
+    prepared = photo_prepare(upload)
+    old = contact.photo.name if contact.photo else ""
+    contact.photo.save(prepared.name, prepared, save=False)
+    contact.save(update_fields=["photo", "updated_at"])
+    if old:
+        contact.photo.storage.delete(old)
+    return contact
+
+
+def contact_photo_remove(*, contact: Contact) -> Contact:
+    if contact.photo:
+        contact.photo.delete(save=False)
+        contact.save(update_fields=["photo", "updated_at"])
+    return contact

@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/snooze/", views.contact_snooze, name="snooze"),
     path("<int:pk>/archive/", views.contact_archive, name="archive"),
     path("<int:pk>/delete/", views.contact_delete, name="delete"),
+    path("<int:pk>/photo/", views.contact_photo, name="photo"),
+    path("<int:pk>/photo/upload/", views.contact_photo_upload, name="photo_upload"),
     path("<int:pk>/introducer/", views.contact_introducer, name="introducer"),
     path("<int:pk>/interests/", views.contact_interest_add, name="interest_add"),
     path(

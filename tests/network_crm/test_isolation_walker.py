@@ -34,6 +34,8 @@ OBJECT_ROUTES = {
     "contacts:archive": {"pk": Contact},
     "contacts:delete": {"pk": Contact},
     "contacts:introducer": {"pk": Contact},
+    "contacts:photo": {"pk": Contact},
+    "contacts:photo_upload": {"pk": Contact},
     "contacts:interest_add": {"pk": Contact},
     "contacts:interest_remove": {"pk": Contact, "interest_pk": Interest},
     "contacts:bulk_undo": {"pk": BulkChange},
