@@ -123,26 +123,24 @@ class Contact(OwnedModel):
     def get_absolute_url(self) -> str:
         return reverse("contacts:detail", args=[self.pk])
 
-    def save(self, *args, **kwargs):
+    def fill_folded_fields(self) -> None:
+        """Fill the folded search and sort columns; save() calls it, bulk inserts must too."""
         self.sort_name = fold(self.name)[:200]
-        self.search_text = fold(
-            " ".join(
-                filter(
-                    None,
-                    [
-                        self.name,
-                        self.nickname,
-                        self.email,
-                        self.phone,
-                        self.company,
-                        self.role,
-                        self.city,
-                        self.country,
-                        self.notes,
-                    ],
-                )
-            )
-        )
+        own_text = [
+            self.name,
+            self.nickname,
+            self.email,
+            self.phone,
+            self.company,
+            self.role,
+            self.city,
+            self.country,
+            self.notes,
+        ]
+        self.search_text = fold(" ".join(filter(None, own_text)))
+
+    def save(self, *args, **kwargs):
+        self.fill_folded_fields()
         super().save(*args, **kwargs)
 
     @property
