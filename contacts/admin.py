@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 
 from contacts import services
-from contacts.models import Circle, Contact, Interest
-from network_crm.admin import OwnedAdmin
+from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
+from network_crm.admin import OwnedAdmin, OwnedTabularInline
 
 
 @admin.register(Circle)
@@ -22,8 +22,19 @@ class InterestAdmin(OwnedAdmin):
     search_fields = ["name", "folded_name"]
 
 
+class ContactMethodInline(OwnedTabularInline):
+    model = ContactMethod
+    fields = ["kind", "label", "value"]
+
+
+class ImportantDateInline(OwnedTabularInline):
+    model = ImportantDate
+    fields = ["kind", "label", "day", "month", "year"]
+
+
 @admin.register(Contact)
 class ContactAdmin(OwnedAdmin):
+    inlines = [ContactMethodInline, ImportantDateInline]
     list_display = [
         "name",
         "circle",

@@ -21,7 +21,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 
 from contacts import demo_data
-from contacts.models import Circle, Contact, Interest
+from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from contacts.selectors import contacts_due
 from contacts.services import circles_create_defaults, contacts_recompute_due
 from interactions.models import Interaction
@@ -125,6 +125,7 @@ def demo_seed(
         ],
         batch_size=BATCH_SIZE,
     )
+    _insert_methods_and_birthdays(owner=owner, people=people)
     created = _insert_history(
         rng, owner=owner, people=people, count=interactions, now=now, zone=zone
     )
@@ -151,6 +152,39 @@ def _refresh_planner_statistics() -> None:
     ]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+
+
+def _insert_methods_and_birthdays(*, owner: User, people: list[_Person]) -> None:
+    methods = []
+    for person in people:
+        for position, (kind, label, value) in enumerate(person.methods):
+            method = ContactMethod(
+                owner=owner,
+                contact_id=person.contact.pk,
+                kind=kind,
+                label=label,
+                value=value,
+                position=position,
+            )
+            method.fill_folded_fields()
+            methods.append(method)
+    ContactMethod.objects.bulk_create(methods, batch_size=BATCH_SIZE)
+    ImportantDate.objects.bulk_create(
+        [
+            ImportantDate(
+                owner=owner,
+                contact_id=person.contact.pk,
+                kind=ImportantDate.Kind.BIRTHDAY,
+                day=person.birthday.day,
+                month=person.birthday.month,
+                # About a third of birthdays are known without the year.
+                year=person.birthday.year if person.birthday.toordinal() % 3 else None,
+            )
+            for person in people
+            if person.birthday
+        ],
+        batch_size=BATCH_SIZE,
+    )
 
 
 def _owner_zone(owner: User) -> ZoneInfo:
@@ -325,6 +359,8 @@ class _Person:
     weight: float  # how much of the history this person gets
     first_day: int  # date ordinals bounding this person's interactions
     last_day: int
+    methods: list[tuple[str, str, str]]  # (kind, label, value) ways to reach them
+    birthday: dt.date | None
 
 
 def _circle_weight(circle: Circle) -> int:
@@ -381,6 +417,12 @@ def _plan_people(
             added_on = today - dt.timedelta(days=rng.randint(0, HISTORY_DAYS))
 
         details, interests = _contact_details(rng, person, culture, city, code, today)
+        methods = []
+        if email := details.pop("email"):
+            methods.append(("email", "work" if details["company"] else "", email))
+        if phone := details.pop("phone"):
+            methods.append(("phone", "mobile", phone))
+        birthday = details.pop("birthday")
         introducer = None
         if people and rng.random() < INTRODUCED_SHARE:
             introducer = rng.randrange(len(people))
@@ -414,6 +456,8 @@ def _plan_people(
                 weight=weight,
                 first_day=first_day,
                 last_day=last_day,
+                methods=methods,
+                birthday=birthday,
             )
         )
     return people

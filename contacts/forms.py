@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from contacts.models import Circle, Contact, Interest
+from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from contacts.selectors import ContactFilters
 from network_crm.owned import OwnedForm, OwnedModelForm
 
@@ -13,13 +13,10 @@ class ContactForm(OwnedModelForm):
         fields = [
             "name",
             "nickname",
-            "email",
-            "phone",
             "company",
             "role",
             "city",
             "country",
-            "birthday",
             "circle",
             "cadence_days",
             "how_we_met",
@@ -27,7 +24,6 @@ class ContactForm(OwnedModelForm):
             "paused",
         ]
         widgets = {
-            "birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "how_we_met": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 4}),
             "cadence_days": forms.NumberInput(
@@ -53,19 +49,48 @@ class ContactForm(OwnedModelForm):
         names = [
             "name",
             "nickname",
-            "email",
-            "phone",
             "company",
             "role",
             "city",
             "country",
-            "birthday",
         ]
         return [self[name] for name in names]
 
 
-class ContactSearchForm(forms.Form):
-    q = forms.CharField(label="Search people", required=False, max_length=200)
+class OwnedInlineFormSet(forms.BaseInlineFormSet):
+    """Inline rows (ways to reach, important dates) that belong to the contact's owner."""
+
+    def save_new(self, form, commit=True):
+        form.instance.owner_id = self.instance.owner_id
+        return super().save_new(form, commit=commit)
+
+
+ContactMethodFormSet = forms.inlineformset_factory(
+    Contact,
+    ContactMethod,
+    formset=OwnedInlineFormSet,
+    fields=["kind", "label", "value"],
+    labels={"kind": "Type", "label": "Label", "value": "Address, number or link"},
+    widgets={"label": forms.TextInput(attrs={"placeholder": "work, home, mobile…"})},
+    extra=2,
+    max_num=30,
+    can_delete=True,
+)
+
+ImportantDateFormSet = forms.inlineformset_factory(
+    Contact,
+    ImportantDate,
+    formset=OwnedInlineFormSet,
+    fields=["kind", "label", "day", "month", "year"],
+    labels={"kind": "What", "label": "Label (optional)", "year": "Year (optional)"},
+    widgets={
+        "day": forms.NumberInput(attrs={"min": 1, "max": 31, "inputmode": "numeric"}),
+        "year": forms.NumberInput(attrs={"min": 1900, "max": 2100, "inputmode": "numeric"}),
+    },
+    extra=1,
+    max_num=20,
+    can_delete=True,
+)
 
 
 class ContactListFiltersForm(OwnedForm):

@@ -1,6 +1,16 @@
 from __future__ import annotations
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+import calendar
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    EmailValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    URLValidator,
+)
 from django.db import models
 from django.urls import reverse
 
@@ -61,13 +71,10 @@ class Contact(OwnedModel):
 
     name = models.CharField(max_length=200)
     nickname = models.CharField(max_length=100, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=50, blank=True)
     company = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=200, blank=True)
     city = models.CharField(max_length=120, blank=True)
     country = models.CharField(max_length=120, blank=True)
-    birthday = models.DateField(null=True, blank=True)
     how_we_met = models.TextField(blank=True)
     notes = models.TextField(blank=True)
     circle = models.ForeignKey(
@@ -129,8 +136,6 @@ class Contact(OwnedModel):
         own_text = [
             self.name,
             self.nickname,
-            self.email,
-            self.phone,
             self.company,
             self.role,
             self.city,
@@ -159,6 +164,123 @@ class Contact(OwnedModel):
     def avatar_hue(self) -> int:
         """One of 12 colours (CSS classes hue-0..hue-11), stable across runs unlike hash()."""
         return sum(ord(ch) * (i + 1) for i, ch in enumerate(self.name)) % 12
+
+
+class ContactMethod(OwnedModel):
+    """One way to reach someone: an email address, a phone number or a link, with a label."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+        LINK = "link", "Link"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="methods")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.EMAIL)
+    label = models.CharField(max_length=40, blank=True, help_text="work, home, mobile…")
+    value = models.CharField(max_length=254)
+    # Folded value (plus the bare digits of a phone number) for search and duplicate matching.
+    folded_value = models.CharField(max_length=400, editable=False, db_index=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "position", "pk"]
+        indexes = [models.Index(fields=["owner", "kind", "folded_value"], name="method_owner_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.value} ({self.label})" if self.label else self.value
+
+    def clean(self) -> None:
+        self.value = self.value.strip()
+        try:
+            if self.kind == self.Kind.EMAIL:
+                EmailValidator(message="Enter a valid email address.")(self.value)
+            elif self.kind == self.Kind.PHONE:
+                if not 3 <= len(re.sub(r"\D", "", self.value)) <= 20:
+                    raise ValidationError("Enter a phone number with 3 to 20 digits.")
+            elif self.kind == self.Kind.LINK:
+                if "://" not in self.value:
+                    self.value = "https://" + self.value
+                URLValidator(schemes=["http", "https"], message="Enter a web address.")(self.value)
+        except ValidationError as error:
+            raise ValidationError({"value": error.messages}) from None
+
+    def save(self, *args, **kwargs):
+        self.fill_folded_fields()
+        super().save(*args, **kwargs)
+
+    def fill_folded_fields(self) -> None:
+        folded = fold(self.value)
+        if self.kind == self.Kind.PHONE:
+            folded = f"{folded} {re.sub(r'\D', '', self.value)}"
+        self.folded_value = folded[:400]
+
+    @property
+    def href(self) -> str:
+        if self.kind == self.Kind.EMAIL:
+            return f"mailto:{self.value}"
+        if self.kind == self.Kind.PHONE:
+            return "tel:" + re.sub(r"[^\d+]", "", self.value)
+        return self.value
+
+
+class ImportantDate(OwnedModel):
+    """A date that comes back every year: a birthday (the year is optional), an anniversary..."""
+
+    class Kind(models.TextChoices):
+        BIRTHDAY = "birthday", "Birthday"
+        ANNIVERSARY = "anniversary", "Anniversary"
+        OTHER = "other", "Other"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="dates")
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.BIRTHDAY)
+    label = models.CharField(max_length=80, blank=True, help_text="e.g. “Mia's birthday”")
+    month = models.PositiveSmallIntegerField(
+        choices=[(m, calendar.month_name[m]) for m in range(1, 13)]
+    )
+    day = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(31)])
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text="Optional",
+    )
+
+    class Meta:
+        ordering = ["month", "day", "pk"]
+        indexes = [models.Index(fields=["owner", "month", "day"], name="date_owner_month_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact"],
+                condition=models.Q(kind="birthday", label=""),
+                name="date_one_own_birthday",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.day} {calendar.month_name[self.month]}"
+
+    @property
+    def title(self) -> str:
+        return self.label or self.get_kind_display()
+
+    def clean(self) -> None:
+        if self.month and self.day:
+            # 29 February exists when the year is unknown (or a leap year).
+            reference_year = self.year or 2000
+            if self.day > calendar.monthrange(reference_year, self.month)[1]:
+                raise ValidationError({"day": "That day doesn't exist in that month."})
+
+    def occurrence_in(self, year: int) -> dt.date:
+        """This date in ``year``; 29 February falls on 28 February in other years."""
+        day = min(self.day, calendar.monthrange(year, self.month)[1])
+        return dt.date(year, self.month, day)
+
+    def next_occurrence(self, today: dt.date) -> dt.date:
+        this_year = self.occurrence_in(today.year)
+        return this_year if this_year >= today else self.occurrence_in(today.year + 1)
+
+    def age_on(self, day: dt.date) -> int | None:
+        return day.year - self.year if self.year else None
 
 
 class BulkChange(OwnedModel):

@@ -20,7 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, RowNumber
 
-from contacts.models import Contact, Interest
+from contacts.models import Contact, ContactMethod, Interest
 from network_crm.db import DaysDiff
 from network_crm.text import fold
 
@@ -90,7 +90,7 @@ def contacts_search(*, owner: User, filters: ContactFilters, today: dt.date) -> 
     """The owner's contacts matching ``filters``, in the chosen order.
 
     Search is on folded text (case- and accent-insensitive in every script) over the contact's own
-    fields and their interests' names, so "emile" finds "Émile" on SQLite as on PostgreSQL.
+    fields, their emails, phones (also as bare digits) and links, and their interests' names, so "emile" finds "Émile" on SQLite as on PostgreSQL.
     """
     contacts = Contact.objects.filter(owner=owner).select_related("circle")
     if filters.status == "archived":
@@ -115,7 +115,12 @@ def contacts_search(*, owner: User, filters: ContactFilters, today: dt.date) -> 
         interest_match = Contact.interests.through.objects.filter(
             contact_id=OuterRef("pk"), interest__folded_name__contains=word
         )
-        contacts = contacts.filter(Q(search_text__contains=word) | Exists(interest_match))
+        method_match = ContactMethod.objects.filter(
+            contact_id=OuterRef("pk"), folded_value__contains=word
+        )
+        contacts = contacts.filter(
+            Q(search_text__contains=word) | Exists(interest_match) | Exists(method_match)
+        )
     return contacts.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 

@@ -95,6 +95,16 @@ def contact_save(*, contact: Contact, today: dt.date) -> Contact:
 
 
 @transaction.atomic
+def contact_save_with_details(*, contact: Contact, formsets: Iterable, today: dt.date) -> Contact:
+    """Save a contact and its inline rows (ways to reach, important dates) together."""
+    contact_save(contact=contact, today=today)
+    for formset in formsets:
+        formset.instance = contact
+        formset.save()
+    return contact
+
+
+@transaction.atomic
 def contact_snooze(*, contact: Contact, until: dt.date, today: dt.date) -> Contact:
     """No reach-out nudge for ``contact`` before ``until``."""
     from reminders.services import reminders_close_no_longer_due

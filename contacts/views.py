@@ -18,6 +18,8 @@ from contacts.forms import (
     CircleForm,
     ContactForm,
     ContactListFiltersForm,
+    ContactMethodFormSet,
+    ImportantDateFormSet,
     InterestAddForm,
 )
 from contacts.models import BulkChange, Circle, Contact, Interest
@@ -121,27 +123,33 @@ def contact_bulk_undo(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect_back(request, fallback=reverse("contacts:list"))
 
 
+def _contact_form_page(request: HttpRequest, contact: Contact | None) -> HttpResponse:
+    form = ContactForm(request.POST or None, instance=contact, owner=request.user)
+    formsets = [
+        ContactMethodFormSet(request.POST or None, instance=form.instance, prefix="methods"),
+        ImportantDateFormSet(request.POST or None, instance=form.instance, prefix="dates"),
+    ]
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
+        saved = services.contact_save_with_details(
+            contact=form.save(commit=False), formsets=formsets, today=local_today(request.user)
+        )
+        messages.success(request, "Saved." if contact else f"{saved.name} is in your network.")
+        return redirect(saved)
+    return render(
+        request,
+        "contacts/contact_form.html",
+        {"form": form, "contact": contact, "methods": formsets[0], "dates": formsets[1]},
+    )
+
+
 @login_required
 def contact_create(request: HttpRequest) -> HttpResponse:
-    form = ContactForm(request.POST or None, owner=request.user)
-    if request.method == "POST" and form.is_valid():
-        contact = services.contact_save(
-            contact=form.save(commit=False), today=local_today(request.user)
-        )
-        messages.success(request, f"{contact.name} is in your network.")
-        return redirect(contact)
-    return render(request, "contacts/contact_form.html", {"form": form})
+    return _contact_form_page(request, None)
 
 
 @login_required
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_owned_or_404(Contact, request.user, pk=pk)
-    form = ContactForm(request.POST or None, instance=contact, owner=request.user)
-    if request.method == "POST" and form.is_valid():
-        services.contact_save(contact=form.save(commit=False), today=local_today(request.user))
-        messages.success(request, "Saved.")
-        return redirect(contact)
-    return render(request, "contacts/contact_form.html", {"form": form, "contact": contact})
+    return _contact_form_page(request, get_owned_or_404(Contact, request.user, pk=pk))
 
 
 @login_required
@@ -159,6 +167,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "today": today,
             "interactions": contact.interactions.order_by("-occurred_at", "-pk")[:20],
+            "methods": contact.methods.all(),
+            "dates": [(d, d.next_occurrence(today)) for d in contact.dates.all()],
             "log_form": QuickLogForm(initial={"occurred_on": today}, today=today),
             "interests": interests,
             "shared_interests": [interest for interest in interests if interest.mine],

@@ -27,6 +27,20 @@ class OwnedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         ]
 
 
+class OwnedTabularInline(admin.TabularInline):
+    """Inline rows of an owned model, editable by the owner of the parent (scoped by owner)."""
+
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(owner=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and (obj is None or obj.owner_id == request.user.pk)
+
+    has_change_permission = has_delete_permission = has_add_permission = has_view_permission
+
+
 class OwnedAdmin(admin.ModelAdmin):
     """Base for every model with an ``owner``: querysets, choices and filters scoped to it."""
 
@@ -66,6 +80,15 @@ class OwnedAdmin(admin.ModelAdmin):
         if not change:
             obj.owner = request.user
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        """Inline rows (a contact's emails, dates...) belong to the same owner."""
+        for obj in formset.save(commit=False):
+            obj.owner = request.user
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
 
     # Every active user manages their own rows; the queryset above is what keeps them apart.
     def has_module_permission(self, request):

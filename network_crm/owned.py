@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 if TYPE_CHECKING:
     from accounts.models import User
 
+
 class OwnedQuerySet(models.QuerySet):
     def for_owner(self, user: User) -> OwnedQuerySet:
         return self.filter(owner=user)

@@ -50,3 +50,9 @@ def days_until(day: dt.date | None, today: dt.date) -> str:
     if days < 0:
         return days_ago(day, today)
     return f"in {_span(days)}"
+
+
+@register.filter
+def age_on(important_date, day: dt.date) -> int | None:
+    """How many years a dated event (a birth, a wedding) will be on ``day``."""
+    return important_date.age_on(day)

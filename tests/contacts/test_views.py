@@ -12,11 +12,23 @@ from tests.factories import CircleFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
 
+EMPTY_ROWS = {
+    "methods-TOTAL_FORMS": "0",
+    "methods-INITIAL_FORMS": "0",
+    "dates-TOTAL_FORMS": "0",
+    "dates-INITIAL_FORMS": "0",
+}
+
+
+def contact_data(**fields) -> dict:
+    """A contact form POST: the fields, and no rows for ways to reach or dates."""
+    return {**EMPTY_ROWS, **fields}
+
 
 def test_add_a_contact_with_a_rhythm(alice_client, alice, frozen_now):
     response = alice_client.post(
         reverse("contacts:create"),
-        {"name": "Émile Zola", "email": "emile@example.com", "cadence_days": "7"},
+        contact_data(name="Émile Zola", cadence_days="7"),
     )
     contact = Contact.objects.get(owner=alice)
     assert response.status_code == 302
@@ -29,7 +41,9 @@ def test_add_a_contact_with_a_rhythm(alice_client, alice, frozen_now):
 
 
 def test_contact_form_rejects_a_silly_cadence_and_keeps_nothing(alice_client, alice):
-    response = alice_client.post(reverse("contacts:create"), {"name": "Ana", "cadence_days": "0"})
+    response = alice_client.post(
+        reverse("contacts:create"), contact_data(name="Ana", cadence_days="0")
+    )
     assert response.status_code == 200
     assert "Ensure this value is greater than or equal to 1" in response.content.decode()
     assert not Contact.objects.exists()
@@ -41,11 +55,13 @@ def test_circle_choices_are_only_the_owners(alice_client, alice, bob):
     page = alice_client.get(reverse("contacts:create")).content.decode()
     assert "Climbing crew" in page
     assert "secret circle" not in page
-    response = alice_client.post(reverse("contacts:create"), {"name": "Ana", "circle": theirs.pk})
+    response = alice_client.post(
+        reverse("contacts:create"), contact_data(name="Ana", circle=theirs.pk)
+    )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Contact.objects.exists()
-    alice_client.post(reverse("contacts:create"), {"name": "Ana", "circle": mine.pk})
+    alice_client.post(reverse("contacts:create"), contact_data(name="Ana", circle=mine.pk))
     assert Contact.objects.get().circle == mine
 
 
@@ -54,7 +70,7 @@ def test_edit_recomputes_the_due_date(alice_client, alice, frozen_now):
         contact=Contact(owner=alice, name="Ana", cadence_days=30), today=dt.date(2026, 11, 1)
     )
     response = alice_client.post(
-        reverse("contacts:edit", args=[contact.pk]), {"name": "Ana", "cadence_days": "14"}
+        reverse("contacts:edit", args=[contact.pk]), contact_data(name="Ana", cadence_days="14")
     )
     assert response.status_code == 302
     contact.refresh_from_db()
@@ -139,3 +155,78 @@ def test_notes_are_escaped(alice_client, alice):
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img onerror=x>" not in html
+
+
+def test_several_emails_phones_and_dates_with_labels(alice_client, alice, frozen_now):
+    response = alice_client.post(
+        reverse("contacts:create"),
+        {
+            "name": "Ísak Jónsson",
+            "methods-TOTAL_FORMS": "3",
+            "methods-INITIAL_FORMS": "0",
+            "methods-0-kind": "email",
+            "methods-0-label": "work",
+            "methods-0-value": "isak@work.example",
+            "methods-1-kind": "email",
+            "methods-1-label": "home",
+            "methods-1-value": "isak@home.example",
+            "methods-2-kind": "phone",
+            "methods-2-label": "mobile",
+            "methods-2-value": "+354 555 1234",
+            "dates-TOTAL_FORMS": "2",
+            "dates-INITIAL_FORMS": "0",
+            "dates-0-kind": "birthday",
+            "dates-0-day": "29",
+            "dates-0-month": "2",
+            "dates-0-year": "",
+            "dates-1-kind": "anniversary",
+            "dates-1-label": "Wedding anniversary",
+            "dates-1-day": "3",
+            "dates-1-month": "12",
+            "dates-1-year": "2015",
+        },
+    )
+    contact = Contact.objects.get(owner=alice)
+    assert response.status_code == 302
+    assert sorted(contact.methods.values_list("kind", "label", "value")) == [
+        ("email", "home", "isak@home.example"),
+        ("email", "work", "isak@work.example"),
+        ("phone", "mobile", "+354 555 1234"),
+    ]
+    assert all(m.owner_id == alice.pk for m in contact.methods.all())
+    page = alice_client.get(contact.get_absolute_url()).content.decode()
+    assert "isak@home.example" in page and 'href="tel:+3545551234"' in page
+    # 29 February without a year: shown on 28 February in 2027, a common year.
+    assert "28 February" in page
+    assert "Wedding anniversary" in page and "turns" not in page.split("Wedding")[0][-200:]
+    # Found by the phone number's bare digits and by email.
+    found = alice_client.get(reverse("contacts:list"), {"q": "5551234"}).content.decode()
+    assert "Ísak Jónsson" in found
+    found = alice_client.get(reverse("contacts:list"), {"q": "isak@home"}).content.decode()
+    assert "Ísak Jónsson" in found
+
+
+def test_invalid_rows_are_explained_and_nothing_is_saved(alice_client, alice):
+    response = alice_client.post(
+        reverse("contacts:create"),
+        {
+            "name": "Ana",
+            "methods-TOTAL_FORMS": "2",
+            "methods-INITIAL_FORMS": "0",
+            "methods-0-kind": "email",
+            "methods-0-value": "not-an-email",
+            "methods-1-kind": "phone",
+            "methods-1-value": "12",
+            "dates-TOTAL_FORMS": "1",
+            "dates-INITIAL_FORMS": "0",
+            "dates-0-kind": "birthday",
+            "dates-0-day": "31",
+            "dates-0-month": "4",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a valid email address." in html
+    assert "Enter a phone number with 3 to 20 digits." in html
+    assert "That day doesn&#x27;t exist in that month." in html
+    assert not Contact.objects.exists()

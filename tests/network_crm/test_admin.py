@@ -12,6 +12,13 @@ from tests.factories import CircleFactory, ContactFactory, InterestFactory
 
 pytestmark = pytest.mark.django_db
 
+NO_INLINE_ROWS = {
+    "methods-TOTAL_FORMS": "0",
+    "methods-INITIAL_FORMS": "0",
+    "dates-TOTAL_FORMS": "0",
+    "dates-INITIAL_FORMS": "0",
+}
+
 
 @pytest.fixture
 def data(alice, bob):
@@ -44,13 +51,18 @@ def test_add_form_choices_are_scoped_and_owner_is_set(client, alice, data):
     assert "Alice&#x27;s climbers" in html and "poker night" not in html
     response = client.post(
         reverse("admin:contacts_contact_add"),
-        {"name": "Sneaky", "circle": data["bob_circle"].pk},
+        {"name": "Sneaky", "circle": data["bob_circle"].pk, **NO_INLINE_ROWS},
     )
     assert response.status_code == 200  # form error: not a valid choice
     assert not Contact.objects.filter(name="Sneaky").exists()
     response = client.post(
         reverse("admin:contacts_contact_add"),
-        {"name": "Kwame Mensah", "circle": data["alice_circle"].pk, "cadence_days": "10"},
+        {
+            "name": "Kwame Mensah",
+            "circle": data["alice_circle"].pk,
+            "cadence_days": "10",
+            **NO_INLINE_ROWS,
+        },
     )
     assert response.status_code == 302
     created = Contact.objects.get(name="Kwame Mensah")
@@ -101,3 +113,26 @@ def test_list_editable_circle_cadence_retimes_its_contacts(client, alice, data):
     assert response.status_code == 302
     contact.refresh_from_db()
     assert contact.next_reach_out_on == dt.date(2026, 1, 8)
+
+
+def test_inline_emails_and_dates_get_the_owner(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("admin:contacts_contact_add"),
+        {
+            "name": "Priya Raman",
+            "methods-TOTAL_FORMS": "1",
+            "methods-INITIAL_FORMS": "0",
+            "methods-0-kind": "email",
+            "methods-0-value": "priya@example.com",
+            "dates-TOTAL_FORMS": "1",
+            "dates-INITIAL_FORMS": "0",
+            "dates-0-kind": "birthday",
+            "dates-0-day": "29",
+            "dates-0-month": "2",
+        },
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get(name="Priya Raman")
+    assert contact.methods.get().owner == alice
+    assert contact.dates.get().owner == alice
