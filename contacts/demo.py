@@ -201,7 +201,7 @@ def _interests_for(owner: User, *, rng: random.Random) -> list[int]:
     shared interests show ("you both love jazz").
     """
     own = rng.sample(range(len(demo_data.INTERESTS)), k=OWN_INTERESTS)
-    folded = [fold(name) for name in demo_data.INTERESTS]
+    folded = [Interest.fold_name(name) for name in demo_data.INTERESTS]
     existing = dict(
         Interest.objects.filter(owner=owner, folded_name__in=folded).values_list(
             "folded_name", "pk"

@@ -123,7 +123,10 @@ class ContactListFiltersForm(OwnedForm):
     )
 
     def filters(self) -> ContactFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        # Keep every filter that is valid even if another one is not (a deleted circle's id in
+        # a bookmarked URL must not wipe out the search).
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
         return ContactFilters(
             query=(data.get("q") or "").strip(),
             circle_id=data["circle"].pk if data.get("circle") else None,

@@ -42,7 +42,8 @@ class Interest(OwnedModel):
     """Something a person cares about: jazz, climbing, Lisbon. Shared interests are the overlap."""
 
     name = models.CharField(max_length=80)
-    folded_name = models.CharField(max_length=80, editable=False)
+    # Folding can lengthen text (ß -> ss), hence the room.
+    folded_name = models.CharField(max_length=200, editable=False)
     # One of the user's own interests: "shared interests" are a contact's interests marked mine.
     mine = models.BooleanField("I'm into this too", default=False)
 
@@ -54,8 +55,12 @@ class Interest(OwnedModel):
             )
         ]
 
+    @staticmethod
+    def fold_name(name: str) -> str:
+        return fold(name)[:200]
+
     def save(self, *args, **kwargs):
-        self.folded_name = fold(self.name)
+        self.folded_name = self.fold_name(self.name)
         super().save(*args, **kwargs)
 
     def __str__(self) -> str:

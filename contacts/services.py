@@ -18,7 +18,6 @@ from django.db.models.functions import Coalesce, Greatest
 
 from contacts.models import BulkChange, Circle, Contact, Interest
 from network_crm.db import AddDays
-from network_crm.text import fold
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -146,7 +145,7 @@ def interest_get_or_create(*, owner: User, name: str) -> Interest:
     if not clean:
         raise ValueError("An interest needs a name.")
     interest, _ = Interest.objects.get_or_create(
-        owner=owner, folded_name=fold(clean), defaults={"name": clean}
+        owner=owner, folded_name=Interest.fold_name(clean), defaults={"name": clean}
     )
     return interest
 
@@ -282,11 +281,17 @@ def contacts_bulk_undo(*, change: BulkChange, now: dt.datetime) -> int:
     payload = change.payload
     ids: list[int]
     if "field" in payload:
+        field = payload["field"]
+        existing_circles = set()
+        if field == "circle_id":
+            existing_circles = set(Circle.objects.filter(owner=owner).values_list("pk", flat=True))
         by_old_value: dict[object, list[int]] = {}
         for pk, old in payload["previous"].items():
+            if field == "circle_id" and old not in existing_circles:
+                old = None  # that circle was deleted since: they stay without one
             by_old_value.setdefault(old, []).append(int(pk))
         for old, pks in by_old_value.items():
-            Contact.objects.filter(owner=owner, pk__in=pks).update(**{payload["field"]: old})
+            Contact.objects.filter(owner=owner, pk__in=pks).update(**{field: old})
         ids = [int(pk) for pk in payload["previous"]]
     else:
         interest = Interest.objects.filter(owner=owner, pk=payload["interest_id"]).first()

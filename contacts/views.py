@@ -34,6 +34,12 @@ from network_crm.text import fold
 PAGE_SIZE = 50
 
 
+def _undoable_change(user) -> BulkChange | None:
+    """Only the most recent bulk change can be undone, and only once."""
+    latest = BulkChange.objects.filter(owner=user).first()
+    return latest if latest is not None and latest.undone_at is None else None
+
+
 def _list_context(request: HttpRequest) -> dict:
     filters_form = ContactListFiltersForm(request.GET or None, owner=request.user)
     filters = filters_form.filters()
@@ -50,7 +56,7 @@ def _list_context(request: HttpRequest) -> dict:
         "querystring": params.urlencode(),
         "today": today,
         "bulk_form": BulkEditForm(owner=request.user),
-        "last_change": BulkChange.objects.filter(owner=request.user, undone_at=None).first(),
+        "last_change": _undoable_change(request.user),
     }
 
 
@@ -114,8 +120,7 @@ def contact_bulk(request: HttpRequest) -> HttpResponse:
 @login_required
 def contact_bulk_undo(request: HttpRequest, pk: int) -> HttpResponse:
     change = get_owned_or_404(BulkChange, request.user, pk=pk)
-    latest = BulkChange.objects.filter(owner=request.user).first()
-    if change != latest or change.undone_at is not None:
+    if change != _undoable_change(request.user):
         messages.error(request, "Only the most recent bulk change can be undone.")
     else:
         services.contacts_bulk_undo(change=change, now=now())
