@@ -21,7 +21,14 @@ class Interaction(OwnedModel):
         SHARED = "shared", "Shared something"
         OTHER = "other", "Other"
 
+    class Initiator(models.TextChoices):
+        ME = "me", "I did"
+        THEM = "them", "They did"
+
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.COFFEE)
+    initiated_by = models.CharField(
+        "who reached out first", max_length=4, choices=Initiator, blank=True
+    )
     occurred_at = models.DateTimeField()
     # The owner's local calendar date of occurred_at: the date the cadence clock runs from.
     occurred_on = models.DateField()
@@ -29,6 +36,9 @@ class Interaction(OwnedModel):
     place = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
     follow_up_on = models.DateField(null=True, blank=True)
+    follow_up_note = models.CharField(max_length=300, blank=True)
+    # Shown with the contact the next time they are due ("ask how the new job is going").
+    ask_next_time = models.CharField("next time, ask about", max_length=300, blank=True)
     contacts = models.ManyToManyField(Contact, related_name="interactions")
     created_at = models.DateTimeField(auto_now_add=True)
 

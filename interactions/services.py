@@ -1,4 +1,5 @@
-"""Writes to interactions. Logging one moves each participant's last/next dates by the one rule."""
+"""Writes to interactions. Logging, editing or deleting one moves its participants' last/next dates
+by the one rule (contacts.services.contacts_recompute_due); a "we're fine" or a snooze stays."""
 
 from __future__ import annotations
 
@@ -16,6 +17,32 @@ from network_crm.clock import user_zone
 if TYPE_CHECKING:
     from accounts.models import User
 
+EDITABLE_FIELDS = [
+    "kind",
+    "occurred_at",
+    "duration_minutes",
+    "place",
+    "notes",
+    "initiated_by",
+    "follow_up_on",
+    "follow_up_note",
+    "ask_next_time",
+]
+
+
+def _check_owner(owner: User, contacts: Sequence[Contact]) -> None:
+    if not contacts:
+        raise ValueError("An interaction needs at least one person.")
+    if any(contact.owner_id != owner.pk for contact in contacts):
+        raise PermissionError("Interactions can only include the owner's own contacts.")
+
+
+def _after_change(*, owner: User, contact_ids: set[int], today: dt.date) -> None:
+    from reminders.services import reminders_close_no_longer_due
+
+    contacts_recompute_due(owner=owner, contact_ids=contact_ids)
+    reminders_close_no_longer_due(owner=owner, contact_ids=contact_ids, today=today)
+
 
 @transaction.atomic
 def interaction_log(
@@ -28,13 +55,13 @@ def interaction_log(
     notes: str = "",
     place: str = "",
     duration_minutes: int | None = None,
+    initiated_by: str = "",
     follow_up_on: dt.date | None = None,
+    follow_up_note: str = "",
+    ask_next_time: str = "",
 ) -> Interaction:
     """Record an interaction (possibly backdated) and move its participants' due dates."""
-    from reminders.services import reminders_close_no_longer_due
-
-    if any(contact.owner_id != owner.pk for contact in contacts):
-        raise PermissionError("Interactions can only include the owner's own contacts.")
+    _check_owner(owner, contacts)
     interaction = Interaction.objects.create(
         owner=owner,
         kind=kind,
@@ -43,10 +70,48 @@ def interaction_log(
         notes=notes,
         place=place,
         duration_minutes=duration_minutes,
+        initiated_by=initiated_by,
         follow_up_on=follow_up_on,
+        follow_up_note=follow_up_note,
+        ask_next_time=ask_next_time,
     )
-    contact_ids = [contact.pk for contact in contacts]
+    contact_ids = {contact.pk for contact in contacts}
     interaction.contacts.set(contact_ids)
-    contacts_recompute_due(owner=owner, contact_ids=contact_ids)
-    reminders_close_no_longer_due(owner=owner, contact_ids=contact_ids, today=today)
+    _after_change(owner=owner, contact_ids=contact_ids, today=today)
     return interaction
+
+
+@transaction.atomic
+def interaction_update(
+    *, interaction: Interaction, contacts: Sequence[Contact], today: dt.date, **fields
+) -> Interaction:
+    """Edit an interaction (re-dating it, changing who was there...) and recompute everyone it
+    touched before and after the edit."""
+    _check_owner(interaction.owner, contacts)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    before = set(interaction.contacts.values_list("pk", flat=True))
+    for name, value in fields.items():
+        setattr(interaction, name, value)
+    interaction.occurred_on = interaction.occurred_at.astimezone(
+        user_zone(interaction.owner)
+    ).date()
+    interaction.save()
+    after = {contact.pk for contact in contacts}
+    interaction.contacts.set(after)
+    if "follow_up_on" in fields:
+        # A moved promise gets a fresh reminder when its new date comes.
+        interaction.reminders.filter(kind="follow_up", state__in=["open", "snoozed"]).delete()
+    _after_change(owner=interaction.owner, contact_ids=before | after, today=today)
+    return interaction
+
+
+@transaction.atomic
+def interaction_delete(*, interaction: Interaction, today: dt.date) -> set[int]:
+    """Delete an interaction; its participants' dates fall back on the interactions that remain."""
+    contact_ids = set(interaction.contacts.values_list("pk", flat=True))
+    owner = interaction.owner
+    interaction.delete()
+    _after_change(owner=owner, contact_ids=contact_ids, today=today)
+    return contact_ids

@@ -24,6 +24,14 @@ class Reminder(OwnedModel):
         DISMISSED = "dismissed", "Dismissed"
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="reminders")
+    # The interaction whose follow-up date this is (follow-up reminders only).
+    interaction = models.ForeignKey(
+        "interactions.Interaction",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
     kind = models.CharField(max_length=20, choices=Kind)
     due_on = models.DateField()
     state = models.CharField(max_length=10, choices=State, default=State.OPEN)
@@ -35,12 +43,18 @@ class Reminder(OwnedModel):
     class Meta:
         ordering = ["due_on", "pk"]
         constraints = [
-            # At most one live reach-out (or follow-up...) reminder per contact and kind.
+            # At most one live reach-out reminder per contact: never a flood for one person.
             models.UniqueConstraint(
                 fields=["contact", "kind"],
-                condition=Q(state__in=["open", "snoozed"]) & ~Q(kind="custom"),
+                condition=Q(state__in=["open", "snoozed"], kind="reach_out"),
                 name="reminder_one_live_per_contact_kind",
-            )
+            ),
+            # One follow-up reminder per promise (an interaction's follow-up date).
+            models.UniqueConstraint(
+                fields=["interaction"],
+                condition=Q(kind="follow_up"),
+                name="reminder_one_per_follow_up",
+            ),
         ]
         indexes = [models.Index(fields=["owner", "state", "due_on"], name="reminder_owner_state")]
 

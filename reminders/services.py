@@ -109,6 +109,7 @@ def sweep_run(*, now: dt.datetime, dry_run: bool = False) -> SweepReport:
     with transaction.atomic():
         report.reminders_reopened = _reminders_reopen_snoozed(now=now, dry_run=dry_run)
         report.reminders_opened = _reminders_open_due(now=now, dry_run=dry_run)
+        report.reminders_opened += _reminders_open_follow_ups(now=now, dry_run=dry_run)
         report.digests_created = _digests_create_due(now=now, dry_run=dry_run)
         report.digests_to_deliver = report.digests_created + _digests_needing_delivery(
             now=now, exclude=report.digests_created
@@ -143,6 +144,45 @@ def _reminders_open_due(*, now: dt.datetime, dry_run: bool) -> int:
         Reminder(owner_id=owner_id, contact_id=pk, kind=Reminder.Kind.REACH_OUT, due_on=due_on)
         for pk, owner_id, due_on, zone in candidates
         if _is_on_or_before_local_today(due_on, zone or "UTC", now)
+    ]
+    if new and not dry_run:
+        Reminder.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def _reminders_open_follow_ups(*, now: dt.datetime, dry_run: bool) -> int:
+    """Open a follow-up reminder for each promise ("send her the article by Friday") that came due."""
+    from interactions.models import Interaction
+
+    has_reminder = Reminder.objects.filter(
+        interaction_id=OuterRef("pk"), kind=Reminder.Kind.FOLLOW_UP
+    )
+    candidates = (
+        Interaction.objects.filter(follow_up_on__lte=now.date() + _MAX_ZONE_LEAD)
+        .filter(~Exists(has_reminder))
+        .values_list(
+            "pk", "owner_id", "follow_up_on", "follow_up_note", "owner__settings__time_zone"
+        )
+    )
+    due = [row for row in candidates if _is_on_or_before_local_today(row[2], row[4] or "UTC", now)]
+    if not due:
+        return 0
+    first_contact = dict(
+        Interaction.contacts.through.objects.filter(interaction_id__in=[row[0] for row in due])
+        .order_by("interaction_id", "-contact_id")
+        .values_list("interaction_id", "contact_id")
+    )
+    new = [
+        Reminder(
+            owner_id=owner_id,
+            contact_id=first_contact[pk],
+            interaction_id=pk,
+            kind=Reminder.Kind.FOLLOW_UP,
+            due_on=due_on,
+            note=note,
+        )
+        for pk, owner_id, due_on, note, _zone in due
+        if pk in first_contact
     ]
     if new and not dry_run:
         Reminder.objects.bulk_create(new, ignore_conflicts=True)
