@@ -5,6 +5,7 @@ from django import forms
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from contacts.selectors import ContactFilters
 from network_crm.owned import OwnedForm, OwnedModelForm
+from network_crm.text import fold
 
 
 class ContactForm(OwnedModelForm):
@@ -199,10 +200,9 @@ class CircleForm(OwnedModelForm):
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
-        clash = Circle.objects.filter(owner=self.owner, name__iexact=name).exclude(
-            pk=self.instance.pk
-        )
-        if clash.exists():
+        # Compared folded in Python: SQLite's iexact ignores case for ASCII letters only.
+        others = Circle.objects.filter(owner=self.owner).exclude(pk=self.instance.pk)
+        if fold(name) in {fold(other) for other in others.values_list("name", flat=True)}:
             raise forms.ValidationError("You already have a circle with this name.")
         return name
 

@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -95,7 +95,15 @@ def contact_bulk(request: HttpRequest) -> HttpResponse:
                 request,
                 "contacts/contact_bulk_delete.html",
                 {
-                    "ids": ids,
+                    # "All matching" is confirmed by its filters, not thousands of ids (Django
+                    # refuses a form with more than 1000 fields).
+                    "ids": [] if form.cleaned_data.get("all_matching") else ids,
+                    "all_matching": form.cleaned_data.get("all_matching"),
+                    "filter_fields": [
+                        (key, request.POST[key])
+                        for key in ("q", "circle", "interest", "status", "sort")
+                        if request.POST.get(key)
+                    ],
                     "contacts": Contact.objects.filter(owner=request.user, pk__in=ids)[:10],
                     "count": len(ids),
                     "querystring": request.POST.get("querystring", ""),
@@ -350,8 +358,10 @@ def circle_list(request: HttpRequest) -> HttpResponse:
         circle = services.circle_save(circle=form.save(commit=False))
         messages.success(request, f"Circle “{circle.name}” added.")
         return redirect("contacts:circles")
-    circles = Circle.objects.for_owner(request.user).annotate(
-        people=Count("contacts", filter=Q(contacts__archived=False))
+    circles = (
+        Circle.objects.for_owner(request.user)
+        .annotate(people=Count("contacts", filter=Q(contacts__archived=False)))
+        .order_by(F("cadence_days").asc(nulls_last=True), "name")
     )
     return render(
         request,
@@ -392,7 +402,12 @@ def circle_delete(request: HttpRequest, pk: int) -> HttpResponse:
     moved = services.circle_delete(circle=circle)
     messages.success(
         request,
-        f"Circle “{circle.name}” deleted; {moved} {'person' if moved == 1 else 'people'} in it now have no circle.",
+        f"Circle “{circle.name}” deleted; "
+        + (
+            "1 person in it now has no circle."
+            if moved == 1
+            else f"{moved} people in it now have no circle."
+        ),
     )
     return redirect("contacts:circles")
 
