@@ -57,7 +57,14 @@ class UserSettingsForm(forms.ModelForm):
 
     class Meta:
         model = UserSettings
-        fields = ["time_zone", "digest_frequency", "digest_weekday", "digest_hour", "daily_limit"]
+        fields = [
+            "time_zone",
+            "digest_frequency",
+            "digest_weekday",
+            "digest_hour",
+            "daily_limit",
+            "upcoming_days",
+        ]
         labels = {
             "digest_frequency": "Email digest",
             "digest_weekday": "Weekly digest on",

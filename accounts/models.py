@@ -7,6 +7,7 @@ from functools import cache
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from network_crm.owned import OwnedModel
@@ -94,6 +95,11 @@ class UserSettings(models.Model):
         "people to nudge per day",
         default=5,
         help_text="At most this many people in one digest and on the dashboard at once.",
+    )
+    upcoming_days = models.PositiveSmallIntegerField(
+        "show birthdays and dates this many days ahead",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
     # When the next digest is owed, in UTC, so "whose digest is due" is one indexed query.
     next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)

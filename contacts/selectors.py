@@ -15,6 +15,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     Window,
 )
@@ -185,3 +186,36 @@ def interests_for_overview(*, owner: User, query: str = "") -> QuerySet[Interest
     for word in fold(query).split():
         interests = interests.filter(folded_name__contains=word)
     return interests.filter(Q(people_count__gt=0) | Q(mine=True)).order_by("-mine", "folded_name")
+
+
+# --- What to say when nudging: shared interests and "next time, ask about…" ---------------------
+
+
+def contacts_with_talking_points(contacts: list[Contact]) -> list[Contact]:
+    """Attach ``shared_interests`` (names) and ``ask_about`` (the latest "next time, ask about…"
+    note) to each contact, in two queries whatever their number (the list is already capped)."""
+    from interactions.models import Interaction
+
+    ids = [contact.pk for contact in contacts]
+    shared: dict[int, list[str]] = {}
+    for contact_id, name in (
+        Contact.interests.through.objects.filter(contact_id__in=ids, interest__mine=True)
+        .order_by("interest__folded_name")
+        .values_list("contact_id", "interest__name")
+    ):
+        shared.setdefault(contact_id, []).append(name)
+    latest_note = (
+        Interaction.objects.filter(contacts=OuterRef("pk"))
+        .exclude(ask_next_time="")
+        .order_by("-occurred_at", "-pk")
+        .values("ask_next_time")[:1]
+    )
+    notes = dict(
+        Contact.objects.filter(pk__in=ids)
+        .annotate(note=Subquery(latest_note))
+        .values_list("pk", "note")
+    )
+    for contact in contacts:
+        contact.shared_interests = shared.get(contact.pk, [])
+        contact.ask_about = notes.get(contact.pk) or ""
+    return contacts

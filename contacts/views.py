@@ -179,7 +179,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "contact": contact,
             "today": today,
-            "interactions": contact.interactions.order_by("-occurred_at", "-pk")[:20],
+            "interactions": contact.interactions.order_by("-occurred_at", "-pk")[:10],
+            "interaction_count": contact.interactions.count(),
             "methods": contact.methods.all(),
             "dates": [(d, d.next_occurrence(today)) for d in contact.dates.all()],
             "log_form": QuickLogForm(initial={"occurred_on": today}, today=today),

@@ -4,7 +4,9 @@ import datetime as dt
 
 from django import forms
 
+from contacts.models import Circle, Contact
 from interactions.models import Interaction
+from network_crm.owned import OwnedForm
 
 QUICK_KINDS = [
     (Interaction.Kind.COFFEE, "Coffee"),
@@ -39,3 +41,112 @@ class QuickLogForm(forms.Form):
         if day < self.today - dt.timedelta(days=365 * 100):
             raise forms.ValidationError("Please pick a date within the last hundred years.")
         return day
+
+
+class InteractionForm(OwnedForm):
+    """Everything about an interaction: the full form behind "More…" and "Edit"."""
+
+    kind = forms.ChoiceField(label="What", choices=Interaction.Kind.choices, initial="coffee")
+    people = forms.ModelMultipleChoiceField(
+        label="With",
+        queryset=Contact.objects.filter(archived=False),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Everyone who was there: a group dinner is one interaction.",
+    )
+    occurred_on = forms.DateField(
+        label="Day", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    at_time = forms.TimeField(
+        label="Time (optional)",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(
+        label="How long (minutes)", required=False, min_value=1, max_value=24 * 60
+    )
+    place = forms.CharField(label="Where", required=False, max_length=200)
+    initiated_by = forms.ChoiceField(
+        label="Who reached out first",
+        required=False,
+        choices=[("", "Not sure")] + list(Interaction.Initiator.choices),
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label="Notes", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    follow_up_on = forms.DateField(
+        label="Follow up on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="A promise to keep, e.g. send her the article by Friday.",
+    )
+    follow_up_note = forms.CharField(label="Follow-up", required=False, max_length=300)
+    ask_next_time = forms.CharField(
+        label="Next time, ask about…",
+        required=False,
+        max_length=300,
+        help_text="Shown with them the next time they are due.",
+    )
+
+    def __init__(self, *args, today: dt.date, people_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["occurred_on"].widget.attrs["max"] = today.isoformat()
+        if people_choices is not None:
+            # Only the people shown (already in it, or the contact it was started from) and any
+            # of the owner's people posted back: a list of every contact would not scale.
+            allowed = {person.pk for person in people_choices}
+            if self.is_bound and hasattr(self.data, "getlist"):
+                allowed |= {int(v) for v in self.data.getlist("people") if str(v).isdigit()}
+            self.fields["people"].queryset = self.fields["people"].queryset.filter(pk__in=allowed)
+
+    def clean_occurred_on(self) -> dt.date:
+        day = self.cleaned_data["occurred_on"]
+        if day > self.today:
+            raise forms.ValidationError("That day hasn't happened yet: log it once it has.")
+        if day < self.today - dt.timedelta(days=365 * 100):
+            raise forms.ValidationError("Please pick a date within the last hundred years.")
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("follow_up_note") and not cleaned.get("follow_up_on"):
+            self.add_error("follow_up_on", "When should you follow up?")
+        return cleaned
+
+
+class ActivityFiltersForm(OwnedForm):
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "All kinds")] + list(Interaction.Kind.choices)
+    )
+    circle = forms.ModelChoiceField(
+        label="Circle", queryset=Circle.objects.all(), required=False, empty_label="All circles"
+    )
+    contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        contact_id = data.get("contact")
+        if contact_id and not Contact.objects.filter(owner=self.owner, pk=contact_id).exists():
+            contact_id = -1  # someone else's person: show nothing rather than everything
+        return {
+            "kind": data.get("kind") or "",
+            "circle_id": data["circle"].pk if data.get("circle") else None,
+            "contact_id": contact_id,
+            "since": data.get("since"),
+            "until": data.get("until"),
+        }
+
+    @property
+    def chosen_contact(self) -> Contact | None:
+        contact_id = getattr(self, "cleaned_data", {}).get("contact")
+        return (
+            Contact.objects.filter(owner=self.owner, pk=contact_id).first() if contact_id else None
+        )

@@ -44,7 +44,11 @@ class Interaction(OwnedModel):
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
-        indexes = [models.Index(fields=["owner", "-occurred_at"], name="interaction_owner_when")]
+        indexes = [
+            models.Index(fields=["owner", "-occurred_at"], name="interaction_owner_when"),
+            models.Index(fields=["owner", "occurred_on"], name="interaction_owner_day"),
+            models.Index(fields=["follow_up_on"], name="interaction_follow_up"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.occurred_on:%Y-%m-%d}"

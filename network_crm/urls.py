@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from reminders import views as reminder_views
+
 urlpatterns = [
-    path("", include("reminders.urls")),
+    path("", reminder_views.dashboard, name="dashboard"),
+    path("reminders/", include("reminders.urls")),
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
     path("interactions/", include("interactions.urls")),

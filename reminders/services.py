@@ -275,6 +275,13 @@ def reminders_close_no_longer_due(
     )
 
 
+def reminder_close(*, reminder: Reminder, state: str, now: dt.datetime) -> Reminder:
+    """Mark a reminder done or dismissed."""
+    Reminder.objects.filter(pk=reminder.pk).update(state=state, closed_at=now)
+    reminder.state, reminder.closed_at = state, now
+    return reminder
+
+
 # --- Sending -------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from reminders import views
 
+app_name = "reminders"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("<int:pk>/done/", views.reminder_done, name="done"),
 ]

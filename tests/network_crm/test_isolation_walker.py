@@ -42,6 +42,10 @@ OBJECT_ROUTES = {
     "contacts:circle_edit": {"pk": Circle},
     "contacts:circle_delete": {"pk": Circle},
     "interactions:log": {"contact_pk": Contact},
+    "interactions:create": {"contact_pk": Contact},
+    "interactions:edit": {"pk": Interaction},
+    "interactions:delete": {"pk": Interaction},
+    "reminders:done": {"pk": Reminder},
 }
 ID_KWARGS = {"pk", "contact_pk", "interest_pk", "object_id"}
 

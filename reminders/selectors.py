@@ -1,0 +1,167 @@
+"""Reads for the dashboard: what is coming up, what was promised, how the network is doing.
+
+Every function here runs a fixed number of queries over indexed or bounded data (a window of
+days, the last year, the capped lists), whatever the number of contacts.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, DateField, F, Q, Value
+
+from contacts.models import Circle, Contact, ImportantDate
+from interactions.models import Interaction
+from network_crm.db import DaysDiff
+from reminders.models import Reminder
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+# --- Birthdays and other yearly dates ----------------------------------------------------------
+
+
+def _month_days_in_window(today: dt.date, days: int) -> Q:
+    """A filter matching (month, day) pairs from today to today + days, with 29 February
+    included whenever 28 February is (it is celebrated then in common years)."""
+    by_month: dict[int, list[int]] = {}
+    for offset in range(days + 1):
+        day = today + dt.timedelta(days=offset)
+        by_month.setdefault(day.month, []).append(day.day)
+        if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
+            by_month[2].append(29)
+    query = Q(pk__in=[])
+    for month, month_days in by_month.items():
+        query |= Q(month=month, day__in=month_days)
+    return query
+
+
+@dataclass(frozen=True)
+class UpcomingDate:
+    date: ImportantDate
+    on: dt.date
+    days_away: int
+
+    @property
+    def turns(self) -> int | None:
+        return self.date.age_on(self.on) if self.date.kind == "birthday" else None
+
+
+def upcoming_dates(
+    *, owner: User, today: dt.date, days: int = 14, limit: int = 10
+) -> list[UpcomingDate]:
+    """Birthdays and other yearly dates of active contacts in the next ``days`` days, soonest first."""
+    rows = (
+        ImportantDate.objects.filter(owner=owner, contact__archived=False)
+        .filter(_month_days_in_window(today, min(days, 366)))
+        .select_related("contact")
+    )
+    upcoming = [
+        UpcomingDate(date=row, on=(on := row.next_occurrence(today)), days_away=(on - today).days)
+        for row in rows
+    ]
+    upcoming.sort(key=lambda item: (item.on, item.date.contact.sort_name))
+    return upcoming[:limit]
+
+
+# --- Follow-ups and recent interactions ----------------------------------------------------
+
+
+def follow_ups_due(*, owner: User, today: dt.date, limit: int = 10) -> list[Reminder]:
+    return list(
+        Reminder.objects.filter(
+            owner=owner, kind=Reminder.Kind.FOLLOW_UP, state=Reminder.State.OPEN, due_on__lte=today
+        )
+        .select_related("contact", "interaction")
+        .order_by("due_on", "pk")[:limit]
+    )
+
+
+def recently_seen(*, owner: User, limit: int = 6) -> list[Interaction]:
+    interactions = list(
+        Interaction.objects.filter(owner=owner).order_by("-occurred_at", "-pk")[:limit]
+    )
+    people: dict[int, list[Contact]] = {}
+    for link in Interaction.contacts.through.objects.filter(
+        interaction_id__in=[i.pk for i in interactions]
+    ).select_related("contact"):
+        people.setdefault(link.interaction_id, []).append(link.contact)
+    for interaction in interactions:
+        interaction.people = people.get(interaction.pk, [])
+    return interactions
+
+
+# --- Network health --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CircleHealth:
+    name: str
+    total: int
+    within: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.within / self.total) if self.total else 0
+
+
+def circle_health(*, owner: User, today: dt.date) -> list[CircleHealth]:
+    """Per circle, how many active people with a rhythm are within it (not yet due)."""
+    rows = (
+        Contact.objects.filter(owner=owner, archived=False, paused=False)
+        .exclude(next_reach_out_on=None)
+        .values("circle_id")
+        .annotate(total=Count("pk"), within=Count("pk", filter=Q(next_reach_out_on__gt=today)))
+        .order_by()
+    )
+    names = dict(Circle.objects.filter(owner=owner).values_list("pk", "name"))
+    health = [
+        CircleHealth(
+            name=names.get(row["circle_id"], "No circle (own rhythm)"),
+            total=row["total"],
+            within=row["within"],
+        )
+        for row in rows
+    ]
+    return sorted(health, key=lambda h: (h.name == "No circle (own rhythm)", h.name))
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    starts_on: dt.date
+    count: int
+
+
+def weekly_activity(*, owner: User, today: dt.date, weeks: int = 52) -> list[WeekCount]:
+    """Interactions per week over the last ``weeks`` weeks (oldest first): one GROUP BY over the
+    owner's interactions in that window, read through the (owner, occurred_at) index."""
+    start = today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
+    week_index = DaysDiff(F("occurred_on"), Value(start, output_field=DateField())) / 7
+    counts = dict(
+        Interaction.objects.filter(owner=owner, occurred_on__gte=start, occurred_on__lte=today)
+        .annotate(week=week_index)
+        .values("week")
+        .annotate(n=Count("pk"))
+        .values_list("week", "n")
+        .order_by()
+    )
+    return [
+        WeekCount(starts_on=start + dt.timedelta(weeks=index), count=counts.get(index, 0))
+        for index in range(weeks)
+    ]
+
+
+__all__ = [
+    "CircleHealth",
+    "UpcomingDate",
+    "WeekCount",
+    "circle_health",
+    "follow_ups_due",
+    "recently_seen",
+    "upcoming_dates",
+    "weekly_activity",
+]
