@@ -165,3 +165,30 @@ __all__ = [
     "upcoming_dates",
     "weekly_activity",
 ]
+
+
+@dataclass(frozen=True)
+class Initiative:
+    me: int
+    them: int
+
+    @property
+    def noted(self) -> int:
+        return self.me + self.them
+
+    @property
+    def me_percent(self) -> int:
+        return round(100 * self.me / self.noted) if self.noted else 0
+
+
+def initiative_split(*, owner: User, today: dt.date, days: int = 365) -> Initiative:
+    """Who reached out first over the last year, where the user noted it (reciprocity)."""
+    counts = dict(
+        Interaction.objects.filter(owner=owner, occurred_on__gt=today - dt.timedelta(days=days))
+        .exclude(initiated_by="")
+        .values("initiated_by")
+        .annotate(n=Count("pk"))
+        .values_list("initiated_by", "n")
+        .order_by()
+    )
+    return Initiative(me=counts.get("me", 0), them=counts.get("them", 0))

@@ -78,6 +78,7 @@ def _health(user, today: dt.date) -> dict:
     peak = busiest.count if busiest else 0
     return {
         "health": selectors.circle_health(owner=user, today=today),
+        "initiative": selectors.initiative_split(owner=user, today=today),
         "weeks": weeks,
         "bars": [
             (index * 6, 60 - height, height, week)
