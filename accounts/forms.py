@@ -64,7 +64,10 @@ class UserSettingsForm(forms.ModelForm):
             "digest_hour",
             "daily_limit",
             "upcoming_days",
+            "date_reminder_days",
+            "vacation_until",
         ]
+        widgets = {"vacation_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         labels = {
             "digest_frequency": "Email digest",
             "digest_weekday": "Weekly digest on",

@@ -65,6 +65,10 @@ class User(AbstractUser):
         return (self.name or self.email).split()[0]
 
 
+def _calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class UserSettings(models.Model):
     """One row per user: time zone, digest schedule and how many nudges at once."""
 
@@ -101,6 +105,19 @@ class UserSettings(models.Model):
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
+    date_reminder_days = models.PositiveSmallIntegerField(
+        "remind me of birthdays and dates this many days ahead",
+        default=3,
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+    )
+    vacation_until = models.DateField(
+        "on a break until",
+        null=True,
+        blank=True,
+        help_text="No nudges or digests until this day; then it picks up gently.",
+    )
+    # The secret part of the private calendar feed URL (regenerable in settings).
+    calendar_token = models.CharField(max_length=64, unique=True, default=_calendar_token)
     # When the next digest is owed, in UTC, so "whose digest is due" is one indexed query.
     next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
 

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import services
@@ -109,6 +111,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "profile_form": profile_form,
             "invitation_form": InvitationForm(),
             "interests_form": interests_form,
+            "calendar_url": settings.SITE_URL
+            + reverse("reminders:calendar", args=[user_settings.calendar_token]),
             "time_zones": time_zone_names(),
             "invitations": Invitation.objects.filter(owner=request.user).order_by("-created_at")[
                 :20

@@ -358,3 +358,15 @@ def contact_photo_remove(*, contact: Contact) -> Contact:
         contact.photo.delete(save=False)
         contact.save(update_fields=["photo", "updated_at"])
     return contact
+
+
+@transaction.atomic
+def contact_mark_fine(*, contact: Contact, today: dt.date) -> Contact:
+    """ "We're fine": restart the contact's rhythm from today without inventing an interaction."""
+    from reminders.services import reminders_close_no_longer_due
+
+    contact.cadence_restarted_on = today
+    contact.save(update_fields=["cadence_restarted_on", "updated_at"])
+    contact_recompute_due(contact=contact)
+    reminders_close_no_longer_due(owner=contact.owner, contact_ids=[contact.pk], today=today)
+    return contact

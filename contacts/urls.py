@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.contact_detail, name="detail"),
     path("<int:pk>/edit/", views.contact_edit, name="edit"),
     path("<int:pk>/snooze/", views.contact_snooze, name="snooze"),
+    path("<int:pk>/fine/", views.contact_fine, name="fine"),
     path("<int:pk>/archive/", views.contact_archive, name="archive"),
     path("<int:pk>/delete/", views.contact_delete, name="delete"),
     path("<int:pk>/photo/", views.contact_photo, name="photo"),

@@ -199,13 +199,34 @@ def contact_snooze(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_owned_or_404(Contact, request.user, pk=pk)
     today = local_today(request.user)
     try:
+        until = dt.date.fromisoformat(request.POST["until"]) if request.POST.get("until") else None
         days = min(max(int(request.POST.get("days", 7)), 1), 365)
     except ValueError:
-        days = 7
+        messages.error(request, "Pick a number of days or a date to snooze until.")
+        return redirect_back(request, fallback=contact.get_absolute_url())
+    if until is not None:
+        if not today < until <= today + dt.timedelta(days=365 * 2):
+            messages.error(request, "Pick a date after today and within two years.")
+            return redirect_back(request, fallback=contact.get_absolute_url())
+        days = (until - today).days
     services.contact_snooze(contact=contact, until=today + dt.timedelta(days=days), today=today)
     if request.htmx:
         return trigger_client_event(HttpResponse(status=204), "contactChanged")
     messages.success(request, f"Snoozed {contact.name} for {days} days.")
+    return redirect_back(request, fallback=contact.get_absolute_url())
+
+
+@require_POST
+@login_required
+def contact_fine(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "We're fine": restart their rhythm from today without logging anything."""
+    contact = get_owned_or_404(Contact, request.user, pk=pk)
+    services.contact_mark_fine(contact=contact, today=local_today(request.user))
+    if request.htmx:
+        return trigger_client_event(HttpResponse(status=204), "contactChanged")
+    messages.success(
+        request, f"Noted: you and {contact.name} are fine. Their rhythm starts again today."
+    )
     return redirect_back(request, fallback=contact.get_absolute_url())
 
 

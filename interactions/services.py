@@ -92,6 +92,7 @@ def interaction_update(
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
     before = set(interaction.contacts.values_list("pk", flat=True))
+    promise_moved = "follow_up_on" in fields and fields["follow_up_on"] != interaction.follow_up_on
     for name, value in fields.items():
         setattr(interaction, name, value)
     interaction.occurred_on = interaction.occurred_at.astimezone(
@@ -100,8 +101,8 @@ def interaction_update(
     interaction.save()
     after = {contact.pk for contact in contacts}
     interaction.contacts.set(after)
-    if "follow_up_on" in fields:
-        # A moved promise gets a fresh reminder when its new date comes.
+    if promise_moved:
+        # The old date's pending reminder goes; the new date gets its own when it comes.
         interaction.reminders.filter(kind="follow_up", state__in=["open", "snoozed"]).delete()
     _after_change(owner=interaction.owner, contact_ids=before | after, today=today)
     return interaction

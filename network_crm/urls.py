@@ -6,6 +6,7 @@ from reminders import views as reminder_views
 urlpatterns = [
     path("", reminder_views.dashboard, name="dashboard"),
     path("reminders/", include("reminders.urls")),
+    path("health/", reminder_views.health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
     path("interactions/", include("interactions.urls")),

@@ -37,6 +37,8 @@ class Reminder(OwnedModel):
     state = models.CharField(max_length=10, choices=State, default=State.OPEN)
     snoozed_until = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
+    # Bumped whenever the reminder is acted on, so a signed email link works once.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -49,9 +51,10 @@ class Reminder(OwnedModel):
                 condition=Q(state__in=["open", "snoozed"], kind="reach_out"),
                 name="reminder_one_live_per_contact_kind",
             ),
-            # One follow-up reminder per promise (an interaction's follow-up date).
+            # One follow-up reminder per promise (an interaction's follow-up date); a new date
+            # set later is a new promise.
             models.UniqueConstraint(
-                fields=["interaction"],
+                fields=["interaction", "due_on"],
                 condition=Q(kind="follow_up"),
                 name="reminder_one_per_follow_up",
             ),

@@ -192,3 +192,52 @@ def initiative_split(*, owner: User, today: dt.date, days: int = 365) -> Initiat
         .order_by()
     )
     return Initiative(me=counts.get("me", 0), them=counts.get("them", 0))
+
+
+# --- The digest: what one email says ----------------------------------------------------------
+
+
+@dataclass
+class DigestContents:
+    due: object  # contacts.selectors.CappedList, with talking points attached
+    reach_out_reminders: dict[int, Reminder]  # contact id -> its live reach-out reminder
+    follow_ups: list[Reminder]
+    dates: list[UpcomingDate]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.due.items or self.follow_ups or self.dates)
+
+    @property
+    def item_count(self) -> int:
+        return len(self.due.items) + len(self.follow_ups) + len(self.dates)
+
+
+def digest_contents(*, owner: User, day: dt.date) -> DigestContents:
+    """Who is due (capped by the daily limit, most overdue first), promises due and dates coming
+    up, for one user's digest on their local ``day``."""
+    from contacts.selectors import contacts_due_capped, contacts_with_talking_points
+
+    user_settings = owner.settings
+    due = contacts_due_capped(owner=owner, today=day, limit=user_settings.daily_limit)
+    contacts_with_talking_points(due.items)
+    reminders = {
+        reminder.contact_id: reminder
+        for reminder in Reminder.objects.filter(
+            owner=owner,
+            kind=Reminder.Kind.REACH_OUT,
+            state=Reminder.State.OPEN,
+            contact_id__in=[contact.pk for contact in due.items],
+        )
+    }
+    dates = (
+        upcoming_dates(owner=owner, today=day, days=user_settings.date_reminder_days)
+        if user_settings.date_reminder_days
+        else []
+    )
+    return DigestContents(
+        due=due,
+        reach_out_reminders=reminders,
+        follow_ups=follow_ups_due(owner=owner, today=day),
+        dates=dates,
+    )

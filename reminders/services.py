@@ -21,8 +21,9 @@ from django.template.loader import render_to_string
 
 from accounts.models import UserSettings
 from contacts.models import Contact
-from contacts.selectors import contacts_due_capped
+from reminders import links
 from reminders.models import Digest, Reminder, SchedulerHeartbeat
+from reminders.selectors import digest_contents
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -138,12 +139,20 @@ def _reminders_open_due(*, now: dt.datetime, dry_run: bool) -> int:
             next_reach_out_on__lte=now.date() + _MAX_ZONE_LEAD,
         )
         .filter(~Exists(live_reminder))
-        .values_list("pk", "owner_id", "next_reach_out_on", "owner__settings__time_zone")
+        .values_list(
+            "pk",
+            "owner_id",
+            "next_reach_out_on",
+            "owner__settings__time_zone",
+            "owner__settings__vacation_until",
+        )
     )
     new = [
         Reminder(owner_id=owner_id, contact_id=pk, kind=Reminder.Kind.REACH_OUT, due_on=due_on)
-        for pk, owner_id, due_on, zone in candidates
+        for pk, owner_id, due_on, zone, vacation in candidates
         if _is_on_or_before_local_today(due_on, zone or "UTC", now)
+        # On a break: nothing is opened until the day they are back.
+        and not (vacation and not _is_on_or_before_local_today(vacation, zone or "UTC", now))
     ]
     if new and not dry_run:
         Reminder.objects.bulk_create(new, ignore_conflicts=True)
@@ -155,7 +164,7 @@ def _reminders_open_follow_ups(*, now: dt.datetime, dry_run: bool) -> int:
     from interactions.models import Interaction
 
     has_reminder = Reminder.objects.filter(
-        interaction_id=OuterRef("pk"), kind=Reminder.Kind.FOLLOW_UP
+        interaction_id=OuterRef("pk"), kind=Reminder.Kind.FOLLOW_UP, due_on=OuterRef("follow_up_on")
     )
     candidates = (
         Interaction.objects.filter(follow_up_on__lte=now.date() + _MAX_ZONE_LEAD)
@@ -224,7 +233,10 @@ def _digests_create_due(*, now: dt.datetime, dry_run: bool) -> list[int]:
             if not dry_run:
                 digest_schedule_update(user_settings=user_settings, now=now)
             continue
-        if not contacts_due_capped(owner=user, today=today, limit=1).items:
+        vacation = user_settings.vacation_until
+        if vacation and today < vacation:
+            continue  # on a break: no digest, and the day is not used up
+        if digest_contents(owner=user, day=today).is_empty:
             continue  # nothing to say yet; the next sweep looks again
         if dry_run:
             created.append(0)
@@ -299,26 +311,54 @@ def digest_claim(*, digest_id: int, now: dt.datetime) -> bool:
 
 
 def digest_render(*, digest: Digest) -> tuple[EmailMultiAlternatives, int] | None:
-    """The digest email for ``digest``'s owner and day and how many people it lists,
-    or None when nobody is due any more."""
+    """The digest email for ``digest``'s owner and day and how many items it lists,
+    or None when there is nothing to say any more."""
     owner = digest.owner
-    due = contacts_due_capped(
-        owner=owner, today=digest.local_date, limit=owner.settings.daily_limit
-    )
-    if not due.items:
+    contents = digest_contents(owner=owner, day=digest.local_date)
+    if contents.is_empty:
         return None
-    context = {"user": owner, "due": due, "digest": digest, "site_url": settings.SITE_URL}
+    people = [
+        {
+            "contact": contact,
+            "reminder": reminder,
+            "links": {action: links.action_url(reminder, action) for action in links.ACTIONS}
+            if reminder
+            else {},
+        }
+        for contact in contents.due.items
+        for reminder in [contents.reach_out_reminders.get(contact.pk)]
+    ]
+    follow_ups = [
+        {"reminder": r, "done_url": links.action_url(r, "done")} for r in contents.follow_ups
+    ]
+    unsubscribe = links.unsubscribe_url(owner.pk)
+    context = {
+        "user": owner,
+        "contents": contents,
+        "due": contents.due,
+        "people": people,
+        "follow_ups": follow_ups,
+        "dates": contents.dates,
+        "digest": digest,
+        "site_url": settings.SITE_URL,
+        "unsubscribe_url": unsubscribe,
+    }
     subject = " ".join(render_to_string("reminders/email/digest_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("reminders/email/digest_body.txt", context),
         to=[owner.email],
-        headers={"Message-ID": digest.message_id},
+        headers={
+            "Message-ID": digest.message_id,
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
     )
     message.attach_alternative(
         render_to_string("reminders/email/digest_body.html", context), "text/html"
     )
-    return message, len(due.items)
+    return message, contents.item_count
 
 
 def digest_send(*, digest_id: int, now: dt.datetime) -> str:
@@ -362,3 +402,103 @@ def broker_prune(*, broker_url: str) -> int:
             return result.rowcount or 0
     finally:
         engine.dispose()
+
+
+# --- Acting on reminders (dashboard, signed email links) --------------------------------------
+
+
+class ReminderGone(Exception):
+    """The reminder was already acted on (or no longer exists)."""
+
+
+@transaction.atomic
+def reminder_act(
+    *, reminder: Reminder, action: str, version: int | None, now: dt.datetime
+) -> Reminder:
+    """Apply an email-link action. ``version`` must match the reminder's, and acting bumps it,
+    so each signed link works once (a conditional UPDATE settles two clicks racing)."""
+    from contacts.services import contact_mark_fine, contact_snooze
+    from interactions.services import interaction_log
+    from network_crm.clock import local_today
+
+    claim = Reminder.objects.filter(pk=reminder.pk, state__in=LIVE_STATES)
+    if version is not None:
+        claim = claim.filter(version=version)
+    if not claim.update(version=F("version") + 1):
+        raise ReminderGone
+    owner = reminder.owner
+    today = local_today(owner, now)
+    contact = reminder.contact
+    if action == "snooze":
+        contact_snooze(contact=contact, until=today + dt.timedelta(days=7), today=today)
+        Reminder.objects.filter(pk=reminder.pk).update(
+            state=Reminder.State.SNOOZED, snoozed_until=today + dt.timedelta(days=7)
+        )
+    elif action == "coffee":
+        interaction_log(
+            owner=owner, contacts=[contact], kind="coffee", occurred_at=now, today=today
+        )
+        reminder_close(reminder=reminder, state=Reminder.State.DONE, now=now)
+    elif action == "done":
+        if reminder.kind == Reminder.Kind.REACH_OUT:
+            contact_mark_fine(contact=contact, today=today)
+        reminder_close(reminder=reminder, state=Reminder.State.DONE, now=now)
+    else:
+        raise ValueError(f"Unknown action {action!r}")
+    reminder.refresh_from_db()
+    return reminder
+
+
+def digest_unsubscribe(*, user_settings: UserSettings) -> UserSettings:
+    """Stop digest emails (the one-click List-Unsubscribe); the dashboard keeps working."""
+    user_settings.digest_frequency = UserSettings.Frequency.OFF
+    user_settings.next_digest_at = None
+    user_settings.save(update_fields=["digest_frequency", "next_digest_at"])
+    return user_settings
+
+
+def calendar_token_regenerate(*, user_settings: UserSettings) -> UserSettings:
+    import secrets
+
+    user_settings.calendar_token = secrets.token_urlsafe(32)
+    user_settings.save(update_fields=["calendar_token"])
+    return user_settings
+
+
+def health_report(*, now: dt.datetime, sweep_within: dt.timedelta) -> dict:
+    """Is the database answering, the broker reachable and the sweep recent?"""
+    report: dict = {"ok": True}
+    try:
+        last = (
+            SchedulerHeartbeat.objects.filter(name="sweep")
+            .values_list("last_run_at", flat=True)
+            .first()
+        )
+        report["database"] = "ok"
+    except Exception as exc:  # any database error means unhealthy
+        report.update(ok=False, database=f"error: {type(exc).__name__}")
+        last = None
+    if last is None:
+        report.update(ok=False, sweep="never ran")
+    else:
+        age = (now - last).total_seconds()
+        report["sweep_seconds_ago"] = round(age)
+        if age > sweep_within.total_seconds():
+            report.update(ok=False, sweep="stale")
+        else:
+            report["sweep"] = "ok"
+    report["broker"] = _broker_status()
+    if report["broker"] != "ok":
+        report["ok"] = False
+    return report
+
+
+def _broker_status() -> str:
+    from network_crm.celery import app
+
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as exc:  # kombu raises many kinds; all mean "not reachable"
+        return f"unreachable: {type(exc).__name__}"

@@ -4,19 +4,21 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
+from accounts.models import UserSettings
 from contacts.models import Contact
 from contacts.selectors import contacts_due_capped, contacts_with_talking_points
 from interactions.forms import QUICK_KINDS
 from network_crm.clock import local_today, now
 from network_crm.http import redirect_back
 from network_crm.owned import get_owned_or_404
-from reminders import selectors, services
+from reminders import calendar, links, selectors, services
 from reminders.models import Reminder, SchedulerHeartbeat
 
 # Beat runs the sweep every minute or few; silence for longer than this means it is not running.
@@ -32,6 +34,15 @@ def _scheduler_status() -> dict:
         "recent": age is not None and age < dt.timedelta(minutes=1),
         "stale": age is None or age > SCHEDULER_STALE_AFTER,
     }
+
+
+def _sweep_is_late() -> bool:
+    last = (
+        SchedulerHeartbeat.objects.filter(name="sweep")
+        .values_list("last_run_at", flat=True)
+        .first()
+    )
+    return last is not None and now() - last > SWEEP_HEALTHY_WITHIN
 
 
 @login_required
@@ -53,6 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context.update(
         has_contacts=Contact.objects.for_owner(user).exists(),
         scheduler=_scheduler_status() if user.is_superuser else None,
+        scheduler_stale_warning=_sweep_is_late(),
     )
     return render(request, "reminders/dashboard.html", context)
 
@@ -103,3 +115,100 @@ def reminder_done(request: HttpRequest, pk: int) -> HttpResponse:
         return trigger_client_event(HttpResponse(status=204), "reminderChanged")
     messages.success(request, f"Done: {reminder.note or reminder.get_kind_display().lower()}.")
     return redirect_back(request, fallback=reverse("dashboard"))
+
+
+# --- Signed links from digest emails (no login needed) ----------------------------------------
+
+
+def reminder_act(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows what the link will do; POST does it (mail scanners follow GETs, not POSTs)."""
+    try:
+        link = links.read_action_token(token)
+    except links.LinkError as error:
+        return render(request, "reminders/link_refused.html", {"reason": str(error)}, status=400)
+    reminder = (
+        Reminder.objects.select_related("contact", "owner")
+        .filter(pk=link.reminder_id, owner_id=link.user_id)
+        .first()
+    )
+    used = (
+        reminder is None
+        or reminder.version != link.version
+        or reminder.state in ("done", "dismissed")
+    )
+    if used:
+        return render(
+            request,
+            "reminders/link_refused.html",
+            {
+                "reason": "This link was already used — nothing more to do. Thank you for keeping in touch!"
+            },
+            status=410,
+        )
+    context = {"reminder": reminder, "action": link.action, "label": links.ACTIONS[link.action]}
+    if request.method != "POST":
+        return render(request, "reminders/link_confirm.html", context)
+    try:
+        services.reminder_act(
+            reminder=reminder, action=link.action, version=link.version, now=now()
+        )
+    except services.ReminderGone:
+        return render(
+            request,
+            "reminders/link_refused.html",
+            {"reason": "This link was already used — nothing more to do."},
+            status=410,
+        )
+    return render(request, "reminders/link_done.html", context)
+
+
+@csrf_exempt  # RFC 8058 one-click unsubscribe is a POST from the mail client, without a session.
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user_id = links.read_unsubscribe_token(token)
+    except links.LinkError as error:
+        return render(request, "reminders/link_refused.html", {"reason": str(error)}, status=400)
+    user_settings = UserSettings.objects.filter(user_id=user_id).first()
+    if user_settings is None:
+        return render(
+            request,
+            "reminders/link_refused.html",
+            {"reason": "This account no longer exists."},
+            status=404,
+        )
+    if request.method == "POST":
+        services.digest_unsubscribe(user_settings=user_settings)
+        return render(request, "reminders/unsubscribed.html")
+    return render(request, "reminders/unsubscribe_confirm.html")
+
+
+# --- Calendar feed and health ---------------------------------------------------------------
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private iCal feed; the token in the URL is the only key (a wrong one is a 404)."""
+    user_settings = get_object_or_404(
+        UserSettings.objects.select_related("user"), calendar_token=token, user__is_active=True
+    )
+    body = calendar.calendar_feed(owner=user_settings.user, now=now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@require_POST
+@login_required
+def calendar_regenerate(request: HttpRequest) -> HttpResponse:
+    services.calendar_token_regenerate(user_settings=request.user.settings)
+    messages.success(request, "New calendar address made; the old one no longer works.")
+    return redirect(reverse("settings") + "#calendar")
+
+
+# The sweep runs every minute or few; an hour of silence means the scheduler is not running.
+SWEEP_HEALTHY_WITHIN = dt.timedelta(hours=1)
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    """For monitoring: database, broker and sweep freshness; 503 when something is wrong."""
+    report = services.health_report(now=now(), sweep_within=SWEEP_HEALTHY_WITHIN)
+    return JsonResponse(report, status=200 if report["ok"] else 503)

@@ -136,6 +136,7 @@ def test_settings_change_moves_the_next_digest(alice_client, alice, frozen_now):
             "settings-digest_hour": "20",
             "settings-daily_limit": "7",
             "settings-upcoming_days": "14",
+            "settings-date_reminder_days": "3",
         },
     )
     assert response.status_code == 302
@@ -157,6 +158,7 @@ def test_settings_reject_an_absurd_daily_limit(alice_client, alice):
             "settings-digest_hour": "8",
             "settings-daily_limit": "0",
             "settings-upcoming_days": "14",
+            "settings-date_reminder_days": "3",
         },
     )
     assert response.status_code == 200

@@ -31,6 +31,7 @@ OBJECT_ROUTES = {
     "contacts:detail": {"pk": Contact},
     "contacts:edit": {"pk": Contact},
     "contacts:snooze": {"pk": Contact},
+    "contacts:fine": {"pk": Contact},
     "contacts:archive": {"pk": Contact},
     "contacts:delete": {"pk": Contact},
     "contacts:introducer": {"pk": Contact},

@@ -1,0 +1,67 @@
+"""The private calendar feed: birthdays and yearly dates as recurring events, open reminders as
+all-day events. Built with the icalendar library so escaping and line folding are right."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from icalendar import Calendar, Event, vRecur
+
+from contacts.models import ImportantDate
+from reminders.models import Reminder
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# A feed is read by calendar apps every few hours; keep it bounded.
+MAX_REMINDERS = 500
+
+
+def calendar_feed(*, owner: User, now: dt.datetime) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//network-crm//reminders//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "network-crm")
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "network-crm"
+
+    dates = ImportantDate.objects.filter(owner=owner, contact__archived=False).select_related(
+        "contact"
+    )
+    for date in dates:
+        event = Event()
+        event.add("uid", f"date-{date.pk}@{host}")
+        event.add("summary", f"{date.title}: {date.contact.name}")
+        start_year = date.year or 2000
+        start = date.occurrence_in(start_year)
+        event.add("dtstart", start)
+        event.add("dtend", start + dt.timedelta(days=1))
+        rule = {"freq": "yearly"}
+        if date.month == 2 and date.day == 29:
+            # Celebrated on 28 February in common years: the last day of February.
+            rule = {"freq": "yearly", "bymonth": 2, "bymonthday": -1}
+        event.add("rrule", vRecur(rule))
+        event.add("dtstamp", now)
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+
+    reminders = (
+        Reminder.objects.filter(owner=owner, state__in=["open", "snoozed"])
+        .select_related("contact")
+        .order_by("due_on")[:MAX_REMINDERS]
+    )
+    for reminder in reminders:
+        day = reminder.snoozed_until or reminder.due_on
+        event = Event()
+        event.add("uid", f"reminder-{reminder.pk}@{host}")
+        event.add("summary", f"{reminder.get_kind_display()}: {reminder.contact.name}")
+        if reminder.note:
+            event.add("description", reminder.note)
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
+        event.add("dtstamp", now)
+        event.add("url", settings.SITE_URL + reminder.contact.get_absolute_url())
+        cal.add_component(event)
+    return cal.to_ical()
