@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from reminders import views as reminder_views
 
@@ -11,4 +13,6 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("interactions/", include("interactions.urls")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that don't name one (the admin's).
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]
