@@ -5,6 +5,14 @@ from django.views.generic import RedirectView
 
 from reminders import views as reminder_views
 
+class FaviconRedirect(RedirectView):
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        # Resolved per request: the static manifest exists only after collectstatic.
+        return static("favicon.svg")
+
+
 urlpatterns = [
     path("", reminder_views.dashboard, name="dashboard"),
     path("reminders/", include("reminders.urls")),
@@ -14,5 +22,5 @@ urlpatterns = [
     path("interactions/", include("interactions.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that don't name one (the admin's).
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", FaviconRedirect.as_view()),
 ]
