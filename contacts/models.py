@@ -3,6 +3,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import (
@@ -67,6 +68,10 @@ class Interest(OwnedModel):
         return self.name
 
 
+def _new_uid() -> str:
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
 def _photo_path(contact: Contact, filename: str) -> str:
     return f"photos/{contact.owner_id}/{filename}"
 
@@ -113,6 +118,9 @@ class Contact(OwnedModel):
     # Denormalised, maintained only by contacts.services; indexed so "who is due" is one range query.
     last_interaction_on = models.DateField(null=True, blank=True)
     next_reach_out_on = models.DateField(null=True, blank=True)
+
+    # Stable identity for vCard UID, so an exported and re-imported card matches itself.
+    uid = models.CharField(max_length=200, default=_new_uid, db_index=True, editable=False)
 
     # Folded copies for accent- and case-insensitive search and sorting on any database.
     search_text = models.TextField(blank=True, editable=False)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.db.models import Q
 
 from contacts.models import Circle, Contact
 from interactions.models import Interaction
@@ -98,7 +99,11 @@ class InteractionForm(OwnedForm):
             allowed = {person.pk for person in people_choices}
             if self.is_bound and hasattr(self.data, "getlist"):
                 allowed |= {int(v) for v in self.data.getlist("people") if str(v).isdigit()}
-            self.fields["people"].queryset = self.fields["people"].queryset.filter(pk__in=allowed)
+            # Existing participants stay choosable even if archived since.
+            shown = {person.pk for person in people_choices}
+            self.fields["people"].queryset = Contact.objects.filter(owner=self.owner).filter(
+                Q(pk__in=allowed, archived=False) | Q(pk__in=shown)
+            )
 
     def clean_occurred_on(self) -> dt.date:
         day = self.cleaned_data["occurred_on"]

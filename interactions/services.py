@@ -101,9 +101,15 @@ def interaction_update(
     interaction.save()
     after = {contact.pk for contact in contacts}
     interaction.contacts.set(after)
+    pending_follow_ups = interaction.reminders.filter(
+        kind="follow_up", state__in=["open", "snoozed"]
+    )
     if promise_moved:
         # The old date's pending reminder goes; the new date gets its own when it comes.
-        interaction.reminders.filter(kind="follow_up", state__in=["open", "snoozed"]).delete()
+        pending_follow_ups.delete()
+    else:
+        # A promise stays with someone who was there: the sweep re-files it if its person left.
+        pending_follow_ups.exclude(contact_id__in=after).delete()
     _after_change(owner=interaction.owner, contact_ids=before | after, today=today)
     return interaction
 
