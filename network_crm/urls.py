@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from reminders import views as reminder_views
 
+
 class FaviconRedirect(RedirectView):
     permanent = True
 
