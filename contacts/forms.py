@@ -146,6 +146,8 @@ BULK_ACTIONS = [
     ("unpause", "Resume reminders"),
     ("archive", "Archive"),
     ("unarchive", "Unarchive"),
+    ("export_vcard", "Export as vCard"),
+    ("export_csv", "Export as CSV"),
     ("delete", "Delete…"),
 ]
 

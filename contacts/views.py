@@ -6,13 +6,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from contacts import selectors, services
+from contacts import exports, selectors, services
 from contacts.forms import (
     BulkEditForm,
     CircleForm,
@@ -89,6 +96,10 @@ def contact_bulk(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(back)
     ids = _bulk_targets(request, form)
     action = form.cleaned_data["action"]
+    if action in ("export_vcard", "export_csv"):
+        selected = Contact.objects.filter(owner=request.user, pk__in=ids)
+        export_format = "csv" if action == "export_csv" else "vcard"
+        return _export_response(selected, export_format, "network-crm-selection")
     if action == "delete":
         if request.POST.get("confirmed") != "yes":
             return render(
@@ -473,3 +484,57 @@ def contact_photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Photo saved.")
     return redirect(contact)
+
+
+# --- Export ----------------------------------------------------------------------------------
+
+EXPORT_FORMATS = {
+    "vcard": ("text/vcard; charset=utf-8", "vcf"),
+    "vcard3": ("text/vcard; charset=utf-8", "vcf"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+}
+
+
+def _export_response(contacts, export_format: str, filename: str) -> StreamingHttpResponse:
+    content_type, extension = EXPORT_FORMATS[export_format]
+    rows = exports.contacts_for_export(contacts).order_by("sort_name", "pk")
+    if export_format == "csv":
+        body = exports.csv_rows(rows.iterator(chunk_size=500))
+    else:
+        version = "3.0" if export_format == "vcard3" else "4.0"
+        body = exports.vcards(rows.iterator(chunk_size=500), version=version)
+    response = StreamingHttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
+    return response
+
+
+@login_required
+def contact_export(request: HttpRequest) -> HttpResponse:
+    """All (or the filtered) contacts as vCard 4.0, vCard 3.0 (?format=vcard3) or CSV."""
+    export_format = request.GET.get("format", "vcard")
+    if export_format not in EXPORT_FORMATS:
+        raise Http404("Unknown export format.")
+    filters = ContactListFiltersForm(request.GET, owner=request.user).filters()
+    if not request.GET.get("status"):
+        # "Everyone" in an export means everyone, archived people included.
+        contacts = Contact.objects.for_owner(request.user)
+        if filters.query or filters.circle_id or filters.interest_id:
+            contacts = selectors.contacts_search(
+                owner=request.user, filters=filters, today=local_today(request.user)
+            )
+    else:
+        contacts = selectors.contacts_search(
+            owner=request.user, filters=filters, today=local_today(request.user)
+        )
+    return _export_response(contacts, export_format, "network-crm-contacts")
+
+
+@login_required
+def account_backup(request: HttpRequest) -> HttpResponse:
+    """Everything the user owns as one JSON file."""
+    response = StreamingHttpResponse(
+        exports.backup_json(owner=request.user), content_type="application/json; charset=utf-8"
+    )
+    stamp = local_today(request.user).isoformat()
+    response["Content-Disposition"] = f'attachment; filename="network-crm-backup-{stamp}.json"'
+    return response

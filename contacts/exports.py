@@ -1,0 +1,299 @@
+"""Your data out: vCard (4.0, or 3.0 on request), CSV and a full JSON backup.
+
+Written by hand rather than through a library so the output is exactly what the RFCs ask for:
+escaped text values, CRLF line ends and lines folded at 75 octets.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch, QuerySet
+
+from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+CSV_COLUMNS = [
+    "Name",
+    "Nickname",
+    "Emails",
+    "Phones",
+    "Links",
+    "Company",
+    "Role",
+    "City",
+    "Country",
+    "Birthday",
+    "Circle",
+    "Reach out every (days)",
+    "Interests",
+    "How we met",
+    "Notes",
+    "Last in touch",
+    "Next reach-out",
+    "Paused",
+    "Archived",
+]
+# A spreadsheet runs a cell starting with these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def contacts_for_export(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    return contacts.select_related("circle").prefetch_related(
+        Prefetch("methods", queryset=ContactMethod.objects.order_by("kind", "position", "pk")),
+        Prefetch("dates", queryset=ImportantDate.objects.order_by("month", "day")),
+        Prefetch("interests", queryset=Interest.objects.order_by("folded_name")),
+    )
+
+
+# --- vCard -----------------------------------------------------------------------------------
+
+
+def _escape(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\")
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\n", "\\n")
+        .replace(",", "\\,")
+        .replace(";", "\\;")
+    )
+
+
+def _param(value: str) -> str:
+    """A parameter value: quoted, with characters that can't appear in one removed."""
+    cleaned = "".join(ch for ch in value if ch not in '"\r\n;:,')
+    return f'"{cleaned}"' if cleaned else ""
+
+
+def _fold(line: str) -> str:
+    """Fold at 75 octets without splitting a UTF-8 character (RFC 6350 section 3.2)."""
+    out, current, size = [], [], 0
+    for ch in line:
+        width = len(ch.encode("utf-8"))
+        if size + width > 75:
+            out.append("".join(current))
+            current, size = [" "], 1
+        current.append(ch)
+        size += width
+    out.append("".join(current))
+    return "\r\n".join(out)
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    parts = name.rsplit(" ", 1)
+    return (parts[1], parts[0]) if len(parts) == 2 else (name, "")
+
+
+def vcard(contact: Contact, *, version: str = "4.0") -> str:
+    lines = ["BEGIN:VCARD", f"VERSION:{version}"]
+    family, given = _split_name(contact.name)
+    lines.append(f"UID:{_escape(contact.uid)}")
+    lines.append(f"FN:{_escape(contact.name)}")
+    lines.append(f"N:{_escape(family)};{_escape(given)};;;")
+    if contact.nickname:
+        lines.append(f"NICKNAME:{_escape(contact.nickname)}")
+    if contact.company:
+        lines.append(f"ORG:{_escape(contact.company)}")
+    if contact.role:
+        lines.append(f"TITLE:{_escape(contact.role)}")
+    for method in contact.methods.all():
+        prop = {"email": "EMAIL", "phone": "TEL", "link": "URL"}[method.kind]
+        label = f";TYPE={_param(method.label)}" if method.label and _param(method.label) else ""
+        lines.append(f"{prop}{label}:{_escape(method.value)}")
+    if contact.city or contact.country:
+        lines.append(f"ADR:;;;{_escape(contact.city)};;;{_escape(contact.country)}")
+    for date in contact.dates.all():
+        if date.kind == ImportantDate.Kind.BIRTHDAY and not date.label:
+            if date.year:
+                value = f"{date.year:04d}{date.month:02d}{date.day:02d}"
+            else:
+                value = f"--{date.month:02d}{date.day:02d}"
+            lines.append(f"BDAY:{value}")
+        elif date.kind == ImportantDate.Kind.ANNIVERSARY and version == "4.0" and not date.label:
+            year = f"{date.year:04d}" if date.year else "--"
+            lines.append(f"ANNIVERSARY:{year}{date.month:02d}{date.day:02d}")
+    interests = [interest.name for interest in contact.interests.all()]
+    if interests:
+        lines.append("CATEGORIES:" + ",".join(_escape(name) for name in interests))
+    notes = "\n\n".join(
+        filter(None, [contact.notes, contact.how_we_met and f"How we met: {contact.how_we_met}"])
+    )
+    if notes:
+        lines.append(f"NOTE:{_escape(notes)}")
+    lines.append("END:VCARD")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def vcards(contacts: Iterable[Contact], *, version: str = "4.0") -> Iterator[str]:
+    for contact in contacts:
+        yield vcard(contact, version=version)
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+
+def _safe_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _date_text(date: ImportantDate) -> str:
+    return (
+        f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
+        if date.year
+        else f"--{date.month:02d}-{date.day:02d}"
+    )
+
+
+def csv_rows(contacts: Iterable[Contact]) -> Iterator[str]:
+    """CSV text, a header then one row per contact, streamed."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate(0)
+        return text
+
+    writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + flush()  # a BOM so spreadsheet apps read UTF-8 names right
+    for contact in contacts:
+        methods = list(contact.methods.all())
+        birthday = next(
+            (d for d in contact.dates.all() if d.kind == "birthday" and not d.label), None
+        )
+        row = [
+            contact.name,
+            contact.nickname,
+            "; ".join(m.value for m in methods if m.kind == "email"),
+            "; ".join(m.value for m in methods if m.kind == "phone"),
+            "; ".join(m.value for m in methods if m.kind == "link"),
+            contact.company,
+            contact.role,
+            contact.city,
+            contact.country,
+            _date_text(birthday) if birthday else "",
+            contact.circle.name if contact.circle else "",
+            contact.cadence_days or "",
+            "; ".join(i.name for i in contact.interests.all()),
+            contact.how_we_met,
+            contact.notes,
+            contact.last_interaction_on or "",
+            contact.next_reach_out_on or "",
+            "yes" if contact.paused else "",
+            "yes" if contact.archived else "",
+        ]
+        writer.writerow([_safe_cell(cell) for cell in row])
+        yield flush()
+
+
+# --- Full JSON backup ------------------------------------------------------------------------
+
+
+def backup_json(*, owner: User) -> Iterator[str]:
+    """Everything the user owns, as JSON, streamed table by table."""
+    from interactions.models import Interaction
+    from reminders.models import Reminder
+
+    settings_row = owner.settings
+    yield '{"format": "network-crm-backup", "version": 1'
+    yield ', "account": ' + json.dumps(
+        {
+            "email": owner.email,
+            "name": owner.name,
+            "time_zone": settings_row.time_zone,
+            "digest_frequency": settings_row.digest_frequency,
+            "digest_weekday": settings_row.digest_weekday,
+            "digest_hour": settings_row.digest_hour,
+            "daily_limit": settings_row.daily_limit,
+        }
+    )
+    tables = [
+        ("circles", Circle.objects.filter(owner=owner).values("id", "name", "cadence_days")),
+        ("interests", Interest.objects.filter(owner=owner).values("id", "name", "mine")),
+        (
+            "contacts",
+            Contact.objects.filter(owner=owner).values(
+                "id",
+                "uid",
+                "name",
+                "nickname",
+                "company",
+                "role",
+                "city",
+                "country",
+                "how_we_met",
+                "notes",
+                "circle_id",
+                "cadence_days",
+                "paused",
+                "archived",
+                "added_on",
+                "cadence_restarted_on",
+                "snoozed_until",
+                "introduced_by_id",
+            ),
+        ),
+        (
+            "contact_interests",
+            Contact.interests.through.objects.filter(contact__owner=owner).values(
+                "contact_id", "interest_id"
+            ),
+        ),
+        (
+            "contact_methods",
+            ContactMethod.objects.filter(owner=owner).values(
+                "contact_id", "kind", "label", "value", "position"
+            ),
+        ),
+        (
+            "important_dates",
+            ImportantDate.objects.filter(owner=owner).values(
+                "contact_id", "kind", "label", "day", "month", "year"
+            ),
+        ),
+        (
+            "interactions",
+            Interaction.objects.filter(owner=owner).values(
+                "id",
+                "kind",
+                "occurred_at",
+                "duration_minutes",
+                "place",
+                "notes",
+                "initiated_by",
+                "follow_up_on",
+                "follow_up_note",
+                "ask_next_time",
+            ),
+        ),
+        (
+            "interaction_contacts",
+            Interaction.contacts.through.objects.filter(interaction__owner=owner).values(
+                "interaction_id", "contact_id"
+            ),
+        ),
+        (
+            "reminders",
+            Reminder.objects.filter(owner=owner).values(
+                "contact_id", "interaction_id", "kind", "due_on", "state", "snoozed_until", "note"
+            ),
+        ),
+    ]
+    for name, rows in tables:
+        yield f', "{name}": ['
+        for index, row in enumerate(rows.order_by().iterator(chunk_size=2000)):
+            yield ("," if index else "") + json.dumps(
+                row, cls=DjangoJSONEncoder, ensure_ascii=False
+            )
+        yield "]"
+    yield "}\n"
