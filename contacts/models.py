@@ -119,6 +119,10 @@ class Contact(OwnedModel):
     last_interaction_on = models.DateField(null=True, blank=True)
     next_reach_out_on = models.DateField(null=True, blank=True)
 
+    # The import that created this contact, so a whole import can be undone.
+    import_batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
     # Stable identity for vCard UID, so an exported and re-imported card matches itself.
     uid = models.CharField(max_length=200, default=_new_uid, db_index=True, editable=False)
 
@@ -294,6 +298,39 @@ class ImportantDate(OwnedModel):
 
     def age_on(self, day: dt.date) -> int | None:
         return day.year - self.year if self.year else None
+
+
+class ImportBatch(OwnedModel):
+    """An uploaded contacts file, kept in the database (a worker may run on another machine)
+    through preview, import and a possible undo."""
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded"
+        IMPORTING = "importing", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+        UNDONE = "undone", "Undone"
+
+    kind = models.CharField(max_length=20)  # vcard, google, linkedin
+    filename = models.CharField(max_length=255, blank=True)
+    text = models.TextField()
+    state = models.CharField(max_length=10, choices=State, default=State.UPLOADED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    # Counts and samples of what the preview found and what the import did.
+    summary = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.filename or f"Import {self.pk}"
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.processed / self.total)) if self.total else 0
 
 
 class BulkChange(OwnedModel):

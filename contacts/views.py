@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.http import (
     FileResponse,
@@ -19,7 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from contacts import exports, selectors, services
+from contacts import exports, imports, selectors, services, tasks
 from contacts.forms import (
     BulkEditForm,
     CircleForm,
@@ -29,7 +32,7 @@ from contacts.forms import (
     ImportantDateFormSet,
     InterestAddForm,
 )
-from contacts.models import BulkChange, Circle, Contact, Interest
+from contacts.models import BulkChange, Circle, Contact, ImportBatch, Interest
 from contacts.photos import MAX_UPLOAD_BYTES, PhotoError
 from interactions.forms import QuickLogForm
 from interactions.models import Interaction
@@ -538,3 +541,67 @@ def account_backup(request: HttpRequest) -> HttpResponse:
     stamp = local_today(request.user).isoformat()
     response["Content-Disposition"] = f'attachment; filename="network-crm-backup-{stamp}.json"'
     return response
+
+
+# --- Import -------------------------------------------------------------------------------
+
+
+@login_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    """Upload a file; it is kept and previewed before anything is imported."""
+    if request.method == "POST":
+        if int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMPORT_MAX_BYTES + 64 * 1024:
+            messages.error(
+                request,
+                f"That file is too large; the limit is {settings.IMPORT_MAX_BYTES // 2**20} MB.",
+            )
+            return redirect("contacts:import")
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "Choose a file to import first.")
+            return redirect("contacts:import")
+        try:
+            batch = imports.import_upload(owner=request.user, upload=upload)
+        except imports.ImportRefused as error:
+            messages.error(request, str(error))
+            return redirect("contacts:import")
+        imports.import_preview(batch=batch)
+        return redirect("contacts:import_detail", pk=batch.pk)
+    recent = ImportBatch.objects.for_owner(request.user).defer("text")[:5]
+    return render(request, "contacts/import_start.html", {"recent": recent})
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Preview (before), progress (during, polled by htmx) and result (after) of one import."""
+    batch = get_owned_or_404(ImportBatch.objects.defer("text"), request.user, pk=pk)
+    template = "contacts/import_detail.html" + ("#import-status" if request.htmx else "")
+    return render(request, template, {"batch": batch, "summary": batch.summary})
+
+
+@require_POST
+@login_required
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_owned_or_404(ImportBatch, request.user, pk=pk)
+    if batch.state != ImportBatch.State.UPLOADED:
+        messages.error(request, "This import has already run.")
+    elif batch.total > settings.IMPORT_SYNC_LIMIT:
+        # Big files run in a worker; the page polls for progress.
+        transaction.on_commit(partial(tasks.run_import.delay, batch.pk), robust=True)
+    else:
+        batch = imports.import_run(batch=batch, now=now())
+        result = batch.summary.get("result", {})
+        messages.success(request, f"Imported {result.get('created', 0)} people.")
+    return redirect("contacts:import_detail", pk=batch.pk)
+
+
+@require_POST
+@login_required
+def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_owned_or_404(ImportBatch, request.user, pk=pk)
+    if batch.state != ImportBatch.State.DONE:
+        messages.error(request, "Only a finished import can be undone.")
+    else:
+        removed = imports.import_undo(batch=batch)
+        messages.success(request, f"Import undone: {removed} people removed.")
+    return redirect("contacts:import_detail", pk=batch.pk)

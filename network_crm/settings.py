@@ -249,6 +249,11 @@ CELERY_BEAT_SCHEDULE = {
     "prune-broker": {"task": "reminders.tasks.prune_broker", "schedule": 3600.0},
 }
 
+# Largest contacts file accepted for import (MB).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20, minimum=1) * 1024 * 1024
+# Files with more cards than this import in a Celery task, with a progress bar.
+IMPORT_SYNC_LIMIT = env_int("IMPORT_SYNC_LIMIT", 1000, minimum=0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

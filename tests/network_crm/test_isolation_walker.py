@@ -15,7 +15,7 @@ from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation
-from contacts.models import BulkChange, Circle, Contact, Interest
+from contacts.models import BulkChange, Circle, Contact, ImportBatch, Interest
 from contacts.services import contacts_bulk_edit
 from interactions.models import Interaction
 from reminders.models import Digest, Reminder
@@ -40,6 +40,9 @@ OBJECT_ROUTES = {
     "contacts:interest_add": {"pk": Contact},
     "contacts:interest_remove": {"pk": Contact, "interest_pk": Interest},
     "contacts:bulk_undo": {"pk": BulkChange},
+    "contacts:import_detail": {"pk": ImportBatch},
+    "contacts:import_confirm": {"pk": ImportBatch},
+    "contacts:import_undo": {"pk": ImportBatch},
     "contacts:circle_edit": {"pk": Circle},
     "contacts:circle_delete": {"pk": Circle},
     "interactions:log": {"contact_pk": Contact},
@@ -95,6 +98,7 @@ def alice_objects(alice):
     digest = Digest.objects.create(owner=alice, local_date=dt.date(2026, 1, 1))
     invitation = Invitation.objects.create(owner=alice, email="friend@example.com")
     change = contacts_bulk_edit(owner=alice, contact_ids=[contact.pk], action="pause")
+    batch = ImportBatch.objects.create(owner=alice, kind="vcard", text="BEGIN:VCARD")
     return {
         Contact: contact,
         Circle: circle,
@@ -104,6 +108,7 @@ def alice_objects(alice):
         Digest: digest,
         Invitation: invitation,
         BulkChange: change,
+        ImportBatch: batch,
     }
 
 
@@ -187,7 +192,7 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
         assert changelist.context["cl"].result_count == 0
         covered.add(model)
     # Every owned model in the admin is checked (BulkChange, the undo log, is not in the admin).
-    assert covered == set(alice_objects) - {BulkChange}
+    assert covered == set(alice_objects) - {BulkChange, ImportBatch}
     owned_in_admin = {
         m for m in admin.site._registry if any(f.name == "owner" for f in m._meta.fields)
     }

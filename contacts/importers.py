@@ -1,0 +1,322 @@
+"""Reading other apps' contact files: vCard 2.1/3.0/4.0, Google Contacts CSV, LinkedIn's
+Connections.csv. Each reader yields one ParsedContact or one ParseError per card or row, so a bad
+card is reported and skipped while the rest of the file imports."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import vobject
+
+MAX_FIELD = 10_000  # longer values are cut, not refused
+
+
+@dataclass
+class ParsedContact:
+    number: int  # card or row number in the file, for messages
+    name: str
+    nickname: str = ""
+    company: str = ""
+    role: str = ""
+    city: str = ""
+    country: str = ""
+    notes: str = ""
+    uid: str = ""
+    emails: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
+    phones: list[tuple[str, str]] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+    birthday: tuple[int, int, int | None] | None = None  # (month, day, year)
+    interests: list[str] = field(default_factory=list)
+    met_on: dt.date | None = None
+    photo: bytes | None = None
+
+
+@dataclass
+class ParseError:
+    number: int
+    reason: str
+
+
+def _clean(value: object, limit: int = 200) -> str:
+    text = "" if value is None else str(value)
+    text = text.replace("\x00", "").strip()
+    # Lone surrogates can't be stored (PostgreSQL refuses them): replace them.
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return text[:limit]
+
+
+def decode_upload(raw: bytes) -> str:
+    """Text of an uploaded file: UTF-8 (with or without a byte-order mark), else UTF-16 with a
+    BOM, else Windows-1252 (old Outlook exports)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+# --- Dates ------------------------------------------------------------------------------------
+
+_DATE_PATTERNS = [
+    (re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})"), ("y", "m", "d")),  # 1990-02-28, 19900228, ...T00
+    (re.compile(r"^--(\d{2})-?(\d{2})$"), ("m", "d")),  # --0229, --02-29 (no year)
+    (re.compile(r"^(\d{2})/(\d{2})/(\d{4})$"), ("m", "d", "y")),  # 02/28/1990 (Google, US)
+]
+
+
+def parse_month_day(value: str, *, omit_year: bool = False) -> tuple[int, int, int | None] | None:
+    text = value.strip()
+    for pattern, parts in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            found = dict(zip(parts, (int(g) for g in match.groups()), strict=True))
+            month, day, year = found["m"], found["d"], found.get("y")
+            if omit_year or year in (1604, 1900, 0):  # Apple's and Outlook's "no year" markers
+                year = None
+            check_year = year or 2000
+            try:
+                dt.date(check_year, month, day)
+            except ValueError:
+                return None
+            return month, day, year
+    return None
+
+
+# --- vCard ------------------------------------------------------------------------------------
+
+
+def split_vcards(text: str) -> Iterator[tuple[int, str | None, str]]:
+    """Yield (card number, card text or None, reason) for each BEGIN:VCARD block.
+
+    Splitting first means an unclosed or garbled card is one error, not the end of the file.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    current: list[str] | None = None
+    number = 0
+    for line in lines:
+        upper = line.strip().upper()
+        if upper == "BEGIN:VCARD":
+            if current is not None:
+                yield number, None, "this card has no END:VCARD"
+            number += 1
+            current = [line]
+        elif upper == "END:VCARD" and current is not None:
+            current.append(line)
+            yield number, "\r\n".join(current) + "\r\n", ""
+            current = None
+        elif current is not None:
+            current.append(line)
+    if current is not None:
+        yield number, None, "this card has no END:VCARD (the file may be cut short)"
+
+
+def _label(line) -> str:
+    types = [
+        t.lower()
+        for t in line.params.get("TYPE", [])
+        if t.lower() not in ("internet", "pref", "voice", "x400")
+    ]
+    return _clean(types[0] if types else "", 40)
+
+
+def parse_vcard_text(text: str) -> Iterator[ParsedContact | ParseError]:
+    for number, card_text, reason in split_vcards(text):
+        if card_text is None:
+            yield ParseError(number, reason)
+            continue
+        try:
+            card = vobject.readOne(card_text, allowQP=True)
+            yield _from_vcard(number, card)
+        except Exception as exc:  # vobject raises many types for broken input
+            yield ParseError(number, f"this card can't be read ({type(exc).__name__})")
+
+
+def _from_vcard(number: int, card) -> ParsedContact | ParseError:
+    contents = card.contents
+    labels = {
+        line.group: _clean(line.value, 40) for line in contents.get("x-ablabel", []) if line.group
+    }
+
+    def label_of(line) -> str:
+        custom = labels.get(line.group, "") if line.group else ""
+        return re.sub(r"^_\$!<(.*)>!\$_$", r"\1", custom).lower() or _label(line)
+
+    name = _clean(contents["fn"][0].value) if "fn" in contents else ""
+    if not name and "n" in contents:
+        n = contents["n"][0].value
+        name = _clean(" ".join(filter(None, [n.prefix, n.given, n.additional, n.family, n.suffix])))
+    if not name and "org" in contents:
+        name = _clean(" ".join(contents["org"][0].value))
+    if not name:
+        return ParseError(number, "this card has no name")
+    parsed = ParsedContact(number=number, name=name)
+    if "nickname" in contents:
+        parsed.nickname = _clean(contents["nickname"][0].value, 100)
+    if "org" in contents:
+        org = contents["org"][0].value
+        parsed.company = _clean(org[0] if isinstance(org, list) and org else org)
+    if "title" in contents:
+        parsed.role = _clean(contents["title"][0].value)
+    if "uid" in contents:
+        parsed.uid = _clean(contents["uid"][0].value)
+    for line in contents.get("email", []):
+        if value := _clean(line.value, 254):
+            parsed.emails.append((label_of(line), value))
+    for line in contents.get("tel", []):
+        if value := _clean(line.value, 254):
+            parsed.phones.append((label_of(line), value))
+    for line in contents.get("url", []):
+        if value := _clean(line.value, 254):
+            parsed.links.append((label_of(line), value))
+    if "adr" in contents:
+        address = contents["adr"][0].value
+        parsed.city = _clean(getattr(address, "city", ""), 120)
+        parsed.country = _clean(getattr(address, "country", ""), 120)
+    if "bday" in contents:
+        line = contents["bday"][0]
+        omit = "X-APPLE-OMIT-YEAR" in line.params
+        parsed.birthday = parse_month_day(str(line.value), omit_year=omit)
+    notes = [_clean(line.value, MAX_FIELD) for line in contents.get("note", [])]
+    parsed.notes = "\n\n".join(filter(None, notes))[:MAX_FIELD]
+    for line in contents.get("categories", []):
+        values = line.value if isinstance(line.value, list) else str(line.value).split(",")
+        parsed.interests.extend(_clean(v, 80) for v in values if _clean(v, 80))
+    if "photo" in contents:
+        parsed.photo = _photo_bytes(contents["photo"][0])
+    return parsed
+
+
+def _photo_bytes(line) -> bytes | None:
+    value = line.value
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str) and value.startswith("data:") and "," in value:
+        try:
+            return base64.b64decode(value.split(",", 1)[1])
+        except ValueError:
+            return None
+    return None
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def _csv_reader(text: str, header_starts: tuple[str, ...]) -> tuple[csv.DictReader, int]:
+    """A DictReader starting at the header line (LinkedIn puts notes above it)."""
+    lines = text.splitlines(keepends=True)
+    start = 0
+    for index, line in enumerate(lines[:50]):
+        if line.lstrip("\ufeff").startswith(header_starts):
+            start = index
+            break
+    return csv.DictReader(io.StringIO("".join(lines[start:]))), start + 1
+
+
+def detect_csv(text: str) -> str:
+    head = text[:4000]
+    if "Connected On" in head and "First Name" in head:
+        return "linkedin"
+    if "E-mail 1 - Value" in head or "Given Name" in head or "Organization 1 - Name" in head:
+        return "google"
+    return "unknown"
+
+
+def parse_google_csv(text: str) -> Iterator[ParsedContact | ParseError]:
+    reader, header_line = _csv_reader(text, ("Name", "First Name", "Given Name"))
+    for index, row in enumerate(reader, start=1):
+        number = header_line + index
+        row = {k or "": v or "" for k, v in row.items() if not isinstance(v, list)}
+        name = _clean(row.get("Name")) or _clean(
+            " ".join(
+                filter(
+                    None,
+                    [
+                        row.get("First Name") or row.get("Given Name"),
+                        row.get("Middle Name") or row.get("Additional Name"),
+                        row.get("Last Name") or row.get("Family Name"),
+                    ],
+                )
+            )
+        )
+        if not name:
+            yield ParseError(number, "this row has no name")
+            continue
+        parsed = ParsedContact(number=number, name=name)
+        parsed.nickname = _clean(row.get("Nickname"), 100)
+        parsed.company = _clean(row.get("Organization Name") or row.get("Organization 1 - Name"))
+        parsed.role = _clean(row.get("Organization Title") or row.get("Organization 1 - Title"))
+        parsed.notes = _clean(row.get("Notes"), MAX_FIELD)
+        for n in range(1, 6):
+            for kind, bucket in (
+                ("E-mail", parsed.emails),
+                ("Phone", parsed.phones),
+                ("Website", parsed.links),
+            ):
+                for value in _clean(row.get(f"{kind} {n} - Value"), 1000).split(" ::: "):
+                    if value.strip():
+                        bucket.append(
+                            (
+                                _clean(
+                                    row.get(f"{kind} {n} - Label") or row.get(f"{kind} {n} - Type"),
+                                    40,
+                                )
+                                .lstrip("* ")
+                                .lower(),
+                                value.strip()[:254],
+                            )
+                        )
+        if birthday := _clean(row.get("Birthday")):
+            parsed.birthday = parse_month_day(birthday)
+        labels = _clean(row.get("Labels") or row.get("Group Membership"), 1000)
+        parsed.interests = [
+            label.strip().lstrip("* ")[:80]
+            for label in labels.split(" ::: ")
+            if label.strip()
+            and label.strip().lstrip("* ") not in ("myContacts", "starred", "My Contacts")
+        ]
+        parsed.city = _clean(row.get("Address 1 - City"), 120)
+        parsed.country = _clean(row.get("Address 1 - Country"), 120)
+        yield parsed
+
+
+def parse_linkedin_csv(text: str) -> Iterator[ParsedContact | ParseError]:
+    reader, header_line = _csv_reader(text, ("First Name",))
+    for index, row in enumerate(reader, start=1):
+        number = header_line + index
+        row = {k or "": v or "" for k, v in row.items() if not isinstance(v, list)}
+        name = _clean(" ".join(filter(None, [row.get("First Name"), row.get("Last Name")])))
+        if not name:
+            yield ParseError(number, "this row has no name")
+            continue
+        parsed = ParsedContact(number=number, name=name)
+        parsed.company = _clean(row.get("Company"))
+        parsed.role = _clean(row.get("Position"))
+        if email := _clean(row.get("Email Address"), 254):
+            parsed.emails.append(("", email))
+        if url := _clean(row.get("URL"), 254):
+            parsed.links.append(("linkedin", url))
+        if connected := _clean(row.get("Connected On")):
+            for pattern in ("%d %b %Y", "%Y-%m-%d", "%m/%d/%Y"):
+                try:
+                    parsed.met_on = dt.datetime.strptime(connected, pattern).date()  # noqa: DTZ007 - a date
+                    break
+                except ValueError:
+                    continue
+        yield parsed
+
+
+def parse_file(*, kind: str, text: str) -> Iterator[ParsedContact | ParseError]:
+    if kind == "vcard":
+        return parse_vcard_text(text)
+    if kind == "linkedin":
+        return parse_linkedin_csv(text)
+    if kind == "google":
+        return parse_google_csv(text)
+    raise ValueError(kind)

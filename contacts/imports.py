@@ -1,0 +1,252 @@
+"""Importing contacts: upload, preview, import (in batches, with progress), undo.
+
+Re-importing the same file creates no duplicates: a card matches an existing contact (or one
+earlier in the same file) by vCard UID, email address or phone number, and matches are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from contacts.importers import ParsedContact, ParseError, decode_upload, detect_csv, parse_file
+from contacts.models import Contact, ContactMethod, ImportantDate, ImportBatch, Interest
+from contacts.services import contacts_recompute_due
+from network_crm.text import fold
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+BATCH_SIZE = 500
+SAMPLES = 20
+
+
+class ImportRefused(ValueError):
+    """Why the file can't be imported, in words for the user."""
+
+
+def import_upload(*, owner: User, upload: UploadedFile) -> ImportBatch:
+    """Keep an uploaded file (vCard, Google or LinkedIn CSV) for preview."""
+    limit = settings.IMPORT_MAX_BYTES
+    if upload.size and upload.size > limit:
+        raise ImportRefused(
+            f"That file is {upload.size / 2**20:.1f} MB; the limit is {limit // 2**20} MB. "
+            "Split it, or ask whoever runs this server to raise IMPORT_MAX_MB."
+        )
+    raw = upload.read(limit + 1)
+    if len(raw) > limit:
+        raise ImportRefused(f"That file is larger than {limit // 2**20} MB.")
+    text = decode_upload(raw).replace("\x00", "")
+    if "BEGIN:VCARD" in text.upper()[:100_000]:
+        kind = "vcard"
+    else:
+        kind = detect_csv(text)
+        if kind == "unknown":
+            raise ImportRefused(
+                "We can read vCard files (.vcf), Google Contacts CSV and LinkedIn's "
+                "Connections.csv; this file looks like none of them."
+            )
+    return ImportBatch.objects.create(
+        owner=owner, kind=kind, filename=(upload.name or "")[:255], text=text
+    )
+
+
+@dataclass
+class _Known:
+    """What the owner already has, to match cards against (and cards seen earlier in the file)."""
+
+    uids: set[str] = field(default_factory=set)
+    emails: set[str] = field(default_factory=set)
+    phones: set[str] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, owner: User) -> _Known:
+        known = cls()
+        known.uids = set(Contact.objects.filter(owner=owner).values_list("uid", flat=True))
+        for kind, value in ContactMethod.objects.filter(
+            owner=owner, kind__in=["email", "phone"]
+        ).values_list("kind", "value"):
+            (known.emails if kind == "email" else known.phones).add(_key(kind, value))
+        return known
+
+    def matches(self, card: ParsedContact) -> bool:
+        return bool(
+            (card.uid and card.uid in self.uids)
+            or any(_key("email", v) in self.emails for _, v in card.emails)
+            or any(_key("phone", v) in self.phones for _, v in card.phones if _key("phone", v))
+        )
+
+    def add(self, card: ParsedContact) -> None:
+        if card.uid:
+            self.uids.add(card.uid)
+        self.emails.update(_key("email", v) for _, v in card.emails)
+        self.phones.update(k for _, v in card.phones if (k := _key("phone", v)))
+
+
+def _key(kind: str, value: str) -> str:
+    if kind == "phone":
+        digits = re.sub(r"\D", "", value)
+        return digits[-9:] if len(digits) >= 6 else ""  # ignore country-code spelling
+    return fold(value)
+
+
+def import_preview(*, batch: ImportBatch) -> dict:
+    """Count new cards, matches and errors (with card or row numbers), with a few samples."""
+    known = _Known.load(batch.owner)
+    summary = {
+        "new": 0,
+        "matching": 0,
+        "errors": 0,
+        "new_samples": [],
+        "matching_samples": [],
+        "error_samples": [],
+    }
+    total = 0
+    for item in parse_file(kind=batch.kind, text=batch.text):
+        total += 1
+        if isinstance(item, ParseError):
+            summary["errors"] += 1
+            if len(summary["error_samples"]) < SAMPLES:
+                summary["error_samples"].append({"number": item.number, "reason": item.reason})
+        elif known.matches(item):
+            summary["matching"] += 1
+            if len(summary["matching_samples"]) < SAMPLES:
+                summary["matching_samples"].append({"number": item.number, "name": item.name})
+        else:
+            known.add(item)
+            summary["new"] += 1
+            if len(summary["new_samples"]) < SAMPLES:
+                summary["new_samples"].append(
+                    {
+                        "number": item.number,
+                        "name": item.name,
+                        "emails": [v for _, v in item.emails][:2],
+                    }
+                )
+    batch.total = total
+    batch.summary = {"preview": summary}
+    batch.save(update_fields=["total", "summary"])
+    return summary
+
+
+def import_run(*, batch: ImportBatch, now: dt.datetime) -> ImportBatch:
+    """Create the new contacts in batches (bulk inserts), skipping matches and bad cards; progress
+    is saved after each batch so the page can show it."""
+    claimed = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.UPLOADED).update(
+        state=ImportBatch.State.IMPORTING, processed=0
+    )
+    if not claimed:
+        batch.refresh_from_db()
+        return batch
+    owner = batch.owner
+    known = _Known.load(owner)
+    interests = {i.folded_name: i for i in Interest.objects.filter(owner=owner)}
+    today = now.date()
+    counts = {"created": 0, "skipped": 0, "errors": 0}
+    pending: list[ParsedContact] = []
+    processed = 0
+    try:
+        for item in parse_file(kind=batch.kind, text=batch.text):
+            processed += 1
+            if isinstance(item, ParseError):
+                counts["errors"] += 1
+            elif known.matches(item):
+                counts["skipped"] += 1
+            else:
+                known.add(item)
+                pending.append(item)
+            if len(pending) >= BATCH_SIZE:
+                counts["created"] += _create(batch, pending, interests, today)
+                pending = []
+                ImportBatch.objects.filter(pk=batch.pk).update(processed=processed)
+        counts["created"] += _create(batch, pending, interests, today)
+    except Exception:
+        ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.FAILED)
+        raise
+    created_ids = Contact.objects.filter(import_batch=batch).values_list("pk", flat=True)
+    contacts_recompute_due(owner=owner, contact_ids=created_ids)
+    summary = {**batch.summary, "result": counts}
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=ImportBatch.State.DONE,
+        processed=processed,
+        total=processed,
+        summary=summary,
+        finished_at=now,
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+@transaction.atomic
+def _create(batch: ImportBatch, cards: list[ParsedContact], interests: dict, today: dt.date) -> int:
+    if not cards:
+        return 0
+    owner = batch.owner
+    contacts = []
+    for card in cards:
+        contact = Contact(
+            owner=owner,
+            name=card.name,
+            nickname=card.nickname,
+            company=card.company,
+            role=card.role,
+            city=card.city,
+            country=card.country,
+            notes=card.notes,
+            added_on=today,
+            import_batch=batch,
+            how_we_met=f"Connected on LinkedIn on {card.met_on:%d %B %Y}." if card.met_on else "",
+        )
+        if card.uid:
+            contact.uid = card.uid[:200]
+        contact.fill_folded_fields()
+        contacts.append(contact)
+    Contact.objects.bulk_create(contacts)
+    methods, dates, links = [], [], []
+    for contact, card in zip(contacts, cards, strict=True):
+        for kind, values in (("email", card.emails), ("phone", card.phones), ("link", card.links)):
+            for position, (label, value) in enumerate(values):
+                method = ContactMethod(
+                    owner=owner,
+                    contact=contact,
+                    kind=kind,
+                    label=label,
+                    value=value,
+                    position=position,
+                )
+                method.fill_folded_fields()
+                methods.append(method)
+        if card.birthday:
+            month, day, year = card.birthday
+            dates.append(
+                ImportantDate(
+                    owner=owner, contact=contact, kind="birthday", month=month, day=day, year=year
+                )
+            )
+        for name in dict.fromkeys(card.interests):
+            key = Interest.fold_name(name)
+            if key not in interests:
+                interests[key] = Interest.objects.create(owner=owner, name=name)
+            links.append(
+                Contact.interests.through(contact_id=contact.pk, interest_id=interests[key].pk)
+            )
+    ContactMethod.objects.bulk_create(methods)
+    ImportantDate.objects.bulk_create(dates)
+    Contact.interests.through.objects.bulk_create(links, ignore_conflicts=True)
+    return len(contacts)
+
+
+@transaction.atomic
+def import_undo(*, batch: ImportBatch) -> int:
+    """Remove every contact this import created (with everything attached to them)."""
+    contacts = Contact.objects.filter(owner=batch.owner, import_batch=batch)
+    count = contacts.count()
+    contacts.delete()
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.UNDONE)
+    return count
