@@ -6,6 +6,7 @@ import re
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import (
     EmailValidator,
     MaxValueValidator,
@@ -331,6 +332,35 @@ class ImportBatch(OwnedModel):
     @property
     def percent(self) -> int:
         return min(100, round(100 * self.processed / self.total)) if self.total else 0
+
+
+class Merge(OwnedModel):
+    """A merge of two contacts, with what is needed to undo it."""
+
+    survivor = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="merges")
+    merged_name = models.CharField(max_length=200)
+    # The merged-away contact's row and everything moved from it, and the survivor's old values.
+    snapshot = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_name} into {self.survivor}"
+
+
+class NotDuplicate(OwnedModel):
+    """Two contacts the user said are different people: never suggested again."""
+
+    first = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="not_duplicate_once")
+        ]
 
 
 class BulkChange(OwnedModel):

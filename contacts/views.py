@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from contacts import exports, imports, selectors, services, tasks
+from contacts import duplicates, exports, imports, selectors, services, tasks
 from contacts.forms import (
     BulkEditForm,
     CircleForm,
@@ -32,7 +32,7 @@ from contacts.forms import (
     ImportantDateFormSet,
     InterestAddForm,
 )
-from contacts.models import BulkChange, Circle, Contact, ImportBatch, Interest
+from contacts.models import BulkChange, Circle, Contact, ImportBatch, Interest, Merge
 from contacts.photos import MAX_UPLOAD_BYTES, PhotoError
 from interactions.forms import QuickLogForm
 from interactions.models import Interaction
@@ -605,3 +605,73 @@ def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
         removed = imports.import_undo(batch=batch)
         messages.success(request, f"Import undone: {removed} people removed.")
     return redirect("contacts:import_detail", pk=batch.pk)
+
+
+# --- Duplicates ---------------------------------------------------------------------------
+
+
+@login_required
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "contacts/duplicate_list.html",
+        {
+            "pairs": duplicates.duplicate_pairs(owner=request.user),
+            "last_merge": Merge.objects.for_owner(request.user).filter(undone_at=None).first(),
+        },
+    )
+
+
+@login_required
+def contact_merge(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
+    """Compare two people field by field and merge the second into the first."""
+    survivor = get_owned_or_404(Contact, request.user, pk=pk)
+    other = get_owned_or_404(Contact, request.user, pk=other_pk)
+    if survivor.pk == other.pk:
+        raise Http404("Pick two different people.")
+    if request.method == "POST":
+        if request.POST.get("not_duplicates"):
+            duplicates.mark_not_duplicate(owner=request.user, first=survivor, second=other)
+            messages.success(
+                request, f"Noted: {survivor.name} and {other.name} are different people."
+            )
+            return redirect("contacts:duplicates")
+        picks = {
+            name: request.POST.get(f"pick_{name}", "survivor")
+            for name in duplicates.MERGEABLE_FIELDS
+        }
+        merge = duplicates.contacts_merge(
+            survivor=survivor, other=other, picks=picks, today=local_today(request.user)
+        )
+        messages.success(request, f"Merged {merge.merged_name} into {survivor.name}.")
+        return redirect("contacts:duplicates")
+    rows = []
+    for name in duplicates.MERGEABLE_FIELDS:
+        mine, theirs = getattr(survivor, name), getattr(other, name)
+        if mine or theirs:
+            rows.append(
+                {
+                    "name": name,
+                    "label": Contact._meta.get_field(name).verbose_name.capitalize(),
+                    "mine": mine,
+                    "theirs": theirs,
+                    "default": "other" if (not mine and theirs) else "survivor",
+                }
+            )
+    return render(
+        request,
+        "contacts/contact_merge.html",
+        {"survivor": survivor, "other": other, "rows": rows},
+    )
+
+
+@require_POST
+@login_required
+def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    merge = get_owned_or_404(Merge, request.user, pk=pk)
+    if merge.undone_at is not None:
+        messages.error(request, "This merge was already undone.")
+    else:
+        restored = duplicates.merge_undo(merge=merge, now=now())
+        messages.success(request, f"Merge undone: {restored.name} is back.")
+    return redirect("contacts:duplicates")

@@ -15,7 +15,7 @@ from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation
-from contacts.models import BulkChange, Circle, Contact, ImportBatch, Interest
+from contacts.models import BulkChange, Circle, Contact, ImportBatch, Interest, Merge
 from contacts.services import contacts_bulk_edit
 from interactions.models import Interaction
 from reminders.models import Digest, Reminder
@@ -41,6 +41,8 @@ OBJECT_ROUTES = {
     "contacts:interest_remove": {"pk": Contact, "interest_pk": Interest},
     "contacts:bulk_undo": {"pk": BulkChange},
     "contacts:import_detail": {"pk": ImportBatch},
+    "contacts:merge": {"pk": Contact, "other_pk": Contact},
+    "contacts:merge_undo": {"pk": Merge},
     "contacts:import_confirm": {"pk": ImportBatch},
     "contacts:import_undo": {"pk": ImportBatch},
     "contacts:circle_edit": {"pk": Circle},
@@ -51,7 +53,7 @@ OBJECT_ROUTES = {
     "interactions:delete": {"pk": Interaction},
     "reminders:done": {"pk": Reminder},
 }
-ID_KWARGS = {"pk", "contact_pk", "interest_pk", "object_id"}
+ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id"}
 
 
 def _walk(resolver: URLResolver, prefix: str = "", namespace: str | None = None):
@@ -99,6 +101,8 @@ def alice_objects(alice):
     invitation = Invitation.objects.create(owner=alice, email="friend@example.com")
     change = contacts_bulk_edit(owner=alice, contact_ids=[contact.pk], action="pause")
     batch = ImportBatch.objects.create(owner=alice, kind="vcard", text="BEGIN:VCARD")
+    twin = ContactFactory(owner=alice, name="Amara Diallo")
+    merge = Merge.objects.create(owner=alice, survivor=twin, merged_name="Old Amara", snapshot={})
     return {
         Contact: contact,
         Circle: circle,
@@ -109,6 +113,7 @@ def alice_objects(alice):
         Invitation: invitation,
         BulkChange: change,
         ImportBatch: batch,
+        Merge: merge,
     }
 
 
@@ -192,7 +197,7 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
         assert changelist.context["cl"].result_count == 0
         covered.add(model)
     # Every owned model in the admin is checked (BulkChange, the undo log, is not in the admin).
-    assert covered == set(alice_objects) - {BulkChange, ImportBatch}
+    assert covered == set(alice_objects) - {BulkChange, ImportBatch, Merge}
     owned_in_admin = {
         m for m in admin.site._registry if any(f.name == "owner" for f in m._meta.fields)
     }
