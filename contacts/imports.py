@@ -239,7 +239,24 @@ def _create(batch: ImportBatch, cards: list[ParsedContact], interests: dict, tod
     ContactMethod.objects.bulk_create(methods)
     ImportantDate.objects.bulk_create(dates)
     Contact.interests.through.objects.bulk_create(links, ignore_conflicts=True)
+    for contact, card in zip(contacts, cards, strict=True):
+        if card.photo:
+            _attach_photo(contact, card.photo)
     return len(contacts)
+
+
+def _attach_photo(contact: Contact, data: bytes) -> None:
+    """Keep a card's photo as the contact's (checked and shrunk); a bad one is just skipped."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from contacts.photos import PhotoError, photo_prepare
+
+    try:
+        prepared = photo_prepare(SimpleUploadedFile("photo", data))
+    except PhotoError:
+        return
+    contact.photo.save(prepared.name, prepared, save=False)
+    Contact.objects.filter(pk=contact.pk).update(photo=contact.photo.name)
 
 
 @transaction.atomic

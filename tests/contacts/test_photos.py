@@ -91,3 +91,26 @@ def test_no_photo_is_a_404_and_initials_are_shown(client, alice):
     client.force_login(alice)
     assert client.get(reverse("contacts:photo", args=[contact.pk])).status_code == 404
     assert ">AD</span>" in client.get(contact.get_absolute_url()).content.decode()
+
+
+def test_a_vcard_photo_becomes_the_contact_photo(client, alice):
+    import base64
+
+    from contacts.imports import import_preview, import_run, import_upload
+    from tests.conftest import FROZEN_NOW
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (900, 600), (30, 90, 150)).save(buffer, format="PNG")
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Pic Person\r\n"
+        f"PHOTO;ENCODING=b;TYPE=PNG:{base64.b64encode(buffer.getvalue()).decode()}\r\n"
+        "END:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken Pic\r\n"
+        "PHOTO;ENCODING=b;TYPE=PNG:aGVsbG8=\r\nEND:VCARD\r\n"
+    )
+    batch = import_upload(owner=alice, upload=SimpleUploadedFile("pics.vcf", card.encode()))
+    import_preview(batch=batch)
+    import_run(batch=batch, now=FROZEN_NOW)
+    pic = batch.contacts.get(name="Pic Person")
+    assert pic.photo.name.startswith(f"photos/{alice.pk}/")
+    assert max(Image.open(pic.photo.path).size) == 512
+    assert not batch.contacts.get(name="Broken Pic").photo  # a bad picture is skipped, not fatal
