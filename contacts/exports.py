@@ -297,3 +297,158 @@ def backup_json(*, owner: User) -> Iterator[str]:
             )
         yield "]"
     yield "}\n"
+
+
+# --- Restore ---------------------------------------------------------------------------------
+
+
+class RestoreRefused(ValueError):
+    """Why a backup can't be restored, in words for the user."""
+
+
+def backup_restore(*, owner: User, data: dict) -> int:
+    """Recreate everything from a backup in an account that has no people yet; returns how many
+    people came back. New rows get new ids; every link between them is kept."""
+    from django.db import transaction
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    from contacts.services import contacts_recompute_due
+    from interactions.models import Interaction
+    from network_crm.clock import user_zone
+    from reminders.models import Reminder
+
+    if not isinstance(data, dict) or data.get("format") != "network-crm-backup":
+        raise RestoreRefused("That file isn't a network-crm backup.")
+    if Contact.objects.filter(owner=owner).exists():
+        raise RestoreRefused("A backup can only be restored into an account with no people yet.")
+    try:
+        with transaction.atomic():
+            Circle.objects.filter(owner=owner).delete()  # the defaults; the backup has its own
+            circles = {
+                row["id"]: Circle.objects.create(
+                    owner=owner, name=row["name"], cadence_days=row["cadence_days"]
+                )
+                for row in data.get("circles", [])
+            }
+            interests = {
+                row["id"]: Interest.objects.create(owner=owner, name=row["name"], mine=row["mine"])
+                for row in data.get("interests", [])
+            }
+            contacts = {}
+            for row in data.get("contacts", []):
+                contact = Contact(
+                    owner=owner,
+                    **{
+                        k: row[k]
+                        for k in (
+                            "uid",
+                            "name",
+                            "nickname",
+                            "company",
+                            "role",
+                            "city",
+                            "country",
+                            "how_we_met",
+                            "notes",
+                            "cadence_days",
+                            "paused",
+                            "archived",
+                        )
+                    },
+                    circle=circles.get(row["circle_id"]),
+                    added_on=parse_date(row["added_on"]),
+                    cadence_restarted_on=parse_date(row["cadence_restarted_on"] or "")
+                    if row["cadence_restarted_on"]
+                    else None,
+                    snoozed_until=parse_date(row["snoozed_until"])
+                    if row["snoozed_until"]
+                    else None,
+                )
+                contact.full_clean(
+                    exclude=["owner", "circle", "introduced_by", "import_batch", "uid"]
+                )
+                contact.save()
+                contacts[row["id"]] = contact
+            for row in data.get("contacts", []):
+                if row.get("introduced_by_id") in contacts:
+                    Contact.objects.filter(pk=contacts[row["id"]].pk).update(
+                        introduced_by=contacts[row["introduced_by_id"]]
+                    )
+            Contact.interests.through.objects.bulk_create(
+                [
+                    Contact.interests.through(
+                        contact_id=contacts[r["contact_id"]].pk,
+                        interest_id=interests[r["interest_id"]].pk,
+                    )
+                    for r in data.get("contact_interests", [])
+                ]
+            )
+            for r in data.get("contact_methods", []):
+                method = ContactMethod(
+                    owner=owner,
+                    contact=contacts[r["contact_id"]],
+                    kind=r["kind"],
+                    label=r["label"],
+                    value=r["value"],
+                    position=r["position"],
+                )
+                method.save()
+            for r in data.get("important_dates", []):
+                date = ImportantDate(
+                    owner=owner,
+                    contact=contacts[r["contact_id"]],
+                    kind=r["kind"],
+                    label=r["label"],
+                    day=r["day"],
+                    month=r["month"],
+                    year=r["year"],
+                )
+                date.full_clean(exclude=["owner", "contact"])
+                date.save()
+            zone = user_zone(owner)
+            interactions = {}
+            for r in data.get("interactions", []):
+                occurred_at = parse_datetime(r["occurred_at"])
+                interactions[r["id"]] = Interaction.objects.create(
+                    owner=owner,
+                    kind=r["kind"],
+                    occurred_at=occurred_at,
+                    occurred_on=occurred_at.astimezone(zone).date(),
+                    duration_minutes=r["duration_minutes"],
+                    place=r["place"],
+                    notes=r["notes"],
+                    initiated_by=r["initiated_by"],
+                    follow_up_on=parse_date(r["follow_up_on"]) if r["follow_up_on"] else None,
+                    follow_up_note=r["follow_up_note"],
+                    ask_next_time=r["ask_next_time"],
+                )
+            Interaction.contacts.through.objects.bulk_create(
+                [
+                    Interaction.contacts.through(
+                        interaction_id=interactions[r["interaction_id"]].pk,
+                        contact_id=contacts[r["contact_id"]].pk,
+                    )
+                    for r in data.get("interaction_contacts", [])
+                ]
+            )
+            for r in data.get("reminders", []):
+                Reminder.objects.create(
+                    owner=owner,
+                    contact=contacts[r["contact_id"]],
+                    interaction=interactions.get(r["interaction_id"]),
+                    kind=r["kind"],
+                    due_on=parse_date(r["due_on"]),
+                    state=r["state"],
+                    snoozed_until=parse_date(r["snoozed_until"]) if r["snoozed_until"] else None,
+                    note=r["note"],
+                )
+            contacts_recompute_due(owner=owner)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise RestoreRefused(
+            f"That backup is damaged or incomplete ({type(exc).__name__}); nothing was restored."
+        ) from None
+    except Exception as exc:  # e.g. a ValidationError or IntegrityError from hostile data
+        raise RestoreRefused(
+            f"That backup can't be restored ({type(exc).__name__}); nothing was restored."
+        ) from None
+    return len(contacts)

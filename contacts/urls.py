@@ -16,6 +16,7 @@ urlpatterns = [
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("import/<int:pk>/undo/", views.import_undo, name="import_undo"),
     path("backup.json", views.account_backup, name="backup"),
+    path("restore/", views.backup_restore, name="restore"),
     path("bulk/<int:pk>/undo/", views.contact_bulk_undo, name="bulk_undo"),
     path("<int:pk>/", views.contact_detail, name="detail"),
     path("<int:pk>/edit/", views.contact_edit, name="edit"),

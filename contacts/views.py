@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from functools import partial
 
 from django.conf import settings
@@ -675,3 +676,25 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
         restored = duplicates.merge_undo(merge=merge, now=now())
         messages.success(request, f"Merge undone: {restored.name} is back.")
     return redirect("contacts:duplicates")
+
+
+@require_POST
+@login_required
+def backup_restore(request: HttpRequest) -> HttpResponse:
+    upload = request.FILES.get("backup")
+    if upload is None or (upload.size or 0) > settings.IMPORT_MAX_BYTES * 5:
+        messages.error(request, "Choose a network-crm backup file (.json) to restore.")
+        return redirect("contacts:import")
+    try:
+        data = json.loads(upload.read().decode("utf-8-sig"))
+        restored = exports.backup_restore(owner=request.user, data=data)
+    except (ValueError, UnicodeDecodeError) as error:
+        message = (
+            str(error)
+            if isinstance(error, exports.RestoreRefused)
+            else "That file isn't a network-crm backup."
+        )
+        messages.error(request, message)
+        return redirect("contacts:import")
+    messages.success(request, f"Backup restored: {restored} people, with their history.")
+    return redirect("contacts:list")

@@ -110,3 +110,84 @@ def test_backup_has_all_my_rows_and_nothing_of_anyone_else(alice_client, alice, 
         "year": None,
     }
     assert "bob" not in json.dumps(data).lower()
+
+
+def test_a_backup_restores_exactly_into_an_empty_account(client, alice, bob, emile):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from contacts.models import Contact
+
+    other = ContactFactory(owner=alice, name="Kwame", introduced_by=emile, cadence_days=14)
+    InteractionFactory(owner=alice, contacts=[emile, other], notes="Dinner", kind="meal")
+    client.force_login(alice)
+    original = json.loads(body(client.get(reverse("contacts:backup"))))
+
+    client.force_login(bob)
+    upload = SimpleUploadedFile("backup.json", json.dumps(original).encode())
+    response = client.post(reverse("contacts:restore"), {"backup": upload})
+    assert response.status_code == 302
+    restored = json.loads(body(client.get(reverse("contacts:backup"))))
+
+    def comparable(backup):
+        contacts = {c["id"]: c["uid"] for c in backup["contacts"]}
+        return {
+            "contacts": sorted(
+                [
+                    {k: v for k, v in c.items() if k not in ("id", "circle_id", "introduced_by_id")}
+                    | {"introduced_by": contacts.get(c["introduced_by_id"])}
+                    for c in backup["contacts"]
+                ],
+                key=lambda c: c["uid"],
+            ),
+            "circles": sorted((c["name"], c["cadence_days"]) for c in backup["circles"]),
+            "interests": sorted((i["name"], i["mine"]) for i in backup["interests"]),
+            "methods": sorted(
+                (contacts[m["contact_id"]], m["kind"], m["value"])
+                for m in backup["contact_methods"]
+            ),
+            "dates": sorted(
+                (contacts[d["contact_id"]], d["month"], d["day"], d["year"])
+                for d in backup["important_dates"]
+            ),
+            "interactions": sorted(
+                (i["kind"], i["occurred_at"], i["notes"]) for i in backup["interactions"]
+            ),
+            "links": sorted(
+                contacts[link["contact_id"]] for link in backup["interaction_contacts"]
+            ),
+        }
+
+    assert comparable(restored) == comparable(original)
+    assert (
+        Contact.objects.filter(owner=bob).get(name="Kwame").introduced_by.name
+        == "Émile Zola-Ørsted"
+    )
+    # Not into an account that already has people, and nothing changes.
+    again = client.post(
+        reverse("contacts:restore"),
+        {"backup": SimpleUploadedFile("b.json", json.dumps(original).encode())},
+    )
+    assert again.status_code == 302
+    assert Contact.objects.filter(owner=bob).count() == 2
+
+
+def test_a_damaged_backup_restores_nothing(client, bob):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from contacts.models import Contact
+
+    client.force_login(bob)
+    damaged = {"format": "network-crm-backup", "contacts": [{"id": 1, "name": "x"}]}
+    response = client.post(
+        reverse("contacts:restore"),
+        {"backup": SimpleUploadedFile("b.json", json.dumps(damaged).encode())},
+        follow=True,
+    )
+    assert "damaged or incomplete" in response.content.decode()
+    assert not Contact.objects.filter(owner=bob).exists()
+    response = client.post(
+        reverse("contacts:restore"),
+        {"backup": SimpleUploadedFile("b.json", b"not json")},
+        follow=True,
+    )
+    assert "isn&#x27;t a network-crm backup" in response.content.decode()
