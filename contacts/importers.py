@@ -312,7 +312,11 @@ def parse_linkedin_csv(text: str) -> Iterator[ParsedContact | ParseError]:
         yield parsed
 
 
-def parse_file(*, kind: str, text: str) -> Iterator[ParsedContact | ParseError]:
+def parse_file(
+    *, kind: str, text: str, mapping: list[str] | None = None
+) -> Iterator[ParsedContact | ParseError]:
+    if kind == "csv":
+        return parse_mapped_csv(text, mapping or [])
     if kind == "vcard":
         return parse_vcard_text(text)
     if kind == "linkedin":
@@ -320,3 +324,85 @@ def parse_file(*, kind: str, text: str) -> Iterator[ParsedContact | ParseError]:
     if kind == "google":
         return parse_google_csv(text)
     raise ValueError(kind)
+
+
+# --- Any other CSV, through a column mapping ------------------------------------------------
+
+MAPPABLE_FIELDS = [
+    ("", "Skip this column"),
+    ("name", "Full name"),
+    ("first_name", "First name"),
+    ("last_name", "Last name"),
+    ("nickname", "Nickname"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("link", "Web address"),
+    ("company", "Company"),
+    ("role", "Role"),
+    ("city", "City"),
+    ("country", "Country"),
+    ("birthday", "Birthday"),
+    ("notes", "Notes"),
+    ("interests", "Interests (separated by ; or ,)"),
+]
+_GUESSES = {
+    "name": ("name", "full name", "display name", "nom"),
+    "first_name": ("first name", "first", "given name", "prénom", "prenom"),
+    "last_name": ("last name", "last", "surname", "family name"),
+    "nickname": ("nickname",),
+    "email": ("email", "e-mail", "email address", "mail"),
+    "phone": ("phone", "mobile", "telephone", "tel", "phone number"),
+    "link": ("url", "website", "web", "linkedin"),
+    "company": ("company", "organisation", "organization", "employer"),
+    "role": ("role", "title", "job title", "position"),
+    "city": ("city", "town"),
+    "country": ("country",),
+    "birthday": ("birthday", "birth date", "date of birth", "dob"),
+    "notes": ("notes", "note", "comments"),
+    "interests": ("interests", "tags", "labels", "categories"),
+}
+
+
+def csv_headers(text: str) -> list[str]:
+    reader = csv.reader(io.StringIO(text))
+    return [_clean(h, 100) for h in next(reader, [])]
+
+
+def guess_mapping(headers: list[str]) -> list[str]:
+    guesses = []
+    for header in headers:
+        key = header.strip().lower()
+        guesses.append(next((field for field, names in _GUESSES.items() if key in names), ""))
+    return guesses
+
+
+def parse_mapped_csv(text: str, mapping: list[str]) -> Iterator[ParsedContact | ParseError]:
+    reader = csv.reader(io.StringIO(text))
+    next(reader, None)
+    for number, row in enumerate(reader, start=2):
+        values: dict[str, list[str]] = {}
+        for field_name, cell in zip(mapping, row, strict=False):
+            if field_name and (cell or "").strip():
+                values.setdefault(field_name, []).append(_clean(cell, MAX_FIELD))
+
+        def first(key: str, limit: int = 200, values=values) -> str:
+            return (values.get(key) or [""])[0][:limit]
+
+        name = first("name") or " ".join(filter(None, [first("first_name"), first("last_name")]))
+        if not name:
+            if any(values.values()):
+                yield ParseError(number, "this row has no name")
+            continue
+        parsed = ParsedContact(number=number, name=name[:200])
+        parsed.nickname = first("nickname", 100)
+        parsed.company, parsed.role = first("company"), first("role")
+        parsed.city, parsed.country = first("city", 120), first("country", 120)
+        parsed.notes = "\n".join(values.get("notes", []))[:MAX_FIELD]
+        parsed.emails = [("", v[:254]) for v in values.get("email", [])]
+        parsed.phones = [("", v[:254]) for v in values.get("phone", [])]
+        parsed.links = [("", v[:254]) for v in values.get("link", [])]
+        if birthday := first("birthday"):
+            parsed.birthday = parse_month_day(birthday)
+        for cell in values.get("interests", []):
+            parsed.interests.extend(t.strip()[:80] for t in re.split(r"[;,]", cell) if t.strip())
+        yield parsed

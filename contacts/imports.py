@@ -15,7 +15,15 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from contacts.importers import ParsedContact, ParseError, decode_upload, detect_csv, parse_file
+from contacts.importers import (
+    ParsedContact,
+    ParseError,
+    csv_headers,
+    decode_upload,
+    detect_csv,
+    guess_mapping,
+    parse_file,
+)
 from contacts.models import Contact, ContactMethod, ImportantDate, ImportBatch, Interest
 from contacts.services import contacts_recompute_due
 from network_crm.text import fold
@@ -48,9 +56,19 @@ def import_upload(*, owner: User, upload: UploadedFile) -> ImportBatch:
     else:
         kind = detect_csv(text)
         if kind == "unknown":
-            raise ImportRefused(
-                "We can read vCard files (.vcf), Google Contacts CSV and LinkedIn's "
-                "Connections.csv; this file looks like none of them."
+            headers = csv_headers(text)
+            if len(headers) < 1 or not any(headers):
+                raise ImportRefused(
+                    "We can read vCard files (.vcf) and CSV files with a header row; "
+                    "this file looks like neither."
+                )
+            # Any other CSV: the user says which column is what before the preview.
+            return ImportBatch.objects.create(
+                owner=owner,
+                kind="csv",
+                filename=(upload.name or "")[:255],
+                text=text,
+                summary={"headers": headers, "mapping": guess_mapping(headers)},
             )
     return ImportBatch.objects.create(
         owner=owner, kind=kind, filename=(upload.name or "")[:255], text=text
@@ -108,7 +126,7 @@ def import_preview(*, batch: ImportBatch) -> dict:
         "error_samples": [],
     }
     total = 0
-    for item in parse_file(kind=batch.kind, text=batch.text):
+    for item in parse_file(kind=batch.kind, text=batch.text, mapping=batch.summary.get("mapping")):
         total += 1
         if isinstance(item, ParseError):
             summary["errors"] += 1
@@ -130,7 +148,7 @@ def import_preview(*, batch: ImportBatch) -> dict:
                     }
                 )
     batch.total = total
-    batch.summary = {"preview": summary}
+    batch.summary = {**batch.summary, "preview": summary}
     batch.save(update_fields=["total", "summary"])
     return summary
 
@@ -152,7 +170,9 @@ def import_run(*, batch: ImportBatch, now: dt.datetime) -> ImportBatch:
     pending: list[ParsedContact] = []
     processed = 0
     try:
-        for item in parse_file(kind=batch.kind, text=batch.text):
+        for item in parse_file(
+            kind=batch.kind, text=batch.text, mapping=batch.summary.get("mapping")
+        ):
             processed += 1
             if isinstance(item, ParseError):
                 counts["errors"] += 1
@@ -267,3 +287,10 @@ def import_undo(*, batch: ImportBatch) -> int:
     contacts.delete()
     ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.UNDONE)
     return count
+
+
+def import_set_mapping(*, batch: ImportBatch, mapping: list[str]) -> dict:
+    """Save which CSV column is what, then preview with it."""
+    batch.summary = {**batch.summary, "mapping": mapping}
+    batch.save(update_fields=["summary"])
+    return import_preview(batch=batch)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("merges/<int:pk>/undo/", views.merge_undo, name="merge_undo"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/columns/", views.import_mapping, name="import_mapping"),
     path("import/<int:pk>/undo/", views.import_undo, name="import_undo"),
     path("backup.json", views.account_backup, name="backup"),
     path("restore/", views.backup_restore, name="restore"),

@@ -33,6 +33,7 @@ from contacts.forms import (
     ImportantDateFormSet,
     InterestAddForm,
 )
+from contacts.importers import MAPPABLE_FIELDS
 from contacts.models import BulkChange, Circle, Contact, ImportBatch, Interest, Merge
 from contacts.photos import MAX_UPLOAD_BYTES, PhotoError
 from interactions.forms import QuickLogForm
@@ -566,7 +567,8 @@ def import_start(request: HttpRequest) -> HttpResponse:
         except imports.ImportRefused as error:
             messages.error(request, str(error))
             return redirect("contacts:import")
-        imports.import_preview(batch=batch)
+        if batch.kind != "csv":  # any other CSV first asks which column is what
+            imports.import_preview(batch=batch)
         return redirect("contacts:import_detail", pk=batch.pk)
     recent = ImportBatch.objects.for_owner(request.user).defer("text")[:5]
     return render(request, "contacts/import_start.html", {"recent": recent})
@@ -577,7 +579,39 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Preview (before), progress (during, polled by htmx) and result (after) of one import."""
     batch = get_owned_or_404(ImportBatch.objects.defer("text"), request.user, pk=pk)
     template = "contacts/import_detail.html" + ("#import-status" if request.htmx else "")
-    return render(request, template, {"batch": batch, "summary": batch.summary})
+    columns = []
+    if batch.kind == "csv" and batch.state == ImportBatch.State.UPLOADED:
+        columns = list(
+            zip(batch.summary.get("headers", []), batch.summary.get("mapping", []), strict=False)
+        )
+    return render(
+        request,
+        template,
+        {
+            "batch": batch,
+            "summary": batch.summary,
+            "columns": columns,
+            "fields": MAPPABLE_FIELDS,
+        },
+    )
+
+
+@require_POST
+@login_required
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which CSV column is what; then the preview."""
+    batch = get_owned_or_404(ImportBatch, request.user, pk=pk)
+    allowed = {key for key, _ in MAPPABLE_FIELDS}
+    headers = batch.summary.get("headers", [])
+    mapping = [request.POST.get(f"column_{index}", "") for index in range(len(headers))]
+    mapping = [value if value in allowed else "" for value in mapping]
+    if batch.kind != "csv" or batch.state != ImportBatch.State.UPLOADED:
+        messages.error(request, "This import can't be changed any more.")
+    elif not {"name", "first_name", "last_name"} & set(mapping):
+        messages.error(request, "Say which column holds the name (or first and last name).")
+    else:
+        imports.import_set_mapping(batch=batch, mapping=mapping)
+    return redirect("contacts:import_detail", pk=batch.pk)
 
 
 @require_POST

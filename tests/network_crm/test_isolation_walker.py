@@ -44,6 +44,7 @@ OBJECT_ROUTES = {
     "contacts:merge": {"pk": Contact, "other_pk": Contact},
     "contacts:merge_undo": {"pk": Merge},
     "contacts:import_confirm": {"pk": ImportBatch},
+    "contacts:import_mapping": {"pk": ImportBatch},
     "contacts:import_undo": {"pk": ImportBatch},
     "contacts:circle_edit": {"pk": Circle},
     "contacts:circle_delete": {"pk": Circle},
