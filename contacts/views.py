@@ -287,13 +287,17 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _interests_fragment(request: HttpRequest, contact: Contact, form=None) -> HttpResponse:
+    interests = list(contact.interests.order_by("-mine", "folded_name"))
     return render(
         request,
         "contacts/contact_detail.html#interests",
         {
             "contact": contact,
-            "interests": contact.interests.order_by("-mine", "folded_name"),
+            "interests": interests,
             "interest_form": form or InterestAddForm(),
+            # The "You both love…" line under the name updates out of band.
+            "oob": True,
+            "shared_interests": [interest for interest in interests if interest.mine],
         },
     )
 
