@@ -50,6 +50,15 @@ def import_upload(*, owner: User, upload: UploadedFile) -> ImportBatch:
     raw = upload.read(limit + 1)
     if len(raw) > limit:
         raise ImportRefused(f"That file is larger than {limit // 2**20} MB.")
+    head = raw[:4096]
+    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 13))
+    if not raw.strip() or (
+        controls > len(head) // 100 and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    ):
+        raise ImportRefused(
+            "That isn't a contacts file: we can read vCard files (.vcf) and CSV files with a "
+            "header row."
+        )
     text = decode_upload(raw).replace("\x00", "")
     if "BEGIN:VCARD" in text.upper()[:100_000]:
         kind = "vcard"
@@ -57,7 +66,7 @@ def import_upload(*, owner: User, upload: UploadedFile) -> ImportBatch:
         kind = detect_csv(text)
         if kind == "unknown":
             headers = csv_headers(text)
-            if len(headers) < 1 or not any(headers):
+            if len(headers) < 2 or not any(headers):
                 raise ImportRefused(
                     "We can read vCard files (.vcf) and CSV files with a header row; "
                     "this file looks like neither."
