@@ -187,3 +187,46 @@ def test_once_someone_signed_up_the_login_page_stays(client, alice):
     response = client.get(reverse("login"))
     assert response.status_code == 200
     assert "Log in" in response.content.decode()
+
+
+def test_repeated_wrong_passwords_lock_that_account_from_that_address(client, alice, settings):
+    url = reverse("login")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(url, {"username": "alice@example.com", "password": "wrong"})
+        assert "Please enter a correct email address and password" in response.content.decode()
+    last_try = client.post(url, {"username": "alice@example.com", "password": "wrong"})
+    assert last_try.status_code == 429
+    locked = client.post(
+        url, {"username": "alice@example.com", "password": "correct horse battery staple"}
+    )
+    assert locked.status_code == 429
+    assert "Too many attempts" in locked.content.decode()
+    assert client.get(reverse("dashboard")).status_code == 302  # not logged in
+    # The same account from another address still works: nobody can lock you out remotely.
+    elsewhere = client.post(
+        url,
+        {"username": "alice@example.com", "password": "correct horse battery staple"},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert elsewhere.status_code == 302
+
+
+def test_passwords_are_hashed_with_argon2_in_production(settings):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='network_crm.settings'; django.setup(); from django.conf import settings; print(settings.PASSWORD_HASHERS[0])",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**__import__("os").environ, "VAR_DIR": str(settings.VAR_DIR)},
+    )
+    assert out.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
