@@ -52,13 +52,21 @@ def _clean(value: object, limit: int = 200) -> str:
 
 
 def decode_upload(raw: bytes) -> str:
-    """Text of an uploaded file: UTF-8 (with or without a byte-order mark), else UTF-16 with a
-    BOM, else Windows-1252 (old Outlook exports)."""
+    """Text of an uploaded file: UTF-16 when it starts with a byte-order mark, else UTF-8 (a few
+    bad bytes are replaced, not a reason to misread the rest), else Windows-1252 (old Outlook)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
+        return raw.decode("utf-16", errors="replace")
     try:
         return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as error:
+        text = raw.decode("utf-8-sig", errors="replace")
+        # Mostly UTF-8 with a stray bad byte: keep UTF-8. Otherwise it's an 8-bit encoding.
+        bad = text.count("\ufffd")
+        valid_non_ascii = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+        # Real UTF-8 text with a stray bad byte has valid accented letters too; an 8-bit file
+        # (Windows-1252) has none.
+        if error.start > 0 and valid_non_ascii > 0 and bad < len(text) // 10 + 4:
+            return text
         return raw.decode("cp1252", errors="replace")
 
 
@@ -117,13 +125,39 @@ def split_vcards(text: str) -> Iterator[tuple[int, str | None, str]]:
         yield number, None, "this card has no END:VCARD (the file may be cut short)"
 
 
+_IGNORED_TYPES = {"internet", "pref", "voice", "x400", "text", "uri"}
+
+
 def _label(line) -> str:
-    types = [
-        t.lower()
-        for t in line.params.get("TYPE", [])
-        if t.lower() not in ("internet", "pref", "voice", "x400")
-    ]
-    return _clean(types[0] if types else "", 40)
+    """A label from TYPE parameters, including vCard 2.1's bare ones (TEL;CELL) and 4.0's
+    quoted lists (TYPE="cell,voice")."""
+    types: list[str] = []
+    for value in list(line.params.get("TYPE", [])) + list(getattr(line, "singletonparams", [])):
+        types.extend(part.strip().strip('"').lower() for part in str(value).split(","))
+    useful = [t for t in types if t and t not in _IGNORED_TYPES]
+    return _clean(useful[0] if useful else "", 40)
+
+
+def _value(line, limit: int = 254) -> str:
+    value = _clean(line.value, limit)
+    return value[4:] if value.lower().startswith("tel:") else value
+
+
+# vCard 2.1 doesn't escape commas, but vobject reads an unescaped comma in these as the end of
+# the value; escaping them first keeps "Collègue de Jürgen, rencontrée à Arles" whole.
+_V21_TEXT = re.compile(r"^((?:[\w-]+\.)?(?:FN|NOTE|TITLE)(?:;[^:]*)?:)(.*)$", re.IGNORECASE)
+
+
+def _escape_v21_commas(card_text: str) -> str:
+    if not re.search(r"^VERSION:2\.1\s*$", card_text, re.IGNORECASE | re.MULTILINE):
+        return card_text
+    lines = []
+    for line in card_text.split("\r\n"):
+        match = _V21_TEXT.match(line)
+        if match:
+            line = match.group(1) + re.sub(r"(?<!\\),", r"\\,", match.group(2))
+        lines.append(line)
+    return "\r\n".join(lines)
 
 
 def parse_vcard_text(text: str) -> Iterator[ParsedContact | ParseError]:
@@ -132,7 +166,7 @@ def parse_vcard_text(text: str) -> Iterator[ParsedContact | ParseError]:
             yield ParseError(number, reason)
             continue
         try:
-            card = vobject.readOne(card_text, allowQP=True)
+            card = vobject.readOne(_escape_v21_commas(card_text), allowQP=True)
             yield _from_vcard(number, card)
         except Exception as exc:  # vobject raises many types for broken input
             yield ParseError(number, f"this card can't be read ({type(exc).__name__})")
@@ -146,7 +180,8 @@ def _from_vcard(number: int, card) -> ParsedContact | ParseError:
 
     def label_of(line) -> str:
         custom = labels.get(line.group, "") if line.group else ""
-        return re.sub(r"^_\$!<(.*)>!\$_$", r"\1", custom).lower() or _label(line)
+        builtin = re.match(r"^_\$!<(.*)>!\$_$", custom)
+        return (builtin.group(1).lower() if builtin else custom) or _label(line)
 
     name = _clean(contents["fn"][0].value) if "fn" in contents else ""
     if not name and "n" in contents:
@@ -167,13 +202,13 @@ def _from_vcard(number: int, card) -> ParsedContact | ParseError:
     if "uid" in contents:
         parsed.uid = _clean(contents["uid"][0].value)
     for line in contents.get("email", []):
-        if value := _clean(line.value, 254):
+        if value := _value(line):
             parsed.emails.append((label_of(line), value))
     for line in contents.get("tel", []):
-        if value := _clean(line.value, 254):
+        if value := _value(line):
             parsed.phones.append((label_of(line), value))
     for line in contents.get("url", []):
-        if value := _clean(line.value, 254):
+        if value := _value(line):
             parsed.links.append((label_of(line), value))
     if "adr" in contents:
         address = contents["adr"][0].value
@@ -208,6 +243,20 @@ def _photo_bytes(line) -> bytes | None:
 # --- CSV ----------------------------------------------------------------------------------------
 
 
+def _safe_rows(reader) -> Iterator[tuple[object, str]]:
+    """Rows of a csv reader; a row the csv module can't read (a huge cell, a stray NUL) becomes
+    an error for that row instead of the end of the import."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield None, f"this row can't be read ({error})"
+            continue
+        yield row, ""
+
+
 def _csv_reader(text: str, header_starts: tuple[str, ...]) -> tuple[csv.DictReader, int]:
     """A DictReader starting at the header line (LinkedIn puts notes above it)."""
     lines = text.splitlines(keepends=True)
@@ -223,15 +272,27 @@ def detect_csv(text: str) -> str:
     head = text[:4000]
     if "Connected On" in head and "First Name" in head:
         return "linkedin"
-    if "E-mail 1 - Value" in head or "Given Name" in head or "Organization 1 - Name" in head:
+    google_columns = (
+        "E-mail 1 - Value",
+        "Phone 1 - Value",
+        "Given Name",
+        "Organization 1 - Name",
+        "Organization Name",
+        "File As",
+        "Group Membership",
+    )
+    if any(column in head for column in google_columns):
         return "google"
     return "unknown"
 
 
 def parse_google_csv(text: str) -> Iterator[ParsedContact | ParseError]:
     reader, header_line = _csv_reader(text, ("Name", "First Name", "Given Name"))
-    for index, row in enumerate(reader, start=1):
+    for index, (row, problem) in enumerate(_safe_rows(reader), start=1):
         number = header_line + index
+        if problem:
+            yield ParseError(number, problem)
+            continue
         row = {k or "": v or "" for k, v in row.items() if not isinstance(v, list)}
         name = _clean(row.get("Name")) or _clean(
             " ".join(
@@ -288,8 +349,11 @@ def parse_google_csv(text: str) -> Iterator[ParsedContact | ParseError]:
 
 def parse_linkedin_csv(text: str) -> Iterator[ParsedContact | ParseError]:
     reader, header_line = _csv_reader(text, ("First Name",))
-    for index, row in enumerate(reader, start=1):
+    for index, (row, problem) in enumerate(_safe_rows(reader), start=1):
         number = header_line + index
+        if problem:
+            yield ParseError(number, problem)
+            continue
         row = {k or "": v or "" for k, v in row.items() if not isinstance(v, list)}
         name = _clean(" ".join(filter(None, [row.get("First Name"), row.get("Last Name")])))
         if not name:
@@ -364,8 +428,10 @@ _GUESSES = {
 
 
 def csv_headers(text: str) -> list[str]:
-    reader = csv.reader(io.StringIO(text))
-    return [_clean(h, 100) for h in next(reader, [])]
+    try:
+        return [_clean(h, 100) for h in next(csv.reader(io.StringIO(text)), [])]
+    except csv.Error:
+        return []
 
 
 def guess_mapping(headers: list[str]) -> list[str]:
@@ -378,8 +444,11 @@ def guess_mapping(headers: list[str]) -> list[str]:
 
 def parse_mapped_csv(text: str, mapping: list[str]) -> Iterator[ParsedContact | ParseError]:
     reader = csv.reader(io.StringIO(text))
-    next(reader, None)
-    for number, row in enumerate(reader, start=2):
+    next(_safe_rows(reader), None)
+    for number, (row, problem) in enumerate(_safe_rows(reader), start=2):
+        if problem:
+            yield ParseError(number, problem)
+            continue
         values: dict[str, list[str]] = {}
         for field_name, cell in zip(mapping, row, strict=False):
             if field_name and (cell or "").strip():

@@ -25,7 +25,8 @@ from contacts.importers import (
     parse_file,
 )
 from contacts.models import Contact, ContactMethod, ImportantDate, ImportBatch, Interest
-from contacts.services import contacts_recompute_due
+from contacts.services import contacts_bulk_delete, contacts_recompute_due
+from network_crm.clock import local_today
 from network_crm.text import fold
 
 if TYPE_CHECKING:
@@ -91,15 +92,16 @@ class _Known:
     uids: set[str] = field(default_factory=set)
     emails: set[str] = field(default_factory=set)
     phones: set[str] = field(default_factory=set)
+    links: set[str] = field(default_factory=set)  # LinkedIn rows often have only a profile URL
 
     @classmethod
     def load(cls, owner: User) -> _Known:
         known = cls()
         known.uids = set(Contact.objects.filter(owner=owner).values_list("uid", flat=True))
-        for kind, value in ContactMethod.objects.filter(
-            owner=owner, kind__in=["email", "phone"]
-        ).values_list("kind", "value"):
-            (known.emails if kind == "email" else known.phones).add(_key(kind, value))
+        for kind, value in ContactMethod.objects.filter(owner=owner).values_list("kind", "value"):
+            {"email": known.emails, "phone": known.phones, "link": known.links}[kind].add(
+                _key(kind, value)
+            )
         return known
 
     def matches(self, card: ParsedContact) -> bool:
@@ -107,6 +109,7 @@ class _Known:
             (card.uid and card.uid in self.uids)
             or any(_key("email", v) in self.emails for _, v in card.emails)
             or any(_key("phone", v) in self.phones for _, v in card.phones if _key("phone", v))
+            or any(_key("link", v) in self.links for _, v in card.links)
         )
 
     def add(self, card: ParsedContact) -> None:
@@ -114,12 +117,21 @@ class _Known:
             self.uids.add(card.uid)
         self.emails.update(_key("email", v) for _, v in card.emails)
         self.phones.update(k for _, v in card.phones if (k := _key("phone", v)))
+        self.links.update(_key("link", v) for _, v in card.links)
 
 
 def _key(kind: str, value: str) -> str:
     if kind == "phone":
         digits = re.sub(r"\D", "", value)
         return digits[-9:] if len(digits) >= 6 else ""  # ignore country-code spelling
+    if kind == "link":
+        return (
+            fold(value)
+            .removeprefix("https://")
+            .removeprefix("http://")
+            .removeprefix("www.")
+            .rstrip("/")
+        )
     return fold(value)
 
 
@@ -165,16 +177,16 @@ def import_preview(*, batch: ImportBatch) -> dict:
 def import_run(*, batch: ImportBatch, now: dt.datetime) -> ImportBatch:
     """Create the new contacts in batches (bulk inserts), skipping matches and bad cards; progress
     is saved after each batch so the page can show it."""
-    claimed = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.UPLOADED).update(
-        state=ImportBatch.State.IMPORTING, processed=0
-    )
+    claimed = ImportBatch.objects.filter(
+        pk=batch.pk, state__in=[ImportBatch.State.UPLOADED, ImportBatch.State.QUEUED]
+    ).update(state=ImportBatch.State.IMPORTING, processed=0)
     if not claimed:
         batch.refresh_from_db()
         return batch
     owner = batch.owner
     known = _Known.load(owner)
     interests = {i.folded_name: i for i in Interest.objects.filter(owner=owner)}
-    today = now.date()
+    today = local_today(owner, now)
     counts = {"created": 0, "skipped": 0, "errors": 0}
     pending: list[ParsedContact] = []
     processed = 0
@@ -195,19 +207,23 @@ def import_run(*, batch: ImportBatch, now: dt.datetime) -> ImportBatch:
                 pending = []
                 ImportBatch.objects.filter(pk=batch.pk).update(processed=processed)
         counts["created"] += _create(batch, pending, interests, today)
+        created_ids = Contact.objects.filter(import_batch=batch).values_list("pk", flat=True)
+        contacts_recompute_due(owner=owner, contact_ids=created_ids)
+        summary = {**batch.summary, "result": counts}
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            state=ImportBatch.State.DONE,
+            processed=processed,
+            total=processed,
+            summary=summary,
+            finished_at=now,
+        )
     except Exception:
-        ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.FAILED)
+        # What was added stays and can be undone; the page stops polling.
+        summary = {**batch.summary, "result": counts}
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            state=ImportBatch.State.FAILED, summary=summary, finished_at=now
+        )
         raise
-    created_ids = Contact.objects.filter(import_batch=batch).values_list("pk", flat=True)
-    contacts_recompute_due(owner=owner, contact_ids=created_ids)
-    summary = {**batch.summary, "result": counts}
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        state=ImportBatch.State.DONE,
-        processed=processed,
-        total=processed,
-        summary=summary,
-        finished_at=now,
-    )
     batch.refresh_from_db()
     return batch
 
@@ -290,12 +306,14 @@ def _attach_photo(contact: Contact, data: bytes) -> None:
 
 @transaction.atomic
 def import_undo(*, batch: ImportBatch) -> int:
-    """Remove every contact this import created (with everything attached to them)."""
-    contacts = Contact.objects.filter(owner=batch.owner, import_batch=batch)
-    count = contacts.count()
-    contacts.delete()
+    """Remove every contact this import created, with everything attached to them (as a bulk
+    delete does: interactions left with nobody go too)."""
+    ids = list(
+        Contact.objects.filter(owner=batch.owner, import_batch=batch).values_list("pk", flat=True)
+    )
+    removed = contacts_bulk_delete(owner=batch.owner, contact_ids=ids)
     ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.UNDONE)
-    return count
+    return removed
 
 
 def import_set_mapping(*, batch: ImportBatch, mapping: list[str]) -> dict:

@@ -307,6 +307,7 @@ class ImportBatch(OwnedModel):
 
     class State(models.TextChoices):
         UPLOADED = "uploaded", "Uploaded"
+        QUEUED = "queued", "Waiting for a worker"
         IMPORTING = "importing", "Importing"
         DONE = "done", "Imported"
         FAILED = "failed", "Failed"

@@ -326,6 +326,10 @@ def contacts_bulk_delete(*, owner: User, contact_ids: Iterable[int]) -> int:
 
     contacts = Contact.objects.filter(owner=owner, pk__in=list(contact_ids))
     count = contacts.count()
+    photos = [name for name in contacts.exclude(photo="").values_list("photo", flat=True)]
+    if photos:
+        storage = Contact._meta.get_field("photo").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in photos])
     interaction_ids = list(
         Interaction.contacts.through.objects.filter(contact__in=contacts).values_list(
             "interaction_id", flat=True

@@ -626,6 +626,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "This import has already run.")
     elif batch.total > settings.IMPORT_SYNC_LIMIT:
         # Big files run in a worker; the page polls for progress.
+        ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.QUEUED)
         transaction.on_commit(partial(tasks.run_import.delay, batch.pk), robust=True)
     else:
         batch = imports.import_run(batch=batch, now=now())
@@ -638,8 +639,8 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_owned_or_404(ImportBatch, request.user, pk=pk)
-    if batch.state != ImportBatch.State.DONE:
-        messages.error(request, "Only a finished import can be undone.")
+    if batch.state not in (ImportBatch.State.DONE, ImportBatch.State.FAILED):
+        messages.error(request, "Only a finished (or failed) import can be undone.")
     else:
         removed = imports.import_undo(batch=batch)
         messages.success(request, f"Import undone: {removed} people removed.")
