@@ -69,3 +69,17 @@ def invitation_send(*, owner: User, email: str) -> Invitation:
         recipient_list=[invitation.email],
     )
     return invitation
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete an account and every row it owns (each owned model cascades from its owner),
+    photo files included once the deletion is committed."""
+    from contacts.models import Contact
+
+    photos = list(
+        Contact.objects.filter(owner=user).exclude(photo="").values_list("photo", flat=True)
+    )
+    storage = Contact._meta.get_field("photo").storage
+    user.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for name in photos])

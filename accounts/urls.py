@@ -31,4 +31,5 @@ urlpatterns = [
     ),
     path("settings/", views.settings_page, name="settings"),
     path("settings/invite/", views.invite, name="invite"),
+    path("settings/delete-account/", views.account_delete, name="account_delete"),
 ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.http import HttpRequest, HttpResponse
@@ -132,3 +132,16 @@ def invite(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, "Please give a valid email address to invite.")
     return redirect("settings")
+
+
+@login_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Delete my account and everything in it, after typing the password."""
+    error = ""
+    if request.method == "POST":
+        if request.user.check_password(request.POST.get("password", "")):
+            services.user_delete(user=request.user)
+            logout(request)
+            return render(request, "accounts/account_deleted.html")
+        error = "That password isn't right; nothing was deleted."
+    return render(request, "accounts/account_delete.html", {"error": error})

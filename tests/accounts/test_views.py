@@ -230,3 +230,27 @@ def test_passwords_are_hashed_with_argon2_in_production(settings):
         env={**__import__("os").environ, "VAR_DIR": str(settings.VAR_DIR)},
     )
     assert out.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_deleting_my_account_removes_every_row_i_own_and_nothing_else(client, alice, bob):
+    from django.apps import apps
+
+    from network_crm.owned import OwnedModel
+    from tests.factories import ContactFactory, InteractionFactory
+
+    mine = ContactFactory(owner=alice)
+    InteractionFactory(owner=alice, contacts=[mine])
+    theirs = ContactFactory(owner=bob)
+    InteractionFactory(owner=bob, contacts=[theirs])
+    client.force_login(alice)
+    wrong = client.post(reverse("account_delete"), {"password": "nope"})
+    assert "nothing was deleted" in wrong.content.decode()
+    assert User.objects.filter(pk=alice.pk).exists()
+    done = client.post(reverse("account_delete"), {"password": "correct horse battery staple"})
+    assert "Account deleted" in done.content.decode()
+    assert not User.objects.filter(pk=alice.pk).exists()
+    for model in apps.get_models():
+        if issubclass(model, OwnedModel):
+            assert not model.objects.filter(owner_id=alice.pk).exists(), model
+    assert User.objects.filter(pk=bob.pk).exists()
+    assert theirs.interactions.count() == 1
