@@ -75,6 +75,7 @@ def test_a_file_that_is_not_a_picture_gets_a_clear_message(client, alice):
     assert not contact.photo
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 def test_a_decompression_bomb_is_refused(client, alice):
     contact = ContactFactory(owner=alice)
     client.force_login(alice)
