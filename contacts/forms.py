@@ -159,12 +159,18 @@ class BulkEditForm(OwnedForm):
     ids = forms.ModelMultipleChoiceField(queryset=Contact.objects.all(), required=False)
     all_matching = forms.BooleanField(required=False)
     target_circle = forms.ModelChoiceField(
-        label="Circle", queryset=Circle.objects.all(), required=False, empty_label="No circle"
+        label="Circle to move them to",
+        queryset=Circle.objects.all(),
+        required=False,
+        empty_label="No circle",
     )
     cadence_days = forms.IntegerField(
-        label="Every (days)", required=False, min_value=1, max_value=3650
+        label="New rhythm, every … days (empty: follow the circle)",
+        required=False,
+        min_value=1,
+        max_value=3650,
     )
-    interest_name = forms.CharField(label="Interest", required=False, max_length=80)
+    interest_name = forms.CharField(label="Interest to add", required=False, max_length=80)
     target_interest = forms.ModelChoiceField(
         label="Interest to remove", queryset=Interest.objects.all(), required=False
     )

@@ -204,7 +204,7 @@ def test_move_twelve_people_to_mentors_and_undo(page):
     results.get_by_label("With the selected people").select_option(label="Move to circle…")
     wait_for_htmx(page)
     assert ticked.count() == 12, "choosing an action lost the ticks"
-    results.get_by_label("Circle", exact=True).select_option(label="Mentors")
+    results.get_by_label("Circle to move them to", exact=True).select_option(label="Mentors")
     wait_for_htmx(page)
     assert ticked.count() == 12, "choosing a circle lost the ticks"
     results.get_by_role("button", name="Apply to selected").click()
