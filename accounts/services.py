@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import Invitation, User, UserSettings
+from contacts.models import Circle
 from contacts.services import circles_create_defaults
 from reminders.services import digest_schedule_update
 
@@ -42,12 +43,29 @@ def user_signup(
         user = User.objects.create_superuser(email=email, password=password, name=name)
     else:
         user = User.objects.create_user(email=email, password=password, name=name)
-    user_settings = UserSettings.objects.create(user=user, time_zone=time_zone)
-    circles_create_defaults(owner=user)
-    digest_schedule_update(user_settings=user_settings, now=now)
+    user_prepare(user=user, now=now, time_zone=time_zone)
     if invitation is not None:
         Invitation.objects.filter(pk=invitation.pk).update(accepted_at=now)
     return user
+
+
+def user_prepare(
+    *, user: User, now: dt.datetime, time_zone: str = "UTC", default_circles: bool = True
+) -> UserSettings:
+    """Give an account what it needs to work: its settings row, a digest schedule and (at
+    sign-up) the default circles. Idempotent; accounts made with createsuperuser or the admin
+    get their settings row this way too."""
+    user_settings, created = UserSettings.objects.get_or_create(
+        user=user, defaults={"time_zone": time_zone}
+    )
+    if not created and user_settings.time_zone != time_zone and time_zone != "UTC":
+        user_settings.time_zone = time_zone
+        user_settings.save(update_fields=["time_zone"])
+    if default_circles and not Circle.objects.filter(owner=user).exists():
+        circles_create_defaults(owner=user)
+    digest_schedule_update(user_settings=user_settings, now=now)
+    user.settings = user_settings  # so user.settings is this row, not an older copy
+    return user_settings
 
 
 @transaction.atomic

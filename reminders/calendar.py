@@ -48,7 +48,12 @@ def calendar_feed(*, owner: User, now: dt.datetime) -> bytes:
         cal.add_component(event)
 
     reminders = (
-        Reminder.objects.filter(owner=owner, state__in=["open", "snoozed"])
+        Reminder.objects.filter(
+            owner=owner,
+            state__in=["open", "snoozed"],
+            contact__archived=False,
+            contact__paused=False,
+        )
         .select_related("contact")
         .order_by("due_on")[:MAX_REMINDERS]
     )

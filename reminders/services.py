@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -166,9 +166,13 @@ def _reminders_open_follow_ups(*, now: dt.datetime, dry_run: bool) -> int:
     has_reminder = Reminder.objects.filter(
         interaction_id=OuterRef("pk"), kind=Reminder.Kind.FOLLOW_UP, due_on=OuterRef("follow_up_on")
     )
+    # A promise to an archived person (only) is not nudged about.
+    someone_active = Interaction.contacts.through.objects.filter(
+        interaction_id=OuterRef("pk"), contact__archived=False
+    )
     candidates = (
         Interaction.objects.filter(follow_up_on__lte=now.date() + _MAX_ZONE_LEAD)
-        .filter(~Exists(has_reminder))
+        .filter(~Exists(has_reminder), Exists(someone_active))
         .values_list(
             "pk", "owner_id", "follow_up_on", "follow_up_note", "owner__settings__time_zone"
         )
@@ -241,7 +245,11 @@ def _digests_create_due(*, now: dt.datetime, dry_run: bool) -> list[int]:
         if dry_run:
             created.append(0)
             continue
-        digest = Digest.objects.create(owner=user, local_date=today, created_at=now)
+        try:
+            with transaction.atomic():  # a savepoint: a racing sweep's row must not abort ours
+                digest = Digest.objects.create(owner=user, local_date=today, created_at=now)
+        except IntegrityError:
+            continue  # another sweep created today's digest a moment ago
         created.append(digest.pk)
         user_settings.next_digest_at = digest_next_at(
             user_settings=user_settings, from_day=today + dt.timedelta(days=1)
@@ -367,7 +375,8 @@ def digest_send(*, digest_id: int, now: dt.datetime) -> str:
     if not digest_claim(digest_id=digest_id, now=now):
         return "not claimable"
     digest = Digest.objects.select_related("owner__settings").get(pk=digest_id)
-    rendered = digest_render(digest=digest)
+    wants_digests = digest.owner.settings.digest_frequency != UserSettings.Frequency.OFF
+    rendered = digest_render(digest=digest) if wants_digests else None
     if rendered is None:
         Digest.objects.filter(pk=digest_id).update(state=Digest.State.EMPTY)
         return "empty"

@@ -49,14 +49,16 @@ def _sweep_is_late() -> bool:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = local_today(user)
-    due = contacts_due_capped(owner=user, today=today, limit=user.settings.daily_limit)
-    contacts_with_talking_points(due.items)
-    context = {"due": due, "today": today, "quick_kinds": QUICK_KINDS}
+    context = {"today": today, "quick_kinds": QUICK_KINDS}
     section = request.GET.get("section", "")
     if request.htmx and section in SECTIONS:
-        # One fragment refreshes itself after an action (htmx event), the rest stay.
+        # One fragment refreshes itself after an action (htmx event), the rest stay. Only the
+        # due section shows the due list, so the other fragments don't load it.
         context.update(SECTIONS[section](user, today))
         return render(request, f"reminders/dashboard.html#{section}", context)
+    due = contacts_due_capped(owner=user, today=today, limit=user.settings.daily_limit)
+    contacts_with_talking_points(due.items)
+    context["due"] = due
     if request.htmx:
         return render(request, "reminders/dashboard.html#due-section", context)
     for load in SECTIONS.values():

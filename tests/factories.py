@@ -6,7 +6,7 @@ import datetime as dt
 
 import factory
 
-from accounts.models import User, UserSettings
+from accounts.models import User
 from contacts.models import Circle, Contact, Interest
 from interactions.models import Interaction
 
@@ -20,17 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name")
     is_staff = True
     password = factory.django.Password("correct horse battery staple")
-    settings = factory.RelatedFactory(
-        "tests.factories.UserSettingsFactory", factory_related_name="user"
-    )
-
-
-class UserSettingsFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = UserSettings
-
-    user = factory.SubFactory(UserFactory, settings=None)
-    time_zone = "UTC"
+    # The account's settings row and default circles come with it (accounts.apps signal).
 
 
 class CircleFactory(factory.django.DjangoModelFactory):
