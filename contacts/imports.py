@@ -93,11 +93,15 @@ class _Known:
     emails: set[str] = field(default_factory=set)
     phones: set[str] = field(default_factory=set)
     links: set[str] = field(default_factory=set)  # LinkedIn rows often have only a profile URL
+    # For a card with nothing else to go by (no UID, email, phone or link): its folded name.
+    bare_names: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, owner: User) -> _Known:
         known = cls()
-        known.uids = set(Contact.objects.filter(owner=owner).values_list("uid", flat=True))
+        for uid, sort_name in Contact.objects.filter(owner=owner).values_list("uid", "sort_name"):
+            known.uids.add(uid)
+            known.bare_names.add(sort_name)
         for kind, value in ContactMethod.objects.filter(owner=owner).values_list("kind", "value"):
             {"email": known.emails, "phone": known.phones, "link": known.links}[kind].add(
                 _key(kind, value)
@@ -105,6 +109,8 @@ class _Known:
         return known
 
     def matches(self, card: ParsedContact) -> bool:
+        if not (card.uid or card.emails or card.phones or card.links):
+            return fold(card.name)[:200] in self.bare_names
         return bool(
             (card.uid and card.uid in self.uids)
             or any(_key("email", v) in self.emails for _, v in card.emails)
@@ -113,6 +119,7 @@ class _Known:
         )
 
     def add(self, card: ParsedContact) -> None:
+        self.bare_names.add(fold(card.name)[:200])
         if card.uid:
             self.uids.add(card.uid)
         self.emails.update(_key("email", v) for _, v in card.emails)
