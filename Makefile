@@ -67,7 +67,13 @@ lock: $(STAMP)
 	$$uv pip compile pyproject.toml --python-version 3.12 --universal --generate-hashes --no-header -q -o requirements.lock && \
 	$$uv pip compile pyproject.toml --group dev --python-version 3.12 --universal --generate-hashes --no-header -q -o requirements-dev.lock
 
+# Seeds 100, 1,000 and 10,000 contacts (and 100,000 for the sweep) in temporary databases under
+# /tmp/bench-var-*, needs wrk (apt-get install wrk) and uses PostgreSQL when it is reachable.
+# BENCH_ARGS="--quick" shortens the load test to 10 s; see bench/run.py --help.
+bench: $(STAMP)
+	$(PY) bench/run.py --sizes 100,1000,10000 --repeat 15 --duration 60 $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .tools staticfiles .pytest_cache
 
-.PHONY: help install run dev test lint fmt lock clean
+.PHONY: help install run dev test lint fmt lock clean bench

@@ -105,13 +105,10 @@ def contacts_search(*, owner: User, filters: ContactFilters, today: dt.date) -> 
     if filters.circle_id:
         contacts = contacts.filter(circle_id=filters.circle_id)
     if filters.interest_id:
-        contacts = contacts.filter(
-            Exists(
-                Contact.interests.through.objects.filter(
-                    contact_id=OuterRef("pk"), interest_id=filters.interest_id
-                )
-            )
-        )
+        # IN (the interest's links) lets the database start from those few rows; EXISTS had it
+        # test every contact of the owner (11 ms instead of 1 at 10,000 contacts on SQLite).
+        links = Contact.interests.through.objects.filter(interest_id=filters.interest_id)
+        contacts = contacts.filter(pk__in=links.values("contact_id"))
     for word in fold(filters.query).split():
         interest_match = Contact.interests.through.objects.filter(
             contact_id=OuterRef("pk"), interest__folded_name__contains=word
@@ -146,9 +143,11 @@ def interests_with_people(
 ) -> list[InterestPeople]:
     """For each interest (already counted, see ``interests_for_overview``), the few people who
     share it, most recently seen first. Two queries whatever the number of people: a window
-    function ranks each interest's people and keeps the top ``per_interest``."""
+    function ranks each interest's people and keeps the top ``per_interest`` ids, then those
+    contacts are loaded. (Ranking ids only: with every column of every contact carried through
+    the window, this took 122 ms instead of 71 at 10,000 contacts on SQLite.)"""
     through = Contact.interests.through
-    ranked = (
+    ranked = list(
         through.objects.filter(
             interest_id__in=[interest.pk for interest in interests],
             contact__owner=owner,
@@ -165,12 +164,13 @@ def interests_with_people(
             )
         )
         .filter(rank__lte=per_interest)
-        .select_related("contact")
         .order_by("interest_id", "rank")
+        .values_list("interest_id", "contact_id")
     )
+    contacts = Contact.objects.in_bulk({contact_id for _, contact_id in ranked})
     people: dict[int, list[Contact]] = {}
-    for link in ranked:
-        people.setdefault(link.interest_id, []).append(link.contact)
+    for interest_id, contact_id in ranked:
+        people.setdefault(interest_id, []).append(contacts[contact_id])
     return [
         InterestPeople(interest=i, people=people.get(i.pk, []), total=i.people_count)
         for i in interests

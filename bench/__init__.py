@@ -1,0 +1,1 @@
+"""Benchmarks: ``make bench`` (see run.py). Nothing here is imported by the app."""

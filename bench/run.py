@@ -1,0 +1,609 @@
+"""Run every benchmark and write bench/results.md and bench/results.json (``make bench``).
+
+    .venv/bin/python bench/run.py [--quick] [--duration 60] [--only pages,sweep,import,load]
+
+Steps, each in its own process and its own temporary VAR_DIR (/tmp/bench-var-*), DEBUG off:
+- pages: seed_demo at each size (default 100, 1,000, 10,000 contacts with 20 interactions each)
+  into a fresh SQLite database, then server time and query count of every main page and
+  fragment, and of a floor page (base.html only), in-process (bench/pages.py);
+- sweep: 500 due contacts among 10,000 and among 100,000, on SQLite and PostgreSQL
+  (bench/sweep.py);
+- import: a generated 10,000-card vCard file, time and peak memory (bench/vcard_import.py);
+- load: gunicorn (as in the Procfile) on 127.0.0.1 with the 1,000-contact data, SQLite then
+  PostgreSQL, 50 connections from wrk (bench/load.py, bench/load.lua).
+PostgreSQL steps use scratch databases named bench_* on BENCH_PG_URL (default
+postgres://postgres@127.0.0.1:5432), dropped afterwards; they are skipped when it is not
+reachable. Raw results and query logs go to bench/out/ (not committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402 - run as a script, the checkout goes on sys.path first
+    OUT,
+    ROOT,
+    pg_available,
+    pg_drop,
+    pg_recreate,
+    step_env,
+    write_json,
+)
+
+RESULTS_MD = ROOT / "bench" / "results.md"
+RESULTS_JSON = ROOT / "bench" / "results.json"
+FLOOR = "floor (base.html only)"
+TARGET_FLOOR_RATIO = 5.0
+TARGET_GROWTH = 2.0
+TARGET_SWEEP_RATIO = 2.0
+
+
+def run_step(name: str, module: str, args: list[str], *, env: dict, timeout: int) -> float:
+    """Run ``python -m bench.<module>``; its output goes to bench/out/<name>.log."""
+    log = OUT / f"{name}.log"
+    print(f"[bench] {name} ...", flush=True)
+    started = time.monotonic()
+    with open(log, "w") as handle:
+        done = subprocess.run(
+            [sys.executable, "-m", f"bench.{module}", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+        )
+    elapsed = time.monotonic() - started
+    if done.returncode:
+        tail = "".join(log.read_text(errors="replace").splitlines(keepends=True)[-30:])
+        raise RuntimeError(f"{name} failed (exit {done.returncode}); end of {log}:\n{tail}")
+    print(f"[bench] {name} done in {elapsed:.0f} s", flush=True)
+    return elapsed
+
+
+def machine_info() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_gb = round(int(line.split()[1]) / 2**20, 1)
+    except OSError:
+        pass
+
+    def output(*command: str) -> str:
+        try:
+            return subprocess.run(
+                command, cwd=ROOT, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+
+    import django
+
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu,
+        "memory_gb": mem_gb,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": output("psql", "--version"),
+        "wrk": output("wrk", "--version").splitlines()[0] if shutil.which("wrk") else "",
+        "commit": output("git", "rev-parse", "--short", "HEAD"),
+        "uncommitted_changes": bool(output("git", "status", "--porcelain")),
+    }
+
+
+# --- Steps ------------------------------------------------------------------------------------
+
+
+def pages_step(args, tmp: Path) -> dict:
+    results = {}
+    for size in args.sizes:
+        var_dir = tmp / f"pages-{size}"
+        out = OUT / f"pages-{size}.json"
+        run_step(
+            f"pages-{size}",
+            "pages",
+            [
+                "--contacts",
+                str(size),
+                "--repeat",
+                str(args.repeat),
+                "--warmup",
+                str(args.warmup),
+                "--out",
+                str(out),
+            ],
+            env=step_env(var_dir=var_dir),
+            timeout=1200,
+        )
+        results[size] = json.loads(out.read_text())
+    return results
+
+
+def sweep_step(args, tmp: Path, databases: list[str]) -> dict:
+    results = {}
+    for database in databases:
+        out = OUT / f"sweep-{database}.json"
+        command = ["--due", str(args.sweep_due), "--sizes", args.sweep_sizes, "--out", str(out)]
+        var_dir = tmp / f"sweep-{database}"
+        if database == "postgresql":
+            url = pg_recreate("bench_sweep")
+            try:
+                run_step(
+                    "sweep-postgresql",
+                    "sweep",
+                    command,
+                    env=step_env(var_dir=var_dir, database_url=url),
+                    timeout=1200,
+                )
+            finally:
+                pg_drop("bench_sweep")
+        else:
+            run_step("sweep-sqlite", "sweep", command, env=step_env(var_dir=var_dir), timeout=1200)
+        results[database] = json.loads(out.read_text())
+    return results
+
+
+def import_step(args, tmp: Path) -> dict:
+    out = OUT / "import.json"
+    run_step(
+        "import",
+        "vcard_import",
+        ["--cards", str(args.import_cards), "--out", str(out)],
+        env=step_env(var_dir=tmp / "import"),
+        timeout=900,
+    )
+    return json.loads(out.read_text())
+
+
+def load_step(args, tmp: Path, databases: list[str]) -> dict:
+    results = {}
+    for database in databases:
+        out = OUT / f"load-{database}.json"
+        command = [
+            "--duration",
+            str(args.duration),
+            "--connections",
+            str(args.connections),
+            "--seed-contacts",
+            str(args.load_contacts),
+            "--out",
+            str(out),
+        ]
+        timeout = args.duration + 600
+        if database == "postgresql":
+            url = pg_recreate("bench_load")
+            try:
+                run_step(
+                    "load-postgresql",
+                    "load",
+                    command,
+                    env=step_env(var_dir=tmp / "load-postgresql", database_url=url),
+                    timeout=timeout,
+                )
+            finally:
+                pg_drop("bench_load")
+        else:
+            # The pages step's database of the same size, if there is one: already seeded.
+            var_dir = tmp / f"pages-{args.load_contacts}"
+            if not (var_dir / "db.sqlite3").exists():
+                var_dir = tmp / "load-sqlite"
+            run_step("load-sqlite", "load", command, env=step_env(var_dir=var_dir), timeout=timeout)
+        results[database] = json.loads(out.read_text())
+    return results
+
+
+# --- Report -----------------------------------------------------------------------------------
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 2) if a is not None and b else None
+
+
+def analyse_pages(pages: dict) -> tuple[list[dict], list[str]]:
+    """One row per page across sizes, with the floor ratios, growth and missed targets."""
+    sizes = sorted(pages)
+    small, large = sizes[0], sizes[-1]
+    by_size = {size: {p["name"]: p for p in pages[size]["pages"]} for size in sizes}
+    floor = by_size[large][FLOOR]
+    rows, misses = [], []
+    for name in by_size[large]:
+        row = {
+            "name": name,
+            "path": by_size[large][name]["path"],
+            "htmx": by_size[large][name]["htmx"],
+            "by_size": {},
+        }
+        for size in sizes:
+            page = by_size[size][name]
+            row["by_size"][size] = {
+                key: page[key] for key in ("queries", "median_ms", "cpu_ms", "sql_ms", "bytes")
+            }
+        big, little = row["by_size"][large], row["by_size"][small]
+        row["floor_ratio"] = _ratio(big["median_ms"], floor["median_ms"])
+        row["floor_ratio_cpu"] = _ratio(big["cpu_ms"], floor["cpu_ms"])
+        row["growth"] = _ratio(big["median_ms"], little["median_ms"])
+        row["growth_cpu"] = _ratio(big["cpu_ms"], little["cpu_ms"])
+        row["misses"] = []
+        if name != FLOOR:
+            counts = {row["by_size"][s]["queries"] for s in sizes}
+            if len(counts) > 1:
+                row["misses"].append("query count varies")
+            # Missed when either clock says so: noise can flatter one of them.
+            if max(row["growth"], row["growth_cpu"]) > TARGET_GROWTH:
+                row["misses"].append(f"growth > {TARGET_GROWTH:g}×")
+            if max(row["floor_ratio"], row["floor_ratio_cpu"]) > TARGET_FLOOR_RATIO:
+                row["misses"].append(f"> {TARGET_FLOOR_RATIO:g}× floor")
+                # How much of it is the database: a small share means the page is render-bound.
+                row["sql_share"] = _ratio(big["sql_ms"], big["cpu_ms"])
+        misses.extend(f"{name}: {miss}" for miss in row["misses"])
+        rows.append(row)
+    return rows, misses
+
+
+def _verdict(row: dict) -> str:
+    if not row["misses"]:
+        return "met"
+    misses = list(row["misses"])
+    if "sql_share" in row:
+        share = row["sql_share"] or 0
+        misses[-1] += f" (SQL {share:.0%} of CPU{': render-bound' if share < 0.3 else ''})"
+    return "; ".join(misses)
+
+
+def _fmt(value, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def render_markdown(results: dict) -> str:
+    machine, config = results["machine"], results["config"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` (`bench/run.py {' '.join(config['argv'])}`) on "
+        f"{results['finished_at']}, commit {machine['commit']}"
+        f"{' with uncommitted changes' if machine['uncommitted_changes'] else ''}; "
+        f"the whole run took {results['elapsed_s'] / 60:.1f} min.",
+        "",
+        f"**Machine:** {machine['cpus']} cores ({machine['cpu_model'] or 'unknown CPU'}), "
+        f"{machine['memory_gb']} GB RAM, Python {machine['python']}, Django {machine['django']}, "
+        f"SQLite {machine['sqlite']}, {machine['postgresql'] or 'no PostgreSQL client'}. "
+        "The machine is shared and noisy (other jobs run beside the benchmark; the 1-minute load "
+        "average is given below), so these are **medians of one run**, not a controlled lab "
+        "measurement: expect ±30 % between runs on the wall-clock numbers. CPU time (this "
+        "process's own, the database being SQLite in-process) is the steadier figure for ratios.",
+        "",
+    ]
+    if "pages" in results:
+        pages = results["pages"]
+        sizes = sorted(pages, key=int)
+        first = pages[sizes[0]]
+        lines += [
+            "## Pages and fragments (SQLite, in-process)",
+            "",
+            f"Django's test Client in-process, `force_login`, `Host: localhost`, DEBUG off, the "
+            f"real middleware and static manifest; {first['warmup']} warm-up rounds then "
+            f"{first['repeat']} rounds over every page (interleaved, so noise spreads evenly). "
+            "Data: `seed_demo --contacts N --interactions 20N --seed 1`. "
+            "*ms* is the median wall time per request, *CPU* the median CPU time, *SQL* the "
+            "median time inside `cursor.execute` (a lower bound: rows fetched later are not "
+            "counted), *×floor* and *growth* are on wall time (CPU time in brackets).",
+            "",
+        ]
+        for size in sizes:
+            data = pages[size]
+            load = data["machine"]["loadavg_1m"]
+            lines.append(
+                f"- {int(size):,} contacts: {data['contacts']:,} contacts, "
+                f"{data['interactions']:,} interactions, seeded in {_fmt(data['seed']['seconds'])} s; "
+                f"load average {load[0]:.1f} → {load[1]:.1f}."
+            )
+        lines.append("")
+        header = (
+            "| page | queries "
+            + "/".join(f"{int(s):,}" for s in sizes)
+            + " | "
+            + " | ".join(f"ms @{int(s):,}" for s in sizes)
+            + f" | CPU @{int(sizes[-1]):,} | SQL @{int(sizes[-1]):,} "
+            f"| ×floor @{int(sizes[-1]):,} | growth {int(sizes[-1]):,}/{int(sizes[0]):,} | target |"
+        )
+        lines += [header, "|" + "---|" * (header.count("|") - 1)]
+        for row in results["pages_analysis"]:
+            cells = [
+                f"{row['name']} `{row['path']}`" + (" + HX-Request" if row["htmx"] else ""),
+                "/".join(str(row["by_size"][s]["queries"]) for s in sizes),
+                *(_fmt(row["by_size"][s]["median_ms"]) for s in sizes),
+                _fmt(row["by_size"][sizes[-1]]["cpu_ms"]),
+                _fmt(row["by_size"][sizes[-1]]["sql_ms"]),
+                f"{_fmt(row['floor_ratio'])} ({_fmt(row['floor_ratio_cpu'])})",
+                f"{_fmt(row['growth'], 2)} ({_fmt(row['growth_cpu'], 2)})",
+                "floor" if row["name"] == FLOOR else _verdict(row),
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+
+    if "sweep" in results:
+        lines += [
+            "## Reminder sweep",
+            "",
+            f"`reminders.services.sweep_run(now=...)` with {config['sweep_due']} due contacts among "
+            "the rest, bulk-created with a far-future `next_reach_out_on`; before each run the "
+            "Reminder and Digest rows are deleted and the digest made due again, so each run opens "
+            "the same reminders and creates one digest. Median of "
+            f"{next(iter(results['sweep'].values()))['runs']} runs.",
+            "",
+            "| database | contacts | due | queries | median ms | min ms | vs smallest | target |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for database, data in results["sweep"].items():
+            base = data["sizes"][0]
+            for row in data["sizes"]:
+                ratio = _ratio(row["median_ms"], base["median_ms"])
+                verdict = (
+                    ""
+                    if row is base
+                    else (
+                        "met"
+                        if ratio <= TARGET_SWEEP_RATIO
+                        else f"MISSED (> {TARGET_SWEEP_RATIO:g}x)"
+                    )
+                )
+                lines.append(
+                    f"| {database} | {row['contacts']:,} | {row['due']} | {row['queries']} | "
+                    f"{_fmt(row['median_ms'])} | {_fmt(row['min_ms'])} | {_fmt(ratio, 2)}× | "
+                    f"{verdict} |"
+                )
+        lines.append("")
+
+    if "import" in results:
+        imp = results["import"]
+        lines += [
+            "## Import",
+            "",
+            f"A generated vCard 3.0 file of {imp['cards']:,} cards ({imp['file_mb']} MB), through "
+            "`import_upload`, `import_preview` and `import_run` (the services behind the import "
+            "pages) into an empty account on SQLite. Peak memory is the process's maximum "
+            "resident set size; *before* is Django loaded with the file in memory.",
+            "",
+            "| cards | upload s | preview s | import s | total s | created | skipped (matches) "
+            "| errors | RSS before MB | RSS peak MB |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+            f"| {imp['cards']:,} | {imp['upload_s']} | {imp['preview_s']} | {imp['import_s']} | "
+            f"{imp['total_s']} | {imp['result']['created']:,} | {imp['result']['skipped']} | "
+            f"{imp['result']['errors']} | {imp['maxrss_before_mb']} | {imp['maxrss_peak_mb']} |",
+            "",
+        ]
+
+    if "load" in results:
+        lines += [
+            "## Load (gunicorn on loopback)",
+            "",
+            f"gunicorn as in the Procfile (`--workers 2 --threads 4`, access log on), DEBUG off, "
+            f"{config['load_contacts']:,} contacts; wrk with {config['connections']} connections "
+            f"for {config['duration']} s (after a 3 s warm-up) from the same two cores, one "
+            "logged-in user: per 10 requests 3 dashboards, 2 contact lists, 1 search, 3 contact "
+            "pages and 1 quick log (POST, htmx). *errors* are responses other than 2xx/3xx plus "
+            'socket errors and timeouts (10 s); *locked* counts "database is locked" in '
+            "gunicorn's log.",
+            "",
+            "| database | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | locked "
+            "| tracebacks | statuses | target |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for database, data in results["load"].items():
+            errors = data["errors_non_2xx_3xx"] + sum(data["socket_errors"].values())
+            ok = errors == 0 and data["database_is_locked"] == 0
+            statuses = ", ".join(f"{k}: {v}" for k, v in data["statuses"].items())
+            lines.append(
+                f"| {database} | {data['requests']:,} | {data['requests_per_s']} | "
+                f"{data['p50_ms']} | {data['p95_ms']} | {data['p99_ms']} | {data['max_ms']} | "
+                f"{errors} | {data['database_is_locked']} | {data['tracebacks']} | {statuses} | "
+                f"{'met' if ok else 'MISSED'} |"
+            )
+        lines += [
+            "",
+            "Time from a worker thread taking a request to its response (gunicorn's access log, "
+            "`%(M)s`; it includes sharing two cores, and each worker's GIL between its 4 threads). "
+            "The rest of the latency above is queueing: 50 connections for 8 threads.",
+            "",
+            "| database | endpoint | requests | server p50 ms | server p95 ms |",
+            "|---|---|---|---|---|",
+        ]
+        for database, data in results["load"].items():
+            for name, row in data.get("server_time", {}).items():
+                lines.append(
+                    f"| {database} | {name} | {row['requests']:,} | {_fmt(row['p50_ms'], 0)} | "
+                    f"{_fmt(row['p95_ms'], 0)} |"
+                )
+        lines.append("")
+
+    lines += ["## Targets (issue 9)", ""]
+    lines += [f"- {line}" for line in results["targets"]]
+    if results.get("errors"):
+        lines += ["", "## Steps that failed", ""]
+        lines += [f"- {error}" for error in results["errors"]]
+    lines += [
+        "",
+        "Raw numbers, every sample and the query log of every page are in `bench/out/` after a "
+        "run; `bench/results.json` has the numbers of this table. Why the misses happen, what "
+        "was changed and what is left: `bench/NOTES.md` (written by hand for the run it names).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def targets_summary(results: dict) -> list[str]:
+    lines = []
+    if "pages_analysis" in results:
+        rows = [r for r in results["pages_analysis"] if r["name"] != FLOOR]
+        varying = [r["name"] for r in rows if "query count varies" in r["misses"]]
+        grow = [
+            f"{r['name']} ({r['growth']}×, CPU {r['growth_cpu']}×)"
+            for r in rows
+            if f"growth > {TARGET_GROWTH:g}×" in r["misses"]
+        ]
+        floor = [
+            f"{r['name']} ({r['floor_ratio']}×)"
+            for r in rows
+            if f"> {TARGET_FLOOR_RATIO:g}× floor" in r["misses"]
+        ]
+        lines.append(
+            "Query count identical at every size: "
+            + (
+                "met for every page and fragment."
+                if not varying
+                else "MISSED: " + ", ".join(varying)
+            )
+        )
+        lines.append(
+            f"Growth ≤ {TARGET_GROWTH:g}×: "
+            + ("met for every page." if not grow else "MISSED: " + ", ".join(grow) + ".")
+        )
+        lines.append(
+            f"Within {TARGET_FLOOR_RATIO:g}× the floor: "
+            + ("met for every page." if not floor else "MISSED: " + ", ".join(floor) + ".")
+        )
+    for database, data in results.get("sweep", {}).items():
+        base, top = data["sizes"][0], data["sizes"][-1]
+        ratio = _ratio(top["median_ms"], base["median_ms"])
+        lines.append(
+            f"Sweep on {database}, {top['contacts']:,} vs {base['contacts']:,} contacts: "
+            f"{ratio}× ({'met' if ratio <= TARGET_SWEEP_RATIO else 'MISSED'}); queries "
+            f"{base['queries']} and {top['queries']}."
+        )
+    for database, data in results.get("load", {}).items():
+        errors = data["errors_non_2xx_3xx"] + sum(data["socket_errors"].values())
+        lines.append(
+            f'Load on {database}: {errors} errors, {data["database_is_locked"]} "database is '
+            f'locked" ({"met" if not errors and not data["database_is_locked"] else "MISSED"}).'
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,10000", help="contacts per pages run")
+    parser.add_argument("--repeat", type=int, default=15, help="timed rounds per page")
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--sweep-due", type=int, default=500)
+    parser.add_argument("--sweep-sizes", default="10000,100000")
+    parser.add_argument("--import-cards", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load per database")
+    parser.add_argument("--quick", action="store_true", help="10 s of load instead of 60")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--load-contacts", type=int, default=1000)
+    parser.add_argument("--only", default="pages,sweep,import,load")
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary VAR_DIRs")
+    args = parser.parse_args()
+    args.sizes = [int(s) for s in args.sizes.split(",")]
+    if args.quick:
+        args.duration = 10
+    only = set(args.only.split(","))
+
+    started = time.monotonic()
+    OUT.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-var-", dir="/tmp"))
+    # One collectstatic for every step (the manifest storage needs it to render a page).
+    os.environ["BENCH_STATIC_ROOT"] = str(tmp / "static")
+    if "load" in only and not shutil.which("wrk"):
+        sys.exit(
+            "wrk is needed for the load step (Debian: apt-get install wrk), or leave it out: "
+            "--only pages,sweep,import"
+        )
+    databases = ["sqlite"]
+    if args.no_postgres:
+        print("[bench] PostgreSQL steps skipped (--no-postgres)")
+    elif pg_available():
+        databases.append("postgresql")
+    else:
+        print("[bench] PostgreSQL is not reachable: its steps are skipped")
+
+    results: dict = {
+        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine_info(),
+        "config": {
+            "argv": sys.argv[1:],
+            "sizes": args.sizes,
+            "repeat": args.repeat,
+            "warmup": args.warmup,
+            "sweep_due": args.sweep_due,
+            "sweep_sizes": args.sweep_sizes,
+            "import_cards": args.import_cards,
+            "duration": args.duration,
+            "connections": args.connections,
+            "load_contacts": args.load_contacts,
+            "databases": databases,
+        },
+        "errors": [],
+    }
+    steps = [
+        ("pages", lambda: pages_step(args, tmp)),
+        ("sweep", lambda: sweep_step(args, tmp, databases)),
+        ("import", lambda: import_step(args, tmp)),
+        ("load", lambda: load_step(args, tmp, databases)),
+    ]
+    try:
+        for name, step in steps:
+            if name not in only:
+                continue
+            try:
+                results[name] = step()
+            except Exception as error:  # record it and go on with the other steps
+                print(f"[bench] {name}: {error}", file=sys.stderr)
+                results["errors"].append(f"{name}: {str(error).splitlines()[0]}")
+    finally:
+        if args.keep:
+            print(f"[bench] kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    if "pages" in results:
+        results["pages_analysis"], results["pages_misses"] = analyse_pages(results["pages"])
+    results["targets"] = targets_summary(results)
+    results["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    results["elapsed_s"] = round(time.monotonic() - started)
+    for data in results.get("load", {}).values():
+        data.pop("wrk_output", None)  # kept in bench/out/
+    for data in results.get("sweep", {}).values():
+        for row in data["sizes"]:
+            row.pop("query_log", None)
+    write_json(RESULTS_JSON, results)
+    RESULTS_MD.write_text(render_markdown(results))
+    print(
+        f"[bench] wrote {RESULTS_MD.relative_to(ROOT)} and {RESULTS_JSON.relative_to(ROOT)} "
+        f"in {results['elapsed_s'] / 60:.1f} min"
+    )
+    if results["errors"]:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
