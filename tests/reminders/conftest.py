@@ -26,7 +26,6 @@ from tests.fixtures.processes import (
     LOCALHOST,
     REDIS_SERVER,
     STARTUP_TIMEOUT,
-    SWEEP_INTERVAL_SECONDS,
     ManagedProcess,
     ReceivedMessage,
     RedisServer,
@@ -34,8 +33,8 @@ from tests.fixtures.processes import (
     _celery,
     _CollectingHandler,
     _register,
+    celery_env,
     free_port,
-    subprocess_database_url,
     wait_for,
 )
 
@@ -173,26 +172,7 @@ def celery_cluster(
         var_dir = tmp_path / f"var-{len(clusters)}"
         var_dir.mkdir()
         cluster = CeleryCluster(
-            env={
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "network_crm.settings",
-                "DATABASE_URL": subprocess_database_url(),
-                "CELERY_BROKER_URL": broker_url,
-                "EMAIL_HOST": smtp.host,
-                "EMAIL_PORT": str(smtp.port),
-                "EMAIL_HOST_USER": "",
-                "EMAIL_HOST_PASSWORD": "",
-                "EMAIL_USE_TLS": "false",
-                "EMAIL_USE_SSL": "false",
-                "EMAIL_TIMEOUT": "10",
-                "SWEEP_INTERVAL_SECONDS": str(SWEEP_INTERVAL_SECONDS),
-                "VAR_DIR": str(var_dir),
-                "SECRET_KEY": "integration-tests-only-not-a-secret",
-                "DEBUG": "false",
-                "LOG_LEVEL": "INFO",
-                "PYTHONUNBUFFERED": "1",
-                **(env or {}),
-            },
+            env=celery_env(broker_url=broker_url, smtp=smtp, var_dir=var_dir, **(env or {})),
             tmp_path=tmp_path,
             request=request,
         )
