@@ -61,6 +61,23 @@ class ContactForm(OwnedModelForm):
 class OwnedInlineFormSet(forms.BaseInlineFormSet):
     """Inline rows (ways to reach, important dates) that belong to the contact's owner."""
 
+    def clean(self):
+        super().clean()
+        if self.model is ImportantDate:
+            own_birthdays = [
+                form
+                for form in self.forms
+                if form.cleaned_data
+                and not form.cleaned_data.get("DELETE")
+                and form.cleaned_data.get("kind") == ImportantDate.Kind.BIRTHDAY
+                and not form.cleaned_data.get("label")
+            ]
+            if len(own_birthdays) > 1:
+                raise forms.ValidationError(
+                    "Only one birthday without a label: give the other one a label "
+                    "(e.g. “Mia's birthday”)."
+                )
+
     def save_new(self, form, commit=True):
         form.instance.owner_id = self.instance.owner_id
         return super().save_new(form, commit=commit)
@@ -75,6 +92,8 @@ ContactMethodFormSet = forms.inlineformset_factory(
     widgets={"label": forms.TextInput(attrs={"placeholder": "work, home, mobile…"})},
     extra=2,
     max_num=30,
+    absolute_max=30,
+    validate_max=True,
     can_delete=True,
 )
 
@@ -90,6 +109,8 @@ ImportantDateFormSet = forms.inlineformset_factory(
     },
     extra=1,
     max_num=20,
+    absolute_max=20,
+    validate_max=True,
     can_delete=True,
 )
 
@@ -152,11 +173,26 @@ BULK_ACTIONS = [
 ]
 
 
+class BoundedIdsField(forms.ModelMultipleChoiceField):
+    """Ids that can't even be database integers are invalid choices, not a crash."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and len(text) <= 18):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
 class BulkEditForm(OwnedForm):
     """Which contacts (ticked rows, or every one matching the current filters) and what to do."""
 
     action = forms.ChoiceField(label="With the selected people", choices=BULK_ACTIONS)
-    ids = forms.ModelMultipleChoiceField(queryset=Contact.objects.all(), required=False)
+    ids = BoundedIdsField(queryset=Contact.objects.all(), required=False)
     all_matching = forms.BooleanField(required=False)
     target_circle = forms.ModelChoiceField(
         label="Circle to move them to",
@@ -224,6 +260,15 @@ class MyInterestsForm(forms.Form):
         "People who share them are highlighted.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+    def clean_interests(self) -> str:
+        value = self.cleaned_data["interests"]
+        too_long = [name.strip() for name in value.split(",") if len(name.strip()) > 80]
+        if too_long:
+            raise forms.ValidationError(
+                f"Keep each interest under 80 characters (“{too_long[0][:30]}…” is longer)."
+            )
+        return value
 
     def names(self) -> list[str]:
         return [name.strip() for name in self.cleaned_data["interests"].split(",") if name.strip()]

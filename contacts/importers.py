@@ -88,6 +88,8 @@ def parse_month_day(value: str, *, omit_year: bool = False) -> tuple[int, int, i
             month, day, year = found["m"], found["d"], found.get("y")
             if omit_year or year in (1604, 1900, 0):  # Apple's and Outlook's "no year" markers
                 year = None
+            if year is not None and not 1900 < year <= 2100:
+                year = None  # kept as a yearly date; the year can't be right
             check_year = year or 2000
             try:
                 dt.date(check_year, month, day)
@@ -135,6 +137,7 @@ def _label(line) -> str:
     for value in list(line.params.get("TYPE", [])) + list(getattr(line, "singletonparams", [])):
         types.extend(part.strip().strip('"').lower() for part in str(value).split(","))
     useful = [t for t in types if t and t not in _IGNORED_TYPES]
+    # Lower-case before cutting: lower() can lengthen text ("İ" -> "i̇").
     return _clean(useful[0] if useful else "", 40)
 
 
@@ -181,7 +184,8 @@ def _from_vcard(number: int, card) -> ParsedContact | ParseError:
     def label_of(line) -> str:
         custom = labels.get(line.group, "") if line.group else ""
         builtin = re.match(r"^_\$!<(.*)>!\$_$", custom)
-        return (builtin.group(1).lower() if builtin else custom) or _label(line)
+        label = (builtin.group(1).lower() if builtin else custom) or _label(line)
+        return label[:40]
 
     name = _clean(contents["fn"][0].value) if "fn" in contents else ""
     if not name and "n" in contents:
@@ -329,7 +333,7 @@ def parse_google_csv(text: str) -> Iterator[ParsedContact | ParseError]:
                                     40,
                                 )
                                 .lstrip("* ")
-                                .lower(),
+                                .lower()[:40],
                                 value.strip()[:254],
                             )
                         )

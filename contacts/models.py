@@ -238,7 +238,8 @@ class ContactMethod(OwnedModel):
             return f"mailto:{self.value}"
         if self.kind == self.Kind.PHONE:
             return "tel:" + re.sub(r"[^\d+]", "", self.value)
-        return self.value
+        # Only web links are links: a "javascript:" or "data:" value from an import stays text.
+        return self.value if self.value.lower().startswith(("http://", "https://")) else ""
 
 
 class ImportantDate(OwnedModel):

@@ -382,7 +382,7 @@ def contact_introducer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             Contact.objects.filter(pk=contact.pk).update(introduced_by=introducer)
         return redirect(contact)
-    words = fold(request.GET.get("q", "")).split()
+    words = fold(request.GET.get("q", "")[:100]).split()[:5]
     candidates = Contact.objects.for_owner(request.user).filter(archived=False).exclude(pk=pk)
     for word in words:
         candidates = candidates.filter(search_text__contains=word)
@@ -730,7 +730,7 @@ def backup_restore(request: HttpRequest) -> HttpResponse:
     try:
         data = json.loads(upload.read().decode("utf-8-sig"))
         restored = exports.backup_restore(owner=request.user, data=data)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         message = (
             str(error)
             if isinstance(error, exports.RestoreRefused)

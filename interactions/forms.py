@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.db.models import Q
 
+from contacts.forms import BoundedIdsField
 from contacts.models import Circle, Contact
 from interactions.models import Interaction
 from network_crm.owned import OwnedForm
@@ -48,7 +49,7 @@ class InteractionForm(OwnedForm):
     """Everything about an interaction: the full form behind "More…" and "Edit"."""
 
     kind = forms.ChoiceField(label="What", choices=Interaction.Kind.choices, initial="coffee")
-    people = forms.ModelMultipleChoiceField(
+    people = BoundedIdsField(
         label="With",
         queryset=Contact.objects.filter(archived=False),
         widget=forms.CheckboxSelectMultiple,
@@ -98,7 +99,11 @@ class InteractionForm(OwnedForm):
             # of the owner's people posted back: a list of every contact would not scale.
             allowed = {person.pk for person in people_choices}
             if self.is_bound and hasattr(self.data, "getlist"):
-                allowed |= {int(v) for v in self.data.getlist("people") if str(v).isdigit()}
+                allowed |= {
+                    int(v)
+                    for v in self.data.getlist("people")
+                    if str(v).isascii() and str(v).isdigit() and len(str(v)) <= 18
+                }
             # Existing participants stay choosable even if archived since.
             shown = {person.pk for person in people_choices}
             self.fields["people"].queryset = Contact.objects.filter(owner=self.owner).filter(

@@ -12,6 +12,8 @@ def fold(text: str) -> str:
     handles ß and friends. Used for the stored search and sort columns, so SQLite and PostgreSQL
     behave the same without database collations.
     """
+    # NUL can't be stored or searched for in PostgreSQL; lone surrogates can't be encoded.
+    text = text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(unicodedata.normalize("NFKC", stripped).split())

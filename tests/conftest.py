@@ -55,3 +55,12 @@ def alice_client(client, alice):
 def bob_client(client, bob):
     client.force_login(bob)
     return client
+
+
+def pytest_configure(config):
+    # Property-based tests (hypothesis): a bounded, derandomised profile in CI, unless
+    # --hypothesis-profile names one.
+    from tests.hypothesis_profiles import load_profile
+
+    if not config.getoption("hypothesis_profile", default=None):
+        load_profile()
