@@ -30,7 +30,8 @@ def photo_prepare(upload: UploadedFile) -> ContentFile:
             f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB."
         )
     try:
-        with Image.open(upload) as image:
+        # Only the formats we name: never EPS and friends, which would run Ghostscript.
+        with Image.open(upload, formats=["JPEG", "PNG", "GIF", "WEBP"]) as image:
             if image.width * image.height > MAX_SOURCE_PIXELS:
                 raise PhotoError("That picture has too many pixels; please use a smaller one.")
             image = ImageOps.exif_transpose(image)

@@ -115,3 +115,14 @@ def test_a_vcard_photo_becomes_the_contact_photo(client, alice):
     assert pic.photo.name.startswith(f"photos/{alice.pk}/")
     assert max(Image.open(pic.photo.path).size) == 512
     assert not batch.contacts.get(name="Broken Pic").photo  # a bad picture is skipped, not fatal
+
+
+def test_only_web_picture_formats_are_opened(client, alice):
+    contact = ContactFactory(owner=alice)
+    client.force_login(alice)
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40)).save(buffer, format="TIFF")
+    response = upload(client, contact, SimpleUploadedFile("scan.tif", buffer.getvalue()))
+    assert "isn&#x27;t a picture we can read" in client.get(response.url).content.decode()
+    contact.refresh_from_db()
+    assert not contact.photo
