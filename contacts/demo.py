@@ -25,6 +25,7 @@ from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Inter
 from contacts.selectors import contacts_due
 from contacts.services import circles_create_defaults, contacts_recompute_due
 from interactions.models import Interaction
+from interactions.services import activity_recount
 from network_crm.clock import user_zone
 from network_crm.text import fold
 
@@ -132,6 +133,7 @@ def demo_seed(
 
     _refresh_planner_statistics()
     contacts_recompute_due(owner=owner)
+    activity_recount(owner=owner)
     due = contacts_due(owner=owner, today=today).count()
     return DemoSeedResult(contacts=len(people), interactions=created, due=due)
 

@@ -314,6 +314,7 @@ def backup_restore(*, owner: User, data: dict) -> int:
 
     from contacts.services import contacts_recompute_due
     from interactions.models import Interaction
+    from interactions.services import activity_recount
     from network_crm.clock import user_zone
     from reminders.models import Reminder
 
@@ -431,6 +432,7 @@ def backup_restore(*, owner: User, data: dict) -> int:
                     for r in data.get("interaction_contacts", [])
                 ]
             )
+            activity_recount(owner=owner)
             for r in data.get("reminders", []):
                 Reminder.objects.create(
                     owner=owner,

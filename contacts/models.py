@@ -140,6 +140,12 @@ class Contact(OwnedModel):
             models.Index(fields=["owner", "next_reach_out_on"], name="contact_owner_next"),
             models.Index(fields=["owner", "sort_name"], name="contact_owner_sort"),
             models.Index(fields=["owner", "last_interaction_on"], name="contact_owner_last"),
+            # The dashboard's health panel counts active people per circle from this index
+            # alone, without reading the contacts table (reminders.selectors.circle_health).
+            models.Index(
+                fields=["owner", "archived", "paused", "circle", "next_reach_out_on"],
+                name="contact_owner_circle_health",
+            ),
         ]
 
     def __str__(self) -> str:

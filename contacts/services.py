@@ -323,6 +323,7 @@ def contacts_bulk_delete(*, owner: User, contact_ids: Iterable[int]) -> int:
     """Delete contacts for good, with their reminders; shared interactions lose them as a
     participant and interactions left with nobody are deleted too."""
     from interactions.models import Interaction
+    from interactions.services import activity_recount
 
     contacts = Contact.objects.filter(owner=owner, pk__in=list(contact_ids))
     count = contacts.count()
@@ -336,7 +337,10 @@ def contacts_bulk_delete(*, owner: User, contact_ids: Iterable[int]) -> int:
         )
     )
     contacts.delete()
-    Interaction.objects.filter(owner=owner, pk__in=interaction_ids, contacts=None).delete()
+    orphans = Interaction.objects.filter(owner=owner, pk__in=interaction_ids, contacts=None)
+    days = set(orphans.values_list("occurred_on", flat=True))
+    orphans.delete()
+    activity_recount(owner=owner, days=days)
     return count
 
 

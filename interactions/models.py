@@ -52,3 +52,26 @@ class Interaction(OwnedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.occurred_on:%Y-%m-%d}"
+
+
+class ActivityDay(OwnedModel):
+    """How many interactions the owner had on one of their local days, and who reached out first.
+
+    Derived data, so that the dashboard's weekly chart and its reciprocity figure read at most a
+    year of these rows instead of a year of interactions (DESIGN: aggregates read pre-aggregated
+    or bounded data). ``interactions.services.activity_recount`` rewrites a day from its
+    interactions whenever one of them is logged, moved or deleted, so a day is never adjusted by
+    a delta that could drift: recounting any day again always gives the right figure."""
+
+    day = models.DateField()
+    total = models.PositiveIntegerField(default=0)
+    by_me = models.PositiveIntegerField(default=0)
+    by_them = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "day"], name="activity_day_once_per_owner")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}: {self.total}"

@@ -4,18 +4,16 @@ by the one rule (contacts.services.contacts_recompute_due); a "we're fine" or a 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
+from django.db.models import Count, Q
 
+from accounts.models import User
 from contacts.models import Contact
 from contacts.services import contacts_recompute_due
-from interactions.models import Interaction
+from interactions.models import ActivityDay, Interaction
 from network_crm.clock import user_zone
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 EDITABLE_FIELDS = [
     "kind",
@@ -37,11 +35,61 @@ def _check_owner(owner: User, contacts: Sequence[Contact]) -> None:
         raise PermissionError("Interactions can only include the owner's own contacts.")
 
 
-def _after_change(*, owner: User, contact_ids: set[int], today: dt.date) -> None:
+def _after_change(
+    *, owner: User, contact_ids: set[int], days: set[dt.date], today: dt.date
+) -> None:
     from reminders.services import reminders_close_no_longer_due
 
     contacts_recompute_due(owner=owner, contact_ids=contact_ids)
     reminders_close_no_longer_due(owner=owner, contact_ids=contact_ids, today=today)
+    activity_recount(owner=owner, days=days)
+
+
+def activity_recount(*, owner: User, days: Iterable[dt.date] | None = None) -> None:
+    """Rewrite the owner's ActivityDay rows for ``days`` (``None``: all of them) from their
+    interactions. Every write that adds, moves or removes an interaction calls this in its
+    transaction, with the days it touched: three small queries for one interaction.
+
+    The owner's row is locked first so that two requests logging on the same day one after the
+    other count each other's interaction (under PostgreSQL's read committed, the count that
+    follows the lock sees what the other committed). SQLite runs one writer at a time anyway."""
+    list(User.objects.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True))
+    interactions = Interaction.objects.filter(owner=owner)
+    if days is not None:
+        days = set(days)
+        if not days:
+            return
+        interactions = interactions.filter(occurred_on__in=days)
+    counted = {
+        row["occurred_on"]: row
+        for row in interactions.values("occurred_on")
+        .annotate(
+            total=Count("pk"),
+            by_me=Count("pk", filter=Q(initiated_by=Interaction.Initiator.ME)),
+            by_them=Count("pk", filter=Q(initiated_by=Interaction.Initiator.THEM)),
+        )
+        .order_by()
+    }
+    if days is None:
+        ActivityDay.objects.filter(owner=owner).delete()
+        days = set(counted)
+    zero = {"total": 0, "by_me": 0, "by_them": 0}
+    ActivityDay.objects.bulk_create(
+        [
+            ActivityDay(
+                owner=owner,
+                day=day,
+                total=counted.get(day, zero)["total"],
+                by_me=counted.get(day, zero)["by_me"],
+                by_them=counted.get(day, zero)["by_them"],
+            )
+            for day in sorted(days)
+        ],
+        update_conflicts=True,
+        unique_fields=["owner", "day"],
+        update_fields=["total", "by_me", "by_them"],
+        batch_size=500,
+    )
 
 
 @transaction.atomic
@@ -77,7 +125,7 @@ def interaction_log(
     )
     contact_ids = {contact.pk for contact in contacts}
     interaction.contacts.set(contact_ids)
-    _after_change(owner=owner, contact_ids=contact_ids, today=today)
+    _after_change(owner=owner, contact_ids=contact_ids, days={interaction.occurred_on}, today=today)
     return interaction
 
 
@@ -92,6 +140,7 @@ def interaction_update(
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
     before = set(interaction.contacts.values_list("pk", flat=True))
+    day_before = interaction.occurred_on
     promise_moved = "follow_up_on" in fields and fields["follow_up_on"] != interaction.follow_up_on
     for name, value in fields.items():
         setattr(interaction, name, value)
@@ -110,7 +159,12 @@ def interaction_update(
     else:
         # A promise stays with someone who was there: the sweep re-files it if its person left.
         pending_follow_ups.exclude(contact_id__in=after).delete()
-    _after_change(owner=interaction.owner, contact_ids=before | after, today=today)
+    _after_change(
+        owner=interaction.owner,
+        contact_ids=before | after,
+        days={day_before, interaction.occurred_on},
+        today=today,
+    )
     return interaction
 
 
@@ -118,7 +172,7 @@ def interaction_update(
 def interaction_delete(*, interaction: Interaction, today: dt.date) -> set[int]:
     """Delete an interaction; its participants' dates fall back on the interactions that remain."""
     contact_ids = set(interaction.contacts.values_list("pk", flat=True))
-    owner = interaction.owner
+    owner, day = interaction.owner, interaction.occurred_on
     interaction.delete()
-    _after_change(owner=owner, contact_ids=contact_ids, today=today)
+    _after_change(owner=owner, contact_ids=contact_ids, days={day}, today=today)
     return contact_ids

@@ -9,6 +9,7 @@ import factory
 from accounts.models import User
 from contacts.models import Circle, Contact, Interest
 from interactions.models import Interaction
+from interactions.services import activity_recount
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -65,3 +66,9 @@ class InteractionFactory(factory.django.DjangoModelFactory):
     def contacts(self, create, extracted, **kwargs):
         if create and extracted:
             self.contacts.set(extracted)
+
+    @factory.post_generation
+    def activity(self, create, extracted, **kwargs):
+        """Keep the per-day counts in step, as every write path of the app does."""
+        if create:
+            activity_recount(owner=self.owner, days={self.occurred_on})
