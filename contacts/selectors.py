@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db import connection
 from django.db.models import (
     Count,
     DateField,
@@ -17,9 +18,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    Window,
 )
-from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.db.models.functions import Cast, Coalesce
 
 from contacts.models import Contact, ContactMethod, Interest
 from network_crm.db import DaysDiff
@@ -125,6 +125,10 @@ def contacts_search(*, owner: User, filters: ContactFilters, today: dt.date) -> 
 # --- Interests: "who would enjoy this?" ----------------------------------------------------------
 
 PEOPLE_PER_INTEREST = 5
+# Above this many people, an interest's first few are found by walking the owner's people from the
+# most recently seen down (5 × people ÷ sharers index probes: about 100 for an interest one
+# person in twenty shares); at or below it, by sorting just the people who share it.
+WALK_FROM = 200
 
 
 @dataclass(frozen=True)
@@ -138,54 +142,105 @@ class InterestPeople:
         return self.total - len(self.people)
 
 
+def _most_recently_seen_first(contact: Contact) -> tuple:
+    seen = contact.last_interaction_on
+    return (seen is None, -seen.toordinal() if seen else 0, contact.sort_name, contact.pk)
+
+
 def interests_with_people(
     *, owner: User, interests: list[Interest], per_interest: int = PEOPLE_PER_INTEREST
 ) -> list[InterestPeople]:
     """For each interest (already counted, see ``interests_for_overview``), the few people who
-    share it, most recently seen first. Two queries whatever the number of people: a window
-    function ranks each interest's people and keeps the top ``per_interest`` ids, then those
-    contacts are loaded. (Ranking ids only: with every column of every contact carried through
-    the window, this took 122 ms instead of 71 at 10,000 contacts on SQLite.)"""
-    through = Contact.interests.through
-    ranked = list(
-        through.objects.filter(
-            interest_id__in=[interest.pk for interest in interests],
-            contact__owner=owner,
-            contact__archived=False,
-        )
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("interest_id"),
-                order_by=[
-                    F("contact__last_interaction_on").desc(nulls_last=True),
-                    F("contact__sort_name").asc(),
-                ],
-            )
-        )
-        .filter(rank__lte=per_interest)
-        .order_by("interest_id", "rank")
-        .values_list("interest_id", "contact_id")
-    )
-    contacts = Contact.objects.in_bulk({contact_id for _, contact_id in ranked})
+    share it, most recently seen first. Two queries whatever the number of people: the first
+    ``per_interest`` people of every interest (see ``_first_people_sql``), then those contacts.
+
+    (Ranking every link of the page's interests with a window function read all of them: 70 ms
+    for 16,500 links at 10,000 contacts on SQLite, growing with the data.)"""
+    if not interests:
+        return []
+    sql, params = _first_people_sql(owner=owner, interests=interests, limit=per_interest)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        links = cursor.fetchall()
+    contacts = Contact.objects.filter(owner=owner).in_bulk({contact_id for _, contact_id in links})
     people: dict[int, list[Contact]] = {}
-    for interest_id, contact_id in ranked:
+    for interest_id, contact_id in links:
         people.setdefault(interest_id, []).append(contacts[contact_id])
     return [
-        InterestPeople(interest=i, people=people.get(i.pk, []), total=i.people_count)
-        for i in interests
+        InterestPeople(
+            interest=interest,
+            people=sorted(people.get(interest.pk, []), key=_most_recently_seen_first),
+            total=interest.people_count,
+        )
+        for interest in interests
     ]
 
 
-def interests_for_overview(*, owner: User, query: str = "") -> QuerySet[Interest]:
-    """The owner's interests that someone shares (or that are the owner's own), with a count
-    of active people; the user's own first, then by name."""
-    interests = Interest.objects.filter(owner=owner).annotate(
-        people_count=Count("contacts", filter=Q(contacts__archived=False))
+def _first_people_sql(
+    *, owner: User, interests: list[Interest], limit: int
+) -> tuple[str, list[object]]:
+    """One UNION ALL of a LIMITed SELECT per interest, so each reads a bounded number of rows.
+
+    Raw SQL because the ORM can't put LIMIT inside a UNION on SQLite, and building the same
+    thing as thirty ORM subqueries cost more Python time than the whole page. The ORDER BY
+    matches the (owner, last_interaction_on) index; _most_recently_seen_first sorts the same way.
+    """
+    quote = connection.ops.quote_name
+    contact = quote(Contact._meta.db_table)
+    link = quote(Contact.interests.through._meta.db_table)
+    order = "c.last_interaction_on DESC NULLS LAST, c.sort_name, c.id"
+    # Walk the owner's people from the most recently seen down until enough share the interest.
+    walk = (
+        f"SELECT CAST(%s AS INTEGER) AS interest_id, c.id AS contact_id FROM {contact} c "
+        f"WHERE c.owner_id = %s AND c.archived = %s AND EXISTS (SELECT 1 FROM {link} l "
+        f"WHERE l.contact_id = c.id AND l.interest_id = %s) ORDER BY {order} LIMIT %s"
     )
+    # Few people share it: sort just them.
+    few = (
+        f"SELECT l.interest_id AS interest_id, c.id AS contact_id FROM {link} l "
+        f"JOIN {contact} c ON c.id = l.contact_id "
+        f"WHERE l.interest_id = %s AND c.owner_id = %s AND c.archived = %s "
+        f"ORDER BY {order} LIMIT %s"
+    )
+    parts, params = [], []
+    for number, interest in enumerate(interests):
+        if interest.people_count > WALK_FROM:
+            parts.append(f"SELECT * FROM ({walk}) AS first{number}")
+            params += [interest.pk, owner.pk, False, interest.pk, limit]
+        else:
+            parts.append(f"SELECT * FROM ({few}) AS first{number}")
+            params += [interest.pk, owner.pk, False, limit]
+    return " UNION ALL ".join(parts), params
+
+
+def interests_for_overview(*, owner: User, query: str = "") -> list[Interest]:
+    """The owner's interests that someone shares (or that are the owner's own), the user's own
+    first, then by name, each with ``people_count``: how many active people share it.
+
+    Counted as every link minus the archived people's links: the first count reads only the
+    link table's interest index, the second starts from the few archived contacts. (Joining
+    every link to its contact to test "archived" took 19 ms at 10,000 contacts on SQLite.)"""
+    interests = Interest.objects.filter(owner=owner)
     for word in fold(query).split():
         interests = interests.filter(folded_name__contains=word)
-    return interests.filter(Q(people_count__gt=0) | Q(mine=True)).order_by("-mine", "folded_name")
+    through = Contact.interests.through
+
+    def per_interest(links: QuerySet) -> dict[int, int]:
+        return dict(
+            links.values("interest_id")
+            .annotate(n=Count("pk"))
+            .values_list("interest_id", "n")
+            .order_by()
+        )
+
+    linked = per_interest(through.objects.filter(interest__owner=owner))
+    archived = per_interest(through.objects.filter(contact__owner=owner, contact__archived=True))
+    overview = []
+    for interest in interests.order_by("-mine", "folded_name"):
+        interest.people_count = linked.get(interest.pk, 0) - archived.get(interest.pk, 0)
+        if interest.people_count or interest.mine:
+            overview.append(interest)
+    return overview
 
 
 # --- What to say when nudging: shared interests and "next time, ask about…" ---------------------

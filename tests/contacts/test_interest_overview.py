@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from contacts import selectors
 from contacts.models import Contact
 from contacts.services import contact_interest_add, interest_get_or_create
 from tests.factories import ContactFactory, InterestFactory
@@ -20,6 +21,13 @@ from tests.factories import ContactFactory, InterestFactory
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 11, 28)  # conftest.FROZEN_NOW
+
+
+@pytest.fixture(autouse=True, params=["sort the few", "walk the recently seen"])
+def strategy(request, monkeypatch):
+    """Every test runs with both ways of finding an interest's first people (the page picks one
+    by how many share it): they must show the same people in the same order."""
+    monkeypatch.setattr(selectors, "WALK_FROM", 10**9 if request.param == "sort the few" else -1)
 
 
 def text(response) -> str:
