@@ -191,3 +191,47 @@ def test_a_damaged_backup_restores_nothing(client, bob):
         follow=True,
     )
     assert "isn&#x27;t a network-crm backup" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "table, row",
+    [
+        ("circles", {"id": 7, "name": "C" * 500, "cadence_days": 30}),
+        ("circles", {"id": 7, "name": "Friends", "cadence_days": -3}),
+        ("interests", {"id": 7, "name": "I" * 500, "mine": False}),
+        (
+            "contact_methods",
+            {"contact_id": 1, "kind": "email", "label": "L" * 500, "value": "a@b.c", "position": 0},
+        ),
+        (
+            "contact_methods",
+            {"contact_id": 1, "kind": "fax", "label": "", "value": "123", "position": 0},
+        ),
+    ],
+)
+def test_a_hand_edited_backup_with_an_invalid_row_restores_nothing(client, alice, bob, table, row):
+    """Refused the same way on SQLite (which would store an over-long text) as on PostgreSQL."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from contacts.models import Circle, Contact, ContactMethod, Interest
+
+    ContactFactory(owner=alice, name="Ama")
+    client.force_login(alice)
+    backup = json.loads(body(client.get(reverse("contacts:backup"))))
+    if table == "contact_methods":
+        row["contact_id"] = backup["contacts"][0]["id"]
+    backup[table] = [row]
+    circles_before = list(Circle.objects.filter(owner=bob).values_list("name", flat=True))
+
+    client.force_login(bob)
+    response = client.post(
+        reverse("contacts:restore"),
+        {"backup": SimpleUploadedFile("b.json", json.dumps(backup).encode())},
+        follow=True,
+    )
+    assert "can&#x27;t be restored" in response.content.decode()
+    assert "nothing was restored" in response.content.decode()
+    assert not Contact.objects.filter(owner=bob).exists()
+    assert not Interest.objects.filter(owner=bob).exists()
+    assert not ContactMethod.objects.filter(owner=bob).exists()
+    assert list(Circle.objects.filter(owner=bob).values_list("name", flat=True)) == circles_before
