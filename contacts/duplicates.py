@@ -24,18 +24,7 @@ if TYPE_CHECKING:
 
     from accounts.models import User
 
-MERGEABLE_FIELDS = [
-    "name",
-    "nickname",
-    "company",
-    "role",
-    "city",
-    "country",
-    "how_we_met",
-    "notes",
-    "circle",
-    "cadence_days",
-]
+MERGEABLE_FIELDS = [*Contact.TEXT_FIELDS, "circle", "cadence_days"]
 
 
 @dataclass(frozen=True)

@@ -226,14 +226,7 @@ def backup_json(*, owner: User) -> Iterator[str]:
             Contact.objects.filter(owner=owner).values(
                 "id",
                 "uid",
-                "name",
-                "nickname",
-                "company",
-                "role",
-                "city",
-                "country",
-                "how_we_met",
-                "notes",
+                *Contact.TEXT_FIELDS,
                 "circle_id",
                 "cadence_days",
                 "paused",
@@ -354,20 +347,7 @@ def backup_restore(*, owner: User, data: dict) -> int:
                     owner=owner,
                     **{
                         k: row[k]
-                        for k in (
-                            "uid",
-                            "name",
-                            "nickname",
-                            "company",
-                            "role",
-                            "city",
-                            "country",
-                            "how_we_met",
-                            "notes",
-                            "cadence_days",
-                            "paused",
-                            "archived",
-                        )
+                        for k in ("uid", *Contact.TEXT_FIELDS, "cadence_days", "paused", "archived")
                     },
                     circle=circles.get(row["circle_id"]),
                     added_on=parse_date(row["added_on"]),

@@ -134,6 +134,10 @@ class Contact(OwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The free-text details a person has, in the order forms show them: what a backup carries and
+    # restores, and what a merge lets the user pick field by field.
+    TEXT_FIELDS = ("name", "nickname", "company", "role", "city", "country", "how_we_met", "notes")
+
     class Meta:
         ordering = ["sort_name", "pk"]
         indexes = [
