@@ -1,9 +1,21 @@
-from django.contrib import admin
+import django_otp.plugins.otp_static.admin  # noqa: F401
+import django_otp.plugins.otp_totp.admin  # noqa: F401 (both register what is unregistered below)
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import services
 from accounts.models import Invitation, User, UserSettings
 from network_crm.admin import OwnedAdmin
+
+# django-otp's own admin pages would show a superuser everyone's authenticator secrets and
+# recovery codes. Two-factor sign-in is managed by each person in Settings; a superuser can
+# only turn it off for someone who lost their phone (the action below).
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 class SuperuserOnlyMixin:
@@ -44,6 +56,7 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
     list_display = ["email", "name", "is_superuser", "is_active", "date_joined"]
     search_fields = ["email", "name"]
     inlines = [UserSettingsInline]
+    actions = ["turn_off_two_factor"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["name"]}),
@@ -56,6 +69,17 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
             {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]},
         )
     ]
+
+    @admin.action(description="Turn off two-factor sign-in (for someone who lost their phone)")
+    def turn_off_two_factor(self, request, queryset):
+        for user in queryset:
+            services.two_factor_disable(user=user)
+        self.message_user(
+            request,
+            f"Two-factor sign-in is off for {len(queryset)} account(s); they sign in with "
+            "their password and can turn it on again in Settings.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Invitation)

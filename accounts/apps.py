@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 
 
@@ -12,6 +13,23 @@ def _prepare_new_account(sender, instance, created, raw=False, **kwargs):
         user_prepare(user=instance, now=now(), default_circles=False)
 
 
+def _refuse_login_without_code(sender, request, user, **kwargs):
+    """An account with two-factor sign-in is logged in only by the code step, which hands the
+    verified device over as ``user.otp_device``. Any other login() of it (the admin's own login
+    form, a password reset that logs in, a view added later) is undone and refused, so no path
+    can sign in on a password alone."""
+    if getattr(user, "otp_device", None) is not None or request is None:
+        return
+    from django.contrib.auth import logout
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.services import two_factor_enabled
+
+    if two_factor_enabled(user=user):
+        logout(request)
+        raise PermissionDenied("This account signs in with a code: use the login page.")
+
+
 class AccountsConfig(AppConfig):
     name = "accounts"
 
@@ -19,3 +37,4 @@ class AccountsConfig(AppConfig):
         post_save.connect(
             _prepare_new_account, sender="accounts.User", dispatch_uid="prepare-account"
         )
+        user_logged_in.connect(_refuse_login_without_code, dispatch_uid="two-factor-guard")

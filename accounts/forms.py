@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 
 from accounts.models import User, UserSettings, time_zone_names, validate_time_zone
 
@@ -98,11 +98,86 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label="Their email address")
 
 
+def _code_input(**attrs) -> forms.TextInput:
+    # one-time-code lets phones offer a code they just received; no spellcheck or capitals.
+    return forms.TextInput(
+        attrs={
+            "class": "code-input",
+            "autocomplete": "one-time-code",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+            **attrs,
+        }
+    )
+
+
+class TwoFactorSetupForm(forms.Form):
+    """Turning on two-factor sign-in: the password again (someone at an unlocked screen can't
+    turn it on for you) and a code from the app, which proves the app was set up right."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label="Code from the app",
+        max_length=12,
+        help_text="The 6-digit code your app shows now.",
+        widget=_code_input(inputmode="numeric"),
+    )
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The second step of signing in."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=24,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=_code_input(autofocus=True),
+    )
+
+
+class TwoFactorConfirmForm(forms.Form):
+    """Re-authentication before changing two-factor settings: the password or a current code."""
+
+    secret = forms.CharField(
+        label="Your password, or a code from your app",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 __all__ = [
     "EmailAuthenticationForm",
     "EmailChangeForm",
     "InvitationForm",
     "SignupForm",
+    "TwoFactorCodeForm",
+    "TwoFactorConfirmForm",
+    "TwoFactorSetupForm",
     "UserSettingsForm",
     "time_zone_names",
 ]
+
+
+class ClearsCodeWaitMixin:
+    """A new password also clears the wait that wrong two-factor codes built up."""
+
+    def save(self, commit=True):
+        from accounts.services import two_factor_throttle_reset
+
+        user = super().save(commit=commit)
+        if commit:
+            two_factor_throttle_reset(user=user)
+        return user
+
+
+class NewPasswordForm(ClearsCodeWaitMixin, SetPasswordForm):
+    """Setting a password from a reset link."""
+
+
+class ChangePasswordForm(ClearsCodeWaitMixin, PasswordChangeForm):
+    """Changing the password while signed in."""

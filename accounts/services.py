@@ -1,14 +1,21 @@
-"""Writes for accounts: sign-up, invitations, settings."""
+"""Writes for accounts: sign-up, invitations, settings, two-factor sign-in."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Invitation, User, UserSettings
 from contacts.models import Circle
@@ -91,8 +98,9 @@ def invitation_send(*, owner: User, email: str) -> Invitation:
 
 @transaction.atomic
 def user_delete(*, user: User) -> None:
-    """Delete an account and every row it owns (each owned model cascades from its owner),
-    photo files included once the deletion is committed."""
+    """Delete an account and every row it owns (each owned model cascades from its owner, and
+    so do its two-factor devices and recovery codes), photo files included once the deletion is
+    committed."""
     from contacts.models import Contact
 
     photos = list(
@@ -101,3 +109,120 @@ def user_delete(*, user: User) -> None:
     storage = Contact._meta.get_field("photo").storage
     user.delete()
     transaction.on_commit(lambda: [storage.delete(name) for name in photos])
+
+
+# --- Two-factor sign-in ----------------------------------------------------------------------
+# An authenticator app (django-otp's TOTPDevice, confirmed once the user typed a code from it)
+# plus one-time recovery codes (a StaticDevice holding StaticTokens). 2FA is on exactly when a
+# confirmed TOTPDevice exists; turning it off deletes both.
+
+RECOVERY_CODE_COUNT = 10
+TOTP_CODE = re.compile(r"\d{6}")
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """The outcome of checking a code: the device that accepted it, or how long to wait when
+    too many wrong codes came in a row (django-otp's throttle: 1, 2, 4, 8… seconds)."""
+
+    device: Device | None = None
+    wait_seconds: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.device is not None
+
+
+def normalize_code(code: str) -> str:
+    """Codes as people type them: spaces and dashes are ignored, recovery codes are lower case."""
+    return re.sub(r"[\s-]+", "", code).lower()
+
+
+def two_factor_enabled(*, user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def _check(device: Device | None, code: str) -> CodeCheck:
+    """Verify ``code`` on ``device`` (locked with select_for_update by the caller's query), so
+    two requests can't both use the same recovery code or the same TOTP time step."""
+    if device is None:
+        return CodeCheck()
+    allowed, info = device.verify_is_allowed()
+    if not allowed:
+        locked_until = (info or {}).get("locked_until")
+        wait = (locked_until - timezone.now()).total_seconds() if locked_until else 1
+        return CodeCheck(wait_seconds=max(1, math.ceil(wait)))
+    # verify_token counts a failure on the device (the throttle) and, for TOTP, refuses a code
+    # from a time step already used, so a code seen over someone's shoulder can't be replayed.
+    return CodeCheck(device=device) if device.verify_token(code) else CodeCheck()
+
+
+@transaction.atomic
+def two_factor_check(*, user: User, code: str, recovery: bool = True) -> CodeCheck:
+    """Check a code given at sign-in: six digits go to the authenticator app; anything else is
+    tried as a recovery code (when ``recovery``), which is used up when it works."""
+    code = normalize_code(code)
+    if TOTP_CODE.fullmatch(code):
+        queryset = TOTPDevice.objects.filter(user=user, confirmed=True)
+    elif recovery:
+        queryset = StaticDevice.objects.filter(user=user, confirmed=True)
+    else:
+        return CodeCheck()
+    return _check(queryset.select_for_update().first(), code)
+
+
+def recovery_codes_left(*, user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+@transaction.atomic
+def two_factor_start(*, user: User) -> TOTPDevice:
+    """Begin turning on two-factor sign-in: a new secret for the authenticator app, not used at
+    sign-in until two_factor_confirm. Starting again replaces an unfinished setup's secret."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def two_factor_confirm(*, user: User, code: str) -> tuple[CodeCheck, list[str]]:
+    """Finish turning on two-factor sign-in with a current code from the app: on success the
+    device is confirmed and fresh recovery codes are returned (to show once). A wrong code
+    leaves it off."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).last()
+    check = _check(device, normalize_code(code))
+    if not check.ok:
+        return check, []
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    return check, recovery_codes_regenerate(user=user)
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User) -> list[str]:
+    """Replace the user's recovery codes with RECOVERY_CODE_COUNT new ones (8 random base32
+    characters, 40 bits each); the old ones stop working."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Recovery codes")
+    codes: set[str] = set()
+    while len(codes) < RECOVERY_CODE_COUNT:
+        codes.add(StaticToken.random_token())
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return sorted(codes)
+
+
+@transaction.atomic
+def two_factor_disable(*, user: User) -> None:
+    """Turn two-factor sign-in off: the app's secret and every recovery code are deleted."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+def two_factor_throttle_reset(*, user: User) -> None:
+    """Clear the wait that wrong codes built up (django-otp doubles it after each one, without a
+    cap). Called when the password changes: someone who knew the old password and kept typing
+    wrong codes can't keep the real user waiting for days."""
+    for model in (TOTPDevice, StaticDevice):
+        model.objects.filter(user=user).update(
+            throttling_failure_count=0, throttling_failure_timestamp=None
+        )

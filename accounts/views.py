@@ -1,14 +1,28 @@
 from __future__ import annotations
 
+from base64 import b32encode
+
+import segno
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, user_passes_test
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.forms import (
@@ -16,6 +30,9 @@ from accounts.forms import (
     EmailChangeForm,
     InvitationForm,
     SignupForm,
+    TwoFactorCodeForm,
+    TwoFactorConfirmForm,
+    TwoFactorSetupForm,
     UserSettingsForm,
 )
 from accounts.models import Invitation, User, time_zone_names
@@ -32,8 +49,19 @@ def _invitation_from(request: HttpRequest) -> Invitation | None:
     return Invitation.objects.filter(token=token, accepted_at=None).first()
 
 
+# Two-factor sign-in, second step. After the right password, an account with two-factor
+# sign-in is *not* logged in: the session only notes who is half-way (PENDING_SIGN_IN), and
+# login() runs once a code checks out. So no page, fragment, feed or admin view can treat a
+# half-signed-in visitor as the user, whatever it checks. accounts.apps also refuses any other
+# login() of such an account (e.g. a future view that forgets this step).
+PENDING_SIGN_IN = "two_factor_pending"
+PENDING_SIGN_IN_SECONDS = 5 * 60
+NEW_RECOVERY_CODES = "two_factor_new_codes"
+
+
 class LoginView(auth_views.LoginView):
-    """Log in by email; on a brand-new instance (nobody signed up yet) go straight to sign-up."""
+    """Log in by email; on a brand-new instance (nobody signed up yet) go straight to sign-up.
+    Accounts with two-factor sign-in go on to the code step instead of being logged in."""
 
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
@@ -42,6 +70,90 @@ class LoginView(auth_views.LoginView):
         if not User.objects.exists():
             return redirect("signup")
         return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not services.two_factor_enabled(user=user):
+            return super().form_valid(form)
+        session = self.request.session
+        session.cycle_key()
+        session[PENDING_SIGN_IN] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "hash": user.get_session_auth_hash(),
+            "since": now().timestamp(),
+            "next": self.get_success_url(),  # already checked against ALLOWED_HOSTS
+        }
+        return redirect("login_code")
+
+
+def _pending_sign_in(request: HttpRequest) -> tuple[User | None, dict]:
+    """Who passed the password step in this session, if it was recently and their password
+    has not changed since (a reset in between voids it, as it voids sessions)."""
+    pending = request.session.get(PENDING_SIGN_IN)
+    if not isinstance(pending, dict):
+        return None, {}
+    user = None
+    if now().timestamp() - pending.get("since", 0) <= PENDING_SIGN_IN_SECONDS:
+        user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    if user is None or not constant_time_compare(
+        user.get_session_auth_hash(), pending.get("hash", "")
+    ):
+        del request.session[PENDING_SIGN_IN]
+        return None, pending
+    return user, pending
+
+
+def _axes_credentials(user: User) -> dict:
+    return {settings.AXES_USERNAME_FORM_FIELD: user.get_username()}
+
+
+def _wait_message(check: services.CodeCheck) -> str:
+    seconds = check.wait_seconds
+    return (
+        f"Too many wrong codes in a row. Wait {seconds} second{pluralize(seconds)}, then try again."
+    )
+
+
+def _code_refused(request: HttpRequest, user: User, check: services.CodeCheck) -> str:
+    """What to say about a refused code. A wrong one also counts as a failed login for
+    django-axes, so wrong codes and wrong passwords share one lockout per account and address."""
+    if check.wait_seconds:
+        return _wait_message(check)
+    user_login_failed.send(sender=__name__, credentials=_axes_credentials(user), request=request)
+    return "That code isn't right. Type the code your app shows now, or a recovery code."
+
+
+@sensitive_post_parameters("code")
+@never_cache
+def login_code(request: HttpRequest) -> HttpResponse:
+    """Second step of signing in: a code from the authenticator app or a recovery code."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    user, pending = _pending_sign_in(request)
+    if user is None:
+        if pending:
+            messages.info(request, "That took a while, so please log in again.")
+        return redirect("login")
+    credentials = _axes_credentials(user)
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        return get_lockout_response(request, None, credentials)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        check = services.two_factor_check(user=user, code=form.cleaned_data["code"])
+        if check.ok:
+            del request.session[PENDING_SIGN_IN]
+            user.otp_device = check.device  # django_otp notes it in the session at login
+            login(request, user, backend=pending["backend"])
+            if isinstance(check.device, StaticDevice):
+                left = services.recovery_codes_left(user=user)
+                messages.warning(
+                    request,
+                    f"You used a recovery code; {left} left. You can make new ones in Settings.",
+                )
+            return redirect(pending["next"])
+        form.add_error("code", _code_refused(request, user, check))
+    return render(request, "registration/login_code.html", {"form": form, "pending_user": user})
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -117,6 +229,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "invitations": Invitation.objects.filter(owner=request.user).order_by("-created_at")[
                 :20
             ],
+            "two_factor_on": services.two_factor_enabled(user=request.user),
+            "recovery_codes_left": services.recovery_codes_left(user=request.user),
         },
     )
 
@@ -145,3 +259,141 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/account_deleted.html")
         error = "That password isn't right; nothing was deleted."
     return render(request, "accounts/account_delete.html", {"error": error})
+
+
+# --- Two-factor sign-in settings -----------------------------------------------------------
+
+
+def _password_ok(request: HttpRequest, password: str) -> bool:
+    # authenticate(), not check_password(): wrong passwords here count towards the same
+    # django-axes lockout as at the login page, so a borrowed session can't guess them freely.
+    user = authenticate(request, username=request.user.get_username(), password=password)
+    return user is not None and user.pk == request.user.pk
+
+
+QR_LABEL = "QR code for your authenticator app"
+
+
+def _qr_code_svg(url: str) -> str:
+    """The otpauth:// URL as an inline SVG QR code, made here (no image request, fits the CSP)."""
+    qr = segno.make(url, error="m")
+    svg = qr.svg_inline(
+        omitsize=True, svgclass="qr-code", lineclass=None, dark="#000", light="#fff"
+    )
+    # Four pixels a module (attributes, not styles, for the CSP): sharp and easy to scan; the
+    # viewBox lets CSS shrink it on a narrow screen.
+    width, height = qr.symbol_size(scale=4)
+    attributes = f'width="{width}" height="{height}" role="img" aria-label="{QR_LABEL}"'
+    return mark_safe(svg.replace("<svg ", f"<svg {attributes} ", 1))
+
+
+@require_POST
+@login_required
+def two_factor_start(request: HttpRequest) -> HttpResponse:
+    if services.two_factor_enabled(user=request.user):
+        return redirect("settings")
+    services.two_factor_start(user=request.user)
+    return redirect("two_factor_setup")
+
+
+@sensitive_post_parameters("password", "code")
+@never_cache
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Scan the QR code (or type the secret), then confirm with the password and a code."""
+    if services.two_factor_enabled(user=request.user):
+        return redirect("settings")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).last()
+    if device is None:
+        return redirect("settings")
+    form = TwoFactorSetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not _password_ok(request, form.cleaned_data["password"]):
+            form.add_error("password", "That password isn't right.")
+        else:
+            check, codes = services.two_factor_confirm(
+                user=request.user, code=form.cleaned_data["code"]
+            )
+            if check.ok:
+                otp_login(request, check.device)  # this session has just shown a code
+                request.session[NEW_RECOVERY_CODES] = codes
+                messages.success(request, "Two-factor sign-in is on.")
+                return redirect("two_factor_recovery_codes")
+            elif check.wait_seconds:
+                form.add_error("code", _wait_message(check))
+            else:
+                # Not counted towards the login lockout: this person is signed in already and
+                # is getting a new app to work (the password above is counted).
+                form.add_error(
+                    "code",
+                    "That code isn't right. Check that the app shows network-crm and type "
+                    "the code it shows now.",
+                )
+    secret = b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_code": _qr_code_svg(device.config_url),
+            "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        },
+    )
+
+
+@never_cache
+@login_required
+def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """New recovery codes, shown once: they are kept in the session only until this page."""
+    codes = request.session.pop(NEW_RECOVERY_CODES, None)
+    if not codes:
+        messages.info(
+            request, "Recovery codes are shown only once. Make new ones if you lost them."
+        )
+        return redirect("settings")
+    return render(
+        request,
+        "accounts/two_factor_recovery_codes.html",
+        {"codes": [f"{code[:4]}-{code[4:]}" for code in codes]},
+    )
+
+
+def _two_factor_confirm_page(request: HttpRequest, *, action: str) -> HttpResponse:
+    """Regenerate recovery codes or turn two-factor sign-in off, after the password or a code."""
+    if not services.two_factor_enabled(user=request.user):
+        return redirect("settings")
+    form = TwoFactorConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        secret = form.cleaned_data["secret"]
+        if services.TOTP_CODE.fullmatch(services.normalize_code(secret)):
+            # Passwords are at least 8 characters, so six digits can only be a code.
+            check = services.two_factor_check(user=request.user, code=secret, recovery=False)
+            error = "" if check.ok else _code_refused(request, request.user, check)
+        else:
+            error = "" if _password_ok(request, secret) else "That password isn't right."
+        if not error and action == "regenerate":
+            request.session[NEW_RECOVERY_CODES] = services.recovery_codes_regenerate(
+                user=request.user
+            )
+            messages.success(request, "New recovery codes are ready; the old ones no longer work.")
+            return redirect("two_factor_recovery_codes")
+        if not error:
+            services.two_factor_disable(user=request.user)
+            messages.success(request, "Two-factor sign-in is off.")
+            return redirect("settings")
+        form.add_error("secret", error)
+    return render(request, "accounts/two_factor_confirm.html", {"form": form, "action": action})
+
+
+@sensitive_post_parameters("secret")
+@never_cache
+@login_required
+def two_factor_regenerate(request: HttpRequest) -> HttpResponse:
+    return _two_factor_confirm_page(request, action="regenerate")
+
+
+@sensitive_post_parameters("secret")
+@never_cache
+@login_required
+def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    return _two_factor_confirm_page(request, action="disable")

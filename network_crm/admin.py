@@ -7,6 +7,9 @@ notes. Only superusers manage user accounts.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 
 from network_crm.owned import is_owned_model
 
@@ -111,3 +114,11 @@ class CRMAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return request.user.is_active and request.user.is_authenticated
+
+    def login(self, request, extra_context=None):
+        # The admin signs in through the app's login page, which asks for the two-factor code;
+        # the admin's own form would log someone in on a password alone.
+        next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse(
+            "admin:index", current_app=self.name
+        )
+        return redirect_to_login(next_url, reverse("login"))

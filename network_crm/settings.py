@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "axes",
+    # Optional two-factor sign-in: authenticator apps (TOTP) and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "contacts",
     "interactions",
@@ -182,6 +186,8 @@ AXES_RESET_ON_SUCCESS = True
 # The login form posts the email address as "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# Two-factor sign-in: the name authenticator apps show next to the account's email address.
+OTP_TOTP_ISSUER = "network-crm"
 
 # --- Internationalisation ----------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
