@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 
 from contacts.models import Contact
-from interactions.models import Interaction
+from interactions.models import ActivityDay, Interaction
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -38,6 +38,29 @@ def interactions_filtered(
     if until:
         interactions = interactions.filter(occurred_on__lte=until)
     return interactions.order_by("-occurred_at", "-pk")
+
+
+def interactions_count(
+    *,
+    owner: User,
+    interactions: QuerySet[Interaction],
+    kind: str = "",
+    circle_id: int | None = None,
+    contact_id: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> int:
+    """How many ``interactions`` (as ``interactions_filtered`` gave them) there are: summed from
+    the per-day counts when only dates narrow them, at most one row per day, instead of
+    counting every interaction for the paginator (200,000 at 10,000 contacts)."""
+    if kind or circle_id or contact_id:
+        return interactions.count()
+    days = ActivityDay.objects.filter(owner=owner)
+    if since:
+        days = days.filter(day__gte=since)
+    if until:
+        days = days.filter(day__lte=until)
+    return days.aggregate(total=Sum("total"))["total"] or 0
 
 
 def attach_people(interactions: Iterable[Interaction]) -> None:

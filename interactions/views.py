@@ -187,8 +187,13 @@ ACTIVITY_PAGE_SIZE = 30
 @login_required
 def interaction_list(request: HttpRequest) -> HttpResponse:
     filters = ActivityFiltersForm(request.GET or None, owner=request.user)
-    interactions = selectors.interactions_filtered(owner=request.user, **filters.filters())
-    page = Paginator(interactions, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    chosen = filters.filters()
+    interactions = selectors.interactions_filtered(owner=request.user, **chosen)
+    paginator = Paginator(interactions, ACTIVITY_PAGE_SIZE)
+    paginator.count = selectors.interactions_count(
+        owner=request.user, interactions=interactions, **chosen
+    )
+    page = paginator.get_page(request.GET.get("page"))
     selectors.attach_people(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)

@@ -73,6 +73,7 @@ def test_thirty_per_page_and_filters_kept_across_pages(alice_client, alice, froz
         logged(alice, [amara], start + dt.timedelta(days=index), kind="call", notes=f"n{index}")
     logged(alice, [amara], dt.date(2026, 6, 1), kind="coffee", notes="a coffee")
 
+    assert "36 interactions" in results(alice_client.get(URL).content.decode())
     first = results(alice_client.get(URL, {"kind": "call"}).content.decode())
     assert notes_in(first) == [f"n{index}" for index in range(34, 4, -1)]
     assert "35 interactions" in first and "Page 1 of 2" in first
@@ -183,10 +184,16 @@ def test_filter_by_date_range_is_inclusive_and_uses_the_users_day(alice_client, 
     )
     html = alice_client.get(URL, {"since": "2026-11-05", "until": "2026-11-10"}).content.decode()
     assert notes_in(html) == ["day 10", "day 5", "early on the 5th"]
+    assert "3 interactions" in html  # counted from the per-day totals, in the user's days
     html = alice_client.get(URL, {"since": "2026-11-06"}).content.decode()
     assert notes_in(html) == ["day 15", "day 10"]
+    assert "2 interactions" in html
     html = alice_client.get(URL, {"until": "2026-11-04"}).content.decode()
     assert notes_in(html) == ["day 1"]
+    assert "1 interaction<" in html
+    assert "5 interactions" in alice_client.get(URL).content.decode()
+    html = alice_client.get(URL, {"kind": "call", "since": "2026-11-05"}).content.decode()
+    assert notes_in(html) == ["early on the 5th"] and "1 interaction<" in html
 
 
 def test_filters_combine(alice_client, alice, frozen_now):
