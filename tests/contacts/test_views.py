@@ -230,3 +230,19 @@ def test_invalid_rows_are_explained_and_nothing_is_saved(alice_client, alice):
     assert "Enter a phone number with 3 to 20 digits." in html
     assert "That day doesn&#x27;t exist in that month." in html
     assert not Contact.objects.exists()
+
+
+def test_contact_links_match_reverse_under_any_script_prefix(alice):
+    """get_absolute_url formats a cached pattern instead of reversing for every person."""
+    from django.urls import reverse, set_script_prefix
+
+    contacts = [ContactFactory(owner=alice) for _ in range(3)]
+    try:
+        for prefix in ("/", "/crm/", "/other/place/"):
+            set_script_prefix(prefix)
+            for contact in contacts:
+                expected = reverse("contacts:detail", args=[contact.pk])
+                assert contact.get_absolute_url() == expected
+                assert expected.startswith(prefix)
+    finally:
+        set_script_prefix("/")
