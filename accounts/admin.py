@@ -70,6 +70,18 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
         )
     ]
 
+    def get_inlines(self, request, obj):
+        # A new account's settings row is made when it is saved (accounts.apps): the form to edit
+        # it appears once the account exists, instead of a second row clashing with that one.
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        from contacts.services import circles_create_defaults
+
+        super().save_model(request, obj, form, change)
+        if not change:  # an account added here starts with the usual circles, like a sign-up
+            circles_create_defaults(owner=obj)
+
     @admin.action(description="Turn off two-factor sign-in (for someone who lost their phone)")
     def turn_off_two_factor(self, request, queryset):
         for user in queryset:

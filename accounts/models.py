@@ -40,8 +40,14 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
     def create_superuser(self, email: str, password: str | None = None, **extra):
+        from contacts.services import circles_create_defaults
+
         extra.update(is_staff=True, is_superuser=True)
-        return self._create_user(email, password, **extra)
+        user = self._create_user(email, password, **extra)
+        # `manage.py createsuperuser` makes accounts too: they start with the usual circles,
+        # like everyone who signs up.
+        circles_create_defaults(owner=user)
+        return user
 
 
 class User(AbstractUser):

@@ -136,3 +136,37 @@ def test_inline_emails_and_dates_get_the_owner(client, alice):
     contact = Contact.objects.get(name="Priya Raman")
     assert contact.methods.get().owner == alice
     assert contact.dates.get().owner == alice
+
+
+def test_accounts_made_outside_sign_up_get_the_usual_circles(client, alice, monkeypatch):
+    """createsuperuser and the admin's "add user" give the same start as signing up."""
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from contacts.models import Circle
+    from contacts.services import DEFAULT_CIRCLES
+
+    usual = sorted(name for name, _days in DEFAULT_CIRCLES)
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "correct horse battery staple")
+    call_command("createsuperuser", interactive=False, email="root@example.com", verbosity=0)
+    root = User.objects.get(email="root@example.com")
+    assert sorted(Circle.objects.filter(owner=root).values_list("name", flat=True)) == usual
+    assert root.settings.time_zone == "UTC"
+
+    client.force_login(root)
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "added@example.com",
+            "usable_password": "true",
+            "password1": "another horse battery staple",
+            "password2": "another horse battery staple",
+        },
+    )
+    assert response.status_code == 302
+    added = User.objects.get(email="added@example.com")
+    assert sorted(Circle.objects.filter(owner=added).values_list("name", flat=True)) == usual
+    assert not Circle.objects.filter(owner=alice).exclude(name__in=usual).exists()
+    # Its settings (made with the account) are edited on its change page.
+    change = client.get(reverse("admin:accounts_user_change", args=[added.pk]))
+    assert 'name="settings-0-time_zone"' in change.content.decode()
