@@ -27,6 +27,7 @@ import re
 from html import unescape
 from urllib.parse import quote_from_bytes, urlsplit
 
+import time_machine
 from django import forms
 from django.conf import settings as django_settings
 from django.core.exceptions import SuspiciousFileOperation
@@ -405,6 +406,9 @@ def rows_of(owner: User) -> dict:
 # --- The people and rows every test starts from -----------------------------------------------
 
 
+# The clock starts at a fixed moment and runs on from there, so "today" is the same date for the
+# test and the views in every example, whatever the hour the suite runs at.
+@time_machine.travel(dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.UTC), tick=True)
 class HostileInputTestCase(TestCase):
     """Alice (the user under test, in a zone with daylight saving time) with a contact, a circle,
     an interest and an interaction; Bob with the same, whose ids Alice tries to use."""
@@ -413,6 +417,7 @@ class HostileInputTestCase(TestCase):
     def setUpTestData(cls):
         cls.alice = UserFactory(email="alice@example.com", name="Alice Martin")
         UserSettings.objects.filter(user=cls.alice).update(time_zone="Europe/Paris")
+        cls.alice.settings.refresh_from_db()  # the zone "today" is computed in, as the app sees it
         cls.bob = UserFactory(email="bob@example.com", name="Bob Okafor")
         cls.circle = CircleFactory(owner=cls.alice, name="Climbing friends", cadence_days=30)
         cls.interest = InterestFactory(owner=cls.alice, name="Jazz")
@@ -447,7 +452,8 @@ class HostileInputTestCase(TestCase):
 
     @property
     def today(self) -> dt.date:
-        return local_today(self.alice)
+        """Alice's date now, read as the views read it (Paris is a day ahead of UTC after 23:00)."""
+        return local_today(User.objects.select_related("settings").get(pk=self.alice.pk))
 
     def resolve_id(self, kind: str, mine: int, bobs: int) -> str:
         return {
