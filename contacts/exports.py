@@ -203,6 +203,7 @@ def csv_rows(contacts: Iterable[Contact]) -> Iterator[str]:
 def backup_json(*, owner: User) -> Iterator[str]:
     """Everything the user owns, as JSON, streamed table by table."""
     from interactions.models import Interaction
+    from interactions.services import EDITABLE_FIELDS as INTERACTION_FIELDS
     from reminders.models import Reminder
 
     settings_row = owner.settings
@@ -257,18 +258,8 @@ def backup_json(*, owner: User) -> Iterator[str]:
         ),
         (
             "interactions",
-            Interaction.objects.filter(owner=owner).values(
-                "id",
-                "kind",
-                "occurred_at",
-                "duration_minutes",
-                "place",
-                "notes",
-                "initiated_by",
-                "follow_up_on",
-                "follow_up_note",
-                "ask_next_time",
-            ),
+            # Every field the user can edit, as the interaction services name them.
+            Interaction.objects.filter(owner=owner).values("id", *INTERACTION_FIELDS),
         ),
         (
             "interaction_contacts",
@@ -358,11 +349,9 @@ def backup_restore(*, owner: User, data: dict) -> int:
                     if row["snoozed_until"]
                     else None,
                 )
-                contact.full_clean(
-                    exclude=["owner", "circle", "introduced_by", "import_batch", "uid"]
+                contacts[row["id"]] = _validated(
+                    contact, exclude=["owner", "circle", "introduced_by", "import_batch", "uid"]
                 )
-                contact.save()
-                contacts[row["id"]] = contact
             for row in data.get("contacts", []):
                 if row.get("introduced_by_id") in contacts:
                     Contact.objects.filter(pk=contacts[row["id"]].pk).update(
@@ -400,8 +389,7 @@ def backup_restore(*, owner: User, data: dict) -> int:
                     month=r["month"],
                     year=r["year"],
                 )
-                date.full_clean(exclude=["owner", "contact"])
-                date.save()
+                _validated(date, exclude=["owner", "contact"])
             zone = user_zone(owner)
             interactions = {}
             for r in data.get("interactions", []):

@@ -61,7 +61,7 @@ def activity_recount(*, owner: User, days: Iterable[dt.date] | None = None) -> N
             return
         interactions = interactions.filter(occurred_on__in=days)
     counted = {
-        row["occurred_on"]: row
+        row.pop("occurred_on"): row
         for row in interactions.values("occurred_on")
         .annotate(
             total=Count("pk"),
@@ -73,18 +73,10 @@ def activity_recount(*, owner: User, days: Iterable[dt.date] | None = None) -> N
     if days is None:
         ActivityDay.objects.filter(owner=owner).delete()
         days = set(counted)
-    zero = {"total": 0, "by_me": 0, "by_them": 0}
+    # A day whose interactions all went is written as zeros, not left with its old figures.
+    nothing = {"total": 0, "by_me": 0, "by_them": 0}
     ActivityDay.objects.bulk_create(
-        [
-            ActivityDay(
-                owner=owner,
-                day=day,
-                total=counted.get(day, zero)["total"],
-                by_me=counted.get(day, zero)["by_me"],
-                by_them=counted.get(day, zero)["by_them"],
-            )
-            for day in sorted(days)
-        ],
+        [ActivityDay(owner=owner, day=day, **counted.get(day, nothing)) for day in sorted(days)],
         update_conflicts=True,
         unique_fields=["owner", "day"],
         update_fields=["total", "by_me", "by_them"],
