@@ -6,22 +6,14 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from contacts.models import Contact
-from tests.fixtures.browser import sign_up
+from tests.fixtures.browser import assert_not_reloaded, set_reload_marker, sign_up
 
 pytestmark = pytest.mark.browser
 
 TIME_ZONE = "Pacific/Auckland"  # far from UTC, so a date taken from the wrong clock shows
-
-
-def set_reload_marker(page: Page) -> None:
-    page.evaluate("window.__marker = 1")
-
-
-def assert_not_reloaded(page: Page) -> None:
-    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
 
 
 @pytest.mark.parametrize("page", [{"timezone_id": TIME_ZONE}], indirect=True)

@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from contacts.models import Contact
 from interactions.models import Interaction
-from tests.fixtures.browser import sign_up
+from tests.fixtures.browser import assert_not_reloaded, set_reload_marker, sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -31,14 +31,6 @@ DESKTOP = {"width": 1200, "height": 900}
 
 def local_today() -> dt.date:
     return dt.datetime.now(ZoneInfo(TIME_ZONE)).date()
-
-
-def set_reload_marker(page: Page) -> None:
-    page.evaluate("window.__marker = 1")
-
-
-def assert_not_reloaded(page: Page) -> None:
-    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
 
 
 def screenshot(page: Page, name: str) -> None:
