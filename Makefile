@@ -8,11 +8,19 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
-PORT ?= 8000
-export PORT
+# The port `make run` and `make dev` serve on: PORT or WEB_PORT from the command line or the
+# environment (PORT=9000 make run), else WEB_PORT in .env, else 8000. It reaches every process
+# as WEB_PORT because honcho gives each Procfile process a PORT of its own (web N, worker N+100,
+# beat N+200): gunicorn binds WEB_PORT and settings.py makes the default SITE_URL from it, so the
+# digests the worker sends link to the port that is served.
+WEB_PORT ?= $(or $(PORT),$(shell sed -nE 's/^[[:space:]]*(export[[:space:]]+)?WEB_PORT[[:space:]]*=[[:space:]]*["'\'']?([0-9]+).*/\2/p' .env 2>/dev/null | tail -n 1),8000)
+export WEB_PORT
+# The processes read .env themselves (settings.py), where the environment wins; honcho's own
+# reading of it would let the file override the environment (DEBUG=true for make dev, say).
+HONCHO := $(VENV)/bin/honcho --env /dev/null
 
 help:
-	@echo "make run    - serve network-crm (gunicorn, Celery worker + beat) on http://127.0.0.1:$(PORT)"
+	@echo "make run    - serve network-crm (gunicorn, Celery worker + beat) on http://127.0.0.1:$(WEB_PORT)"
 	@echo "make dev    - the same with Django's autoreloading runserver and DEBUG on"
 	@echo "make test   - run the whole test suite"
 	@echo "make lint   - ruff check + ruff format --check"
@@ -39,18 +47,17 @@ $(STAMP): requirements-dev.lock scripts/find-python
 install: $(STAMP)
 
 run: $(STAMP)
-	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
-	$(VENV)/bin/honcho -f Procfile start
+	$(HONCHO) -f Procfile start
 
 dev: $(STAMP)
-	@mkdir -p var
 	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(VENV)/bin/honcho -f Procfile.dev start
+	DEBUG=true $(HONCHO) -f Procfile.dev start
 
+# The suite keeps its files (databases, broker, media, secret key) in a temporary directory of
+# its own and never reads .env (tests/hermetic.py), so it leaves var/ as it was.
 test: $(STAMP)
-	@mkdir -p var
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -1,4 +1,9 @@
-"""The one settings module. Every knob is an environment variable listed in .env.example."""
+"""The one settings module. Every knob is an environment variable listed in .env.example.
+
+Every entry point (manage.py, gunicorn through wsgi.py, the Celery worker and beat) imports this
+module before anything reads a setting, so a `.env` in the project root, read here, configures
+them all alike; variables already in the environment win over the file.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,14 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from network_crm.env import env_bool, env_int, env_list, env_str
+from network_crm.env import env_bool, env_int, env_list, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# ENV_FILE names another file to read instead; set to nothing, no file is read (the test suite
+# does that, so a developer's .env never leaks into it).
+_env_file = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file:
+    load_env_file(Path(_env_file))
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -34,8 +44,13 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# Where links in emails point (digest actions, invitations, password reset).
-SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
+# Where links in emails point (digest actions, invitations, password reset). Without SITE_URL,
+# the local address `make run` serves on: it passes its port to every process as WEB_PORT, not
+# PORT, which honcho sets differently for each (web N, worker N+100, beat N+200), so the digests
+# a worker sends would link to a port nobody serves.
+SITE_URL = (
+    env_str("SITE_URL") or f"http://127.0.0.1:{env_int('WEB_PORT', 8000, minimum=1)}"
+).rstrip("/")
 ALLOW_SIGNUP = env_bool("ALLOW_SIGNUP", False)
 
 # Behind a TLS-terminating proxy (nginx, Caddy): set BEHIND_PROXY=true.
@@ -277,6 +292,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     if CELERY_BROKER_URL.startswith("redis")
     else {}
 )
+# Beat's record of when each entry last ran lives with the rest of the instance's files.
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "sweep": {
         "task": "reminders.tasks.sweep",

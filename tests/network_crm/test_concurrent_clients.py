@@ -66,7 +66,7 @@ def procfile_web_command(port: int) -> list[str]:
     line = next(
         line for line in (BASE_DIR / "Procfile").read_text().splitlines() if line.startswith("web:")
     )
-    args = shlex.split(re.sub(r"\$\{PORT(:-\d+)?\}", str(port), line.removeprefix("web:")))
+    args = shlex.split(re.sub(r"\$\{WEB_PORT(:-\d+)?\}", str(port), line.removeprefix("web:")))
     assert Path(args[0]).name == "gunicorn", f"the Procfile's web process is not gunicorn: {line}"
     assert args[args.index("--bind") + 1] == f"{LOCALHOST}:{port}", f"unexpected --bind: {line}"
     # No control socket: by default every gunicorn shares ~/.gunicorn/gunicorn.ctl.
