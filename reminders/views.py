@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -23,16 +24,29 @@ from reminders.models import Reminder, SchedulerHeartbeat
 
 # Beat runs the sweep every minute or few; silence for longer than this means it is not running.
 SCHEDULER_STALE_AFTER = dt.timedelta(minutes=10)
+# Beat sweeps as soon as it starts, then every SWEEP_INTERVAL_SECONDS; this much on top of one
+# interval covers the processes starting and the worker picking the sweep up.
+FIRST_SWEEP_MARGIN = dt.timedelta(minutes=1)
 
 
-def _scheduler_status() -> dict:
+def _scheduler_status(owner) -> dict:
     heartbeat = SchedulerHeartbeat.objects.filter(name="sweep").first()
     last_run = heartbeat.last_run_at if heartbeat else None
-    age = now() - last_run if last_run else None
+    current = now()
+    if last_run is None:
+        # No sweep yet. That is trouble only once beat, running since at least the moment the
+        # owner signed up on this server, has had one interval plus a margin to sweep.
+        first_sweep_due = (
+            owner.date_joined
+            + dt.timedelta(seconds=settings.SWEEP_INTERVAL_SECONDS)
+            + FIRST_SWEEP_MARGIN
+        )
+        return {"last_run": None, "recent": False, "stale": current > first_sweep_due}
+    age = current - last_run
     return {
         "last_run": last_run,
-        "recent": age is not None and age < dt.timedelta(minutes=1),
-        "stale": age is None or age > SCHEDULER_STALE_AFTER,
+        "recent": age < dt.timedelta(minutes=1),
+        "stale": age > SCHEDULER_STALE_AFTER,
     }
 
 
@@ -65,7 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context.update(load(user, today))
     context.update(
         has_contacts=Contact.objects.for_owner(user).exists(),
-        scheduler=_scheduler_status() if user.is_superuser else None,
+        scheduler=_scheduler_status(user) if user.is_superuser else None,
         scheduler_stale_warning=_sweep_is_late(),
     )
     return render(request, "reminders/dashboard.html", context)

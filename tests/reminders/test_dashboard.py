@@ -3,12 +3,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from contacts.models import Contact
 from reminders.models import SchedulerHeartbeat
 from tests.conftest import FROZEN_NOW
-from tests.factories import CircleFactory, ContactFactory
+from tests.factories import CircleFactory, ContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,12 +111,42 @@ def test_due_section_query_count_does_not_grow_with_contacts(
     assert "301 more waiting" in response.content.decode()
 
 
+def test_a_new_owner_is_not_warned_before_the_first_sweep_had_time_to_run(client, settings):
+    settings.SWEEP_INTERVAL_SECONDS = 60
+    with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
+        owner = UserFactory(is_superuser=True)  # signed up at FROZEN_NOW
+        ContactFactory(owner=owner)
+        client.force_login(owner)
+
+        def footer() -> str:
+            return client.get(reverse("dashboard")).content.decode().split("</main>")[-1]
+
+        # The first minutes: beat sweeps as soon as it starts, so no sweep yet is no alarm.
+        for seconds in (0, 10, 119):
+            traveller.move_to(FROZEN_NOW + dt.timedelta(seconds=seconds))
+            html = footer()
+            assert "Reminders haven't been checked yet: the first check runs as soon as" in html
+            assert "doesn" not in html
+        # One interval plus a minute's margin since sign-up, and still never: now it is trouble.
+        traveller.move_to(FROZEN_NOW + dt.timedelta(seconds=121))
+        html = footer()
+        assert "Reminders have never been checked — the scheduler (Celery beat) doesn" in html
+        # A longer interval gives the first sweep longer.
+        settings.SWEEP_INTERVAL_SECONDS = 600
+        traveller.move_to(FROZEN_NOW + dt.timedelta(minutes=10, seconds=59))
+        assert "doesn" not in footer()
+        traveller.move_to(FROZEN_NOW + dt.timedelta(minutes=11, seconds=1))
+        assert "doesn" in footer()
+
+
 def test_owner_sees_when_the_scheduler_is_not_running(client, alice, bob, frozen_now):
     alice.is_superuser = True
+    alice.date_joined = FROZEN_NOW - dt.timedelta(days=1)
     alice.save()
     ContactFactory(owner=alice)
     client.force_login(alice)
-    assert "Reminders have never been checked" in client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Reminders have never been checked — the scheduler (Celery beat) doesn" in html
     SchedulerHeartbeat.objects.create(
         name="sweep", last_run_at=dt.datetime(2026, 11, 28, 9, 29, tzinfo=dt.UTC)
     )
