@@ -25,7 +25,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 _env_file = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
 if _env_file:
     load_env_file(Path(_env_file))
-VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+# A relative VAR_DIR (as in .env.example) is relative to the project root, wherever a process starts.
+VAR_DIR = BASE_DIR / (env_str("VAR_DIR") or "var")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -146,7 +147,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 try:
     _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0, minimum=0))
 except Exception as exc:  # dj-database-url raises several types for a bad URL
@@ -259,8 +260,8 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "network-crm <network-crm@localhost>")
 
 # --- Celery and the reminder engine ----------------------------------------------------------
-CELERY_BROKER_URL = env_str(
-    "CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
+CELERY_BROKER_URL = (
+    env_str("CELERY_BROKER_URL") or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
 )
 if not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "sqla+sqlite://", "amqp://")):
     raise ImproperlyConfigured(

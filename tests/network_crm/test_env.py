@@ -128,3 +128,26 @@ def test_a_broken_env_file_stops_start_up_naming_the_line(tmp_path):
 def test_the_test_suite_reads_no_env_file():
     # A developer's .env (a real SMTP server, a real broker) must not reach the tests.
     assert os.environ["ENV_FILE"] == ""
+
+
+def test_env_example_copied_as_it_is_configures_a_working_instance(tmp_path):
+    # Its empty lines (SITE_URL=, DATABASE_URL=, CELERY_BROKER_URL=...) mean "the default".
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "SITE_URL", "WEB_PORT")
+    }
+    env.update(ENV_FILE=str(ROOT / ".env.example"), VAR_DIR=str(tmp_path / "var"))
+    code = (
+        "from django.conf import settings; "
+        "print(settings.SITE_URL, settings.DATABASES['default']['NAME'], settings.CELERY_BROKER_URL)"
+    )
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    var = tmp_path / "var"
+    assert result.stdout.split() == [
+        "http://127.0.0.1:8000",
+        str(var / "db.sqlite3"),
+        f"sqla+sqlite:///{var / 'celery-broker.sqlite3'}",
+    ]
+    assert manage("check", env=env).returncode == 0
