@@ -24,6 +24,8 @@ def step_env(*, var_dir: str | Path, database_url: str | None = None) -> dict[st
     }
     env.update(
         VAR_DIR=str(var_dir),
+        # Nor a .env in the project root (settings.py reads none when ENV_FILE is empty).
+        ENV_FILE="",
         DJANGO_SETTINGS_MODULE="bench.settings",
         DEBUG="false",
         LOG_LEVEL="WARNING",
