@@ -1,7 +1,8 @@
 """Shared fixtures: three users (alice, bob, charlie), frozen time, and a logged-in client.
 
 Process fixtures (SMTP server, redis-server, Celery worker/beat, Chromium) live in
-tests/fixtures/ and are loaded as plugins below.
+tests/fixtures/ and are loaded as plugins below. The suite's own VAR_DIR (and no .env) is set up
+earlier, before Django's settings are read, by tests/hermetic.py.
 """
 
 from __future__ import annotations

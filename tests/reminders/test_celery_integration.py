@@ -100,6 +100,23 @@ def test_worker_and_beat_send_exactly_one_digest(celery_processes, smtp_server):
     assert _sweep_heartbeat() >= started
 
 
+@pytest.mark.django_db(transaction=True)
+def test_beat_runs_the_first_sweep_as_it_starts(celery_cluster, redis_server, smtp_server):
+    # With a 10-minute interval, beat's schedule alone would sweep first 10 minutes from now.
+    started = timezone.now()
+    cluster = celery_cluster(
+        broker_url=redis_server.url, smtp=smtp_server, env={"SWEEP_INTERVAL_SECONDS": "600"}
+    )
+    wait_for(
+        lambda: _sweep_heartbeat() is not None,
+        timeout=30,
+        message=lambda: f"no sweep since beat started. {cluster.beat.describe()}",
+    )
+    assert _sweep_heartbeat() >= started
+    assert "Queued the first sweep at start-up." in cluster.beat.log_text()
+    cluster.assert_running()
+
+
 @contextlib.contextmanager
 def _broker_url(url: str):
     """Point the in-process Celery app at ``url``, then back at the configured broker."""
