@@ -100,6 +100,7 @@ def test_worker_and_beat_send_exactly_one_digest(celery_processes, smtp_server):
     assert _sweep_heartbeat() >= started
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_beat_runs_the_first_sweep_as_it_starts(celery_cluster, redis_server, smtp_server):
     # With a 10-minute interval, beat's schedule alone would sweep first 10 minutes from now.
