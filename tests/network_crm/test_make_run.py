@@ -16,6 +16,7 @@ import os
 import re
 import shlex
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -206,3 +207,47 @@ def test_the_digest_sent_by_the_running_worker_links_to_the_served_port(
     assert (var_dir / "celery-broker.sqlite3").exists()
     assert list(var_dir.glob("celerybeat-schedule*"))
     assert not list(Path(settings.VAR_DIR).glob("celerybeat-schedule*"))
+
+
+@pytest.mark.parametrize(
+    ("environment", "served"),
+    [({}, "9123"), ({"PORT": "9200"}, "9200"), ({"WEB_PORT": "9300"}, "9300")],
+)
+def test_make_and_the_processes_read_the_port_from_the_same_env_file(tmp_path, environment, served):
+    env_file = tmp_path / ".env"
+    env_file.write_text("# the port\nexport WEB_PORT='9123'  # make run serves here\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("PORT", "WEB_PORT", "SITE_URL")}
+    env.update(ENV_FILE=str(env_file), **environment)
+    # What make passes to the Procfile's processes...
+    exported = subprocess.run(
+        ["make", "--no-print-directory", "-s", "-f", "Makefile", "-f", "-", "exported-env"],
+        cwd=BASE_DIR,
+        input=EXPORTED_ENV,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout
+    variables = dict(line.split("=", 1) for line in exported.split("\0") if "=" in line)
+    assert variables["WEB_PORT"] == served
+    # ...is where their links point (a command run by hand, without make, reads the file alike).
+    for process_env in ({**env, "WEB_PORT": variables["WEB_PORT"]}, env):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "--no-imports",
+                "-c",
+                "from django.conf import settings; print(settings.SITE_URL)",
+            ],
+            cwd=BASE_DIR,
+            env={**process_env, "VAR_DIR": str(tmp_path / "var")},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        expected = served if "WEB_PORT" in process_env else "9123"
+        assert result.stdout.strip() == f"http://127.0.0.1:{expected}"
