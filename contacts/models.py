@@ -306,7 +306,14 @@ class ImportantDate(OwnedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}: {self.day} {calendar.month_name[self.month]}"
+        return f"{self.title}: {self.written}"
+
+    @property
+    def written(self) -> str:
+        """The date itself, "29 February 1988" (or "29 February" without a year): never the day
+        it happens to fall on in some year (see ``occurrence_in``)."""
+        day_month = f"{self.day} {calendar.month_name[self.month]}"
+        return f"{day_month} {self.year}" if self.year else day_month
 
     @property
     def title(self) -> str:
@@ -320,7 +327,8 @@ class ImportantDate(OwnedModel):
                 raise ValidationError({"day": "That day doesn't exist in that month."})
 
     def occurrence_in(self, year: int) -> dt.date:
-        """This date in ``year``; 29 February falls on 28 February in other years."""
+        """This date in ``year``; 29 February falls on 28 February in common years, with or
+        without a known year. Shown as ``written``, where it stays the 29th."""
         day = min(self.day, calendar.monthrange(year, self.month)[1])
         return dt.date(year, self.month, day)
 

@@ -46,6 +46,11 @@ class UpcomingDate:
     days_away: int
 
     @property
+    def falls_early(self) -> bool:
+        """A 29 February in a common year, celebrated on the 28th."""
+        return self.on.day != self.date.day
+
+    @property
     def turns(self) -> int | None:
         return self.date.age_on(self.on) if self.date.kind == "birthday" else None
 
