@@ -15,6 +15,7 @@ from django.db.models import Count, Q, Sum
 
 from contacts.models import Circle, Contact, ImportantDate
 from interactions.models import ActivityDay, Interaction
+from network_crm.clock import user_zone
 from reminders.models import Reminder
 
 if TYPE_CHECKING:
@@ -254,3 +255,53 @@ def digest_contents(*, owner: User, day: dt.date) -> DigestContents:
         follow_ups=follow_ups_due(owner=owner, today=day),
         dates=dates,
     )
+
+
+# --- What became of a reminder (for a digest link clicked after the fact) ------------------------
+
+# An interaction logged this long after a reminder was closed did not close it. (Closing by
+# logging stamps the start of the user's local day, so a day and a half covers any time zone.)
+RESOLVED_WITHIN = dt.timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class ReminderOutcome:
+    reminder: Reminder
+    # The interaction that resolved a done reminder, when one did (not a "we're fine").
+    interaction: Interaction | None
+    # The user's local date it was closed on.
+    closed_on: dt.date | None
+
+    @property
+    def logged(self) -> str:
+        """The interaction as the sentence "You already logged … with Ana" needs it."""
+        if self.interaction is None:
+            return ""
+        kind = self.interaction.kind
+        if kind == Interaction.Kind.SHARED:
+            return "something shared"
+        if kind == Interaction.Kind.OTHER:
+            return "an interaction"
+        label = self.interaction.get_kind_display().lower()
+        return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+
+
+def reminder_outcome(*, reminder: Reminder) -> ReminderOutcome:
+    """What happened to ``reminder``: closed (done or dismissed) on which day, by which
+    interaction if one was logged with the person between its opening and its closing."""
+    closed_on = None
+    interaction = None
+    if reminder.closed_at is not None:
+        closed_on = reminder.closed_at.astimezone(user_zone(reminder.owner)).date()
+    if reminder.state == Reminder.State.DONE:
+        interaction = (
+            Interaction.objects.filter(
+                owner=reminder.owner_id,
+                contacts=reminder.contact_id,
+                created_at__gte=reminder.created_at,
+                created_at__lte=(reminder.closed_at or reminder.created_at) + RESOLVED_WITHIN,
+            )
+            .order_by("created_at", "pk")
+            .first()
+        )
+    return ReminderOutcome(reminder=reminder, interaction=interaction, closed_on=closed_on)
