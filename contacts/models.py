@@ -157,9 +157,19 @@ class Contact(OwnedModel):
             models.Index(fields=["owner", "sort_name"], name="contact_owner_sort"),
             models.Index(fields=["owner", "last_interaction_on"], name="contact_owner_last"),
             # The dashboard's health panel counts active people per circle from this index
-            # alone, without reading the contacts table (reminders.selectors.circle_health).
+            # alone, without reading the contacts table (reminders.selectors.circle_health):
+            # the last three tell snoozed and "we're fine" people from those in touch.
             models.Index(
-                fields=["owner", "archived", "paused", "circle", "next_reach_out_on"],
+                fields=[
+                    "owner",
+                    "archived",
+                    "paused",
+                    "circle",
+                    "next_reach_out_on",
+                    "snoozed_until",
+                    "cadence_restarted_on",
+                    "last_interaction_on",
+                ],
                 name="contact_owner_circle_health",
             ),
             # The sweep looks for active contacts that came due across every owner: without this
