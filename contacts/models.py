@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 import re
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -380,8 +381,25 @@ class ImportBatch(OwnedModel):
         return self.filename or f"Import {self.pk}"
 
     @property
+    def progress(self) -> ImportProgress:
+        """How far the import is, for the bar and the words alike: both come from this one
+        count, so they can't disagree (and the count never runs past the total)."""
+        total = max(self.total, self.processed)
+        return ImportProgress(done=self.processed, total=total)
+
+    @property
     def percent(self) -> int:
-        return min(100, round(100 * self.processed / self.total)) if self.total else 0
+        return self.progress.percent
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
 
 
 class Merge(OwnedModel):
