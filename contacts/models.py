@@ -190,7 +190,9 @@ class Contact(OwnedModel):
         return _contact_url_format(get_script_prefix(), urlconf).format(pk=self.pk)
 
     def fill_folded_fields(self) -> None:
-        """Fill the folded search and sort columns; save() calls it, bulk inserts must too."""
+        """Fill the folded search and sort columns; save() calls it, bulk inserts must too.
+
+        Reads fields only: a data migration runs it on historical rows."""
         self.sort_name = fold(self.name)[:200]
         own_text = [
             self.name,
@@ -268,8 +270,9 @@ class ContactMethod(OwnedModel):
         super().save(*args, **kwargs)
 
     def fill_folded_fields(self) -> None:
+        # Reads fields only (and the class by name): a data migration runs it on historical rows.
         folded = fold(self.value)
-        if self.kind == self.Kind.PHONE:
+        if self.kind == ContactMethod.Kind.PHONE:
             folded = f"{folded} {re.sub(r'\D', '', self.value)}"
         self.folded_value = folded[:400]
 

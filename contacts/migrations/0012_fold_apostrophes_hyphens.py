@@ -10,8 +10,6 @@ from collections import defaultdict
 
 from django.db import migrations
 
-from network_crm.text import fold
-
 BATCH = 500
 
 
@@ -20,6 +18,7 @@ def refold(apps, schema_editor=None):
     # with exactly the rule that save() applies, not a copy of it.
     from contacts.models import Contact as CurrentContact
     from contacts.models import ContactMethod as CurrentMethod
+    from contacts.models import Interest as CurrentInterest
 
     Contact = apps.get_model("contacts", "Contact")
     ContactMethod = apps.get_model("contacts", "ContactMethod")
@@ -27,26 +26,28 @@ def refold(apps, schema_editor=None):
 
     _refold_rows(Contact, CurrentContact.fill_folded_fields, ["search_text", "sort_name"])
     _refold_rows(ContactMethod, CurrentMethod.fill_folded_fields, ["folded_value"])
-    _refold_interests(Interest, apps.get_model("contacts", "Contact").interests.through)
+    _refold_interests(Interest, Contact.interests.through, CurrentInterest.fold_name)
 
 
 def _refold_rows(model, fill, fields):
-    changed = []
-    for row in model.objects.order_by("pk").iterator(chunk_size=BATCH):
-        before = [getattr(row, name) for name in fields]
-        fill(row)
-        if [getattr(row, name) for name in fields] != before:
-            changed.append(row)
-        if len(changed) >= BATCH:
-            model.objects.bulk_update(changed, fields)
-            changed = []
-    model.objects.bulk_update(changed, fields)
+    # Batches by primary key rather than one open cursor: SQLite doesn't isolate a cursor from
+    # updates made on the same connection.
+    last = 0
+    while batch := list(model.objects.filter(pk__gt=last).order_by("pk")[:BATCH]):
+        last = batch[-1].pk
+        changed = []
+        for row in batch:
+            before = [getattr(row, name) for name in fields]
+            fill(row)
+            if [getattr(row, name) for name in fields] != before:
+                changed.append(row)
+        model.objects.bulk_update(changed, fields)
 
 
-def _refold_interests(Interest, through):
+def _refold_interests(Interest, through, fold_name):
     groups = defaultdict(list)
     for interest in Interest.objects.order_by("pk"):
-        groups[(interest.owner_id, fold(interest.name)[:200])].append(interest)
+        groups[(interest.owner_id, fold_name(interest.name))].append(interest)
     # Merge first, so no rename below can meet a name that is about to go.
     for interests in groups.values():
         keep, *others = interests
