@@ -296,6 +296,9 @@ class ReminderOutcome:
     interaction: Interaction | None
     # The user's local date it was closed on.
     closed_on: dt.date | None
+    # Until when the person is snoozed, when a snooze is what put the reminder away (a snooze
+    # from the dashboard closes it as done).
+    snoozed_until: dt.date | None = None
 
     @property
     def logged(self) -> str:
@@ -316,9 +319,13 @@ def reminder_outcome(*, reminder: Reminder) -> ReminderOutcome:
     interaction if one was logged with the person between its opening and its closing."""
     closed_on = None
     interaction = None
+    snoozed_until = None
     if reminder.closed_at is not None:
         closed_on = reminder.closed_at.astimezone(user_zone(reminder.owner)).date()
-    if reminder.state == Reminder.State.DONE:
+    if reminder.state == Reminder.State.SNOOZED:
+        snoozed_until = reminder.snoozed_until
+    # Only reach-out reminders are closed by logging something with the person.
+    if reminder.state == Reminder.State.DONE and reminder.kind == Reminder.Kind.REACH_OUT:
         interaction = (
             Interaction.objects.filter(
                 owner=reminder.owner_id,
@@ -329,4 +336,9 @@ def reminder_outcome(*, reminder: Reminder) -> ReminderOutcome:
             .order_by("created_at", "pk")
             .first()
         )
-    return ReminderOutcome(reminder=reminder, interaction=interaction, closed_on=closed_on)
+        contact_snooze = reminder.contact.snoozed_until
+        if interaction is None and closed_on and contact_snooze and contact_snooze > closed_on:
+            snoozed_until = contact_snooze
+    return ReminderOutcome(
+        reminder=reminder, interaction=interaction, closed_on=closed_on, snoozed_until=snoozed_until
+    )

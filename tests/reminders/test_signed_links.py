@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from contacts.models import Contact
-from contacts.services import contact_save
+from contacts.services import contact_save, contact_snooze
 from interactions.models import Interaction
 from interactions.services import interaction_log
 from reminders import links
@@ -278,6 +278,17 @@ def test_a_link_says_which_interaction_already_took_care_of_it(alice_email, peop
     page = " ".join(text(response).split())
     assert "You already logged a video call with Amara Diallo on Sunday 29 November." in page
     assert "already used" not in page
+
+
+def test_a_link_after_a_snooze_from_the_dashboard_says_until_when(alice_email, people):
+    url = links_by_person(alice_email.body)["Amara Diallo"]["coffee"]
+    contact_snooze(contact=people["amara"], until=TODAY + dt.timedelta(days=30), today=TODAY)
+    assert reminder_of(people["amara"]).state == "done"
+
+    response = Client().get(path(url))
+
+    assert response.status_code == 410
+    assert "You snoozed Amara Diallo until Monday 28 December." in " ".join(text(response).split())
 
 
 def test_a_link_to_a_dismissed_or_deleted_reminder_says_so(alice_email, people):
