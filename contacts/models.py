@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 import re
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -157,9 +158,19 @@ class Contact(OwnedModel):
             models.Index(fields=["owner", "sort_name"], name="contact_owner_sort"),
             models.Index(fields=["owner", "last_interaction_on"], name="contact_owner_last"),
             # The dashboard's health panel counts active people per circle from this index
-            # alone, without reading the contacts table (reminders.selectors.circle_health).
+            # alone, without reading the contacts table (reminders.selectors.circle_health):
+            # the last three tell snoozed and "we're fine" people from those in touch.
             models.Index(
-                fields=["owner", "archived", "paused", "circle", "next_reach_out_on"],
+                fields=[
+                    "owner",
+                    "archived",
+                    "paused",
+                    "circle",
+                    "next_reach_out_on",
+                    "snoozed_until",
+                    "cadence_restarted_on",
+                    "last_interaction_on",
+                ],
                 name="contact_owner_circle_health",
             ),
             # The sweep looks for active contacts that came due across every owner: without this
@@ -179,7 +190,9 @@ class Contact(OwnedModel):
         return _contact_url_format(get_script_prefix(), urlconf).format(pk=self.pk)
 
     def fill_folded_fields(self) -> None:
-        """Fill the folded search and sort columns; save() calls it, bulk inserts must too."""
+        """Fill the folded search and sort columns; save() calls it, bulk inserts must too.
+
+        Reads fields only: a data migration runs it on historical rows."""
         self.sort_name = fold(self.name)[:200]
         own_text = [
             self.name,
@@ -257,8 +270,9 @@ class ContactMethod(OwnedModel):
         super().save(*args, **kwargs)
 
     def fill_folded_fields(self) -> None:
+        # Reads fields only (and the class by name): a data migration runs it on historical rows.
         folded = fold(self.value)
-        if self.kind == self.Kind.PHONE:
+        if self.kind == ContactMethod.Kind.PHONE:
             folded = f"{folded} {re.sub(r'\D', '', self.value)}"
         self.folded_value = folded[:400]
 
@@ -306,7 +320,14 @@ class ImportantDate(OwnedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}: {self.day} {calendar.month_name[self.month]}"
+        return f"{self.title}: {self.written}"
+
+    @property
+    def written(self) -> str:
+        """The date itself, "29 February 1988" (or "29 February" without a year): never the day
+        it happens to fall on in some year (see ``occurrence_in``)."""
+        day_month = f"{self.day} {calendar.month_name[self.month]}"
+        return f"{day_month} {self.year}" if self.year else day_month
 
     @property
     def title(self) -> str:
@@ -320,7 +341,8 @@ class ImportantDate(OwnedModel):
                 raise ValidationError({"day": "That day doesn't exist in that month."})
 
     def occurrence_in(self, year: int) -> dt.date:
-        """This date in ``year``; 29 February falls on 28 February in other years."""
+        """This date in ``year``; 29 February falls on 28 February in common years, with or
+        without a known year. Shown as ``written``, where it stays the 29th."""
         day = min(self.day, calendar.monthrange(year, self.month)[1])
         return dt.date(year, self.month, day)
 
@@ -362,8 +384,25 @@ class ImportBatch(OwnedModel):
         return self.filename or f"Import {self.pk}"
 
     @property
+    def progress(self) -> ImportProgress:
+        """How far the import is, for the bar and the words alike: both come from this one
+        count, so they can't disagree (and the count never runs past the total)."""
+        total = max(self.total, self.processed)
+        return ImportProgress(done=self.processed, total=total)
+
+    @property
     def percent(self) -> int:
-        return min(100, round(100 * self.processed / self.total)) if self.total else 0
+        return self.progress.percent
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
 
 
 class Merge(OwnedModel):

@@ -89,7 +89,8 @@ class ContactFilters:
 def contacts_search(*, owner: User, filters: ContactFilters, today: dt.date) -> QuerySet[Contact]:
     """The owner's contacts matching ``filters``, in the chosen order.
 
-    Search is on folded text (case- and accent-insensitive in every script) over the contact's own
+    Search is on folded text (network_crm.text.fold: case, accents, apostrophes and hyphens
+    folded the same way in every script) over the contact's own
     fields, their emails, phones (also as bare digits) and links, and their interests' names, so "emile" finds "Émile" on SQLite as on PostgreSQL.
     """
     contacts = Contact.objects.filter(owner=owner).select_related("circle")

@@ -11,10 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from contacts.models import Circle, Contact, ImportantDate
 from interactions.models import ActivityDay, Interaction
+from network_crm.clock import user_zone
 from reminders.models import Reminder
 
 if TYPE_CHECKING:
@@ -44,6 +45,11 @@ class UpcomingDate:
     date: ImportantDate
     on: dt.date
     days_away: int
+
+    @property
+    def falls_early(self) -> bool:
+        """A 29 February in a common year, celebrated on the 28th."""
+        return self.on.day != self.date.day
 
     @property
     def turns(self) -> int | None:
@@ -113,23 +119,46 @@ def recently_seen(*, owner: User, limit: int = 6) -> list[Interaction]:
 class CircleHealth:
     name: str
     total: int
+    # In touch: not due thanks to an interaction (or, never met yet, the day they were added).
     within: int
+    # Not due only because the user snoozed them, or said "we're fine" since the last interaction:
+    # counted apart, as neither is being in touch.
+    snoozed: int = 0
+    fine: int = 0
 
     @property
     def percent(self) -> int:
         return round(100 * self.within / self.total) if self.total else 0
 
+    @property
+    def due(self) -> int:
+        return self.total - self.within - self.snoozed - self.fine
+
 
 def circle_health(*, owner: User, today: dt.date) -> list[CircleHealth]:
-    """Per circle, how many active people with a rhythm are within it (not yet due).
+    """Per circle, how many active people with a rhythm are in touch, snoozed, "fine" or due.
 
     Read from the contact_owner_circle_health index alone (4 ms at 10,000 contacts on SQLite;
     11 ms when every contact row was read from the table)."""
+    not_due = Q(next_reach_out_on__gt=today)
+    # A snooze that set the date (it only ever pushes it later: see contacts_recompute_due).
+    snoozed = not_due & Q(snoozed_until=F("next_reach_out_on"))
+    not_snoozed = Q(snoozed_until=None) | Q(snoozed_until__lt=F("next_reach_out_on"))
+    # The clock runs from a "we're fine" restart later than any interaction.
+    fine = Q(cadence_restarted_on__isnull=False) & (
+        Q(last_interaction_on=None) | Q(cadence_restarted_on__gt=F("last_interaction_on"))
+    )
+    not_fine = Q(cadence_restarted_on=None) | Q(last_interaction_on__gte=F("cadence_restarted_on"))
     rows = (
         Contact.objects.filter(owner=owner, archived=False, paused=False)
         .exclude(next_reach_out_on=None)
         .values("circle_id")
-        .annotate(total=Count("pk"), within=Count("pk", filter=Q(next_reach_out_on__gt=today)))
+        .annotate(
+            total=Count("pk"),
+            within=Count("pk", filter=not_due & not_snoozed & not_fine),
+            snoozed=Count("pk", filter=snoozed),
+            fine=Count("pk", filter=not_due & not_snoozed & fine),
+        )
         .order_by()
     )
     names = dict(Circle.objects.filter(owner=owner).values_list("pk", "name"))
@@ -138,6 +167,8 @@ def circle_health(*, owner: User, today: dt.date) -> list[CircleHealth]:
             name=names.get(row["circle_id"], "No circle (own rhythm)"),
             total=row["total"],
             within=row["within"],
+            snoozed=row["snoozed"],
+            fine=row["fine"],
         )
         for row in rows
     ]
@@ -248,4 +279,66 @@ def digest_contents(*, owner: User, day: dt.date) -> DigestContents:
         reach_out_reminders=reminders,
         follow_ups=follow_ups_due(owner=owner, today=day),
         dates=dates,
+    )
+
+
+# --- What became of a reminder (for a digest link clicked after the fact) ------------------------
+
+# An interaction logged this long after a reminder was closed did not close it. (Closing by
+# logging stamps the start of the user's local day, so a day and a half covers any time zone.)
+RESOLVED_WITHIN = dt.timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class ReminderOutcome:
+    reminder: Reminder
+    # The interaction that resolved a done reminder, when one did (not a "we're fine").
+    interaction: Interaction | None
+    # The user's local date it was closed on.
+    closed_on: dt.date | None
+    # Until when the person is snoozed, when a snooze is what put the reminder away (a snooze
+    # from the dashboard closes it as done).
+    snoozed_until: dt.date | None = None
+
+    @property
+    def logged(self) -> str:
+        """The interaction as the sentence "You already logged … with Ana" needs it."""
+        if self.interaction is None:
+            return ""
+        kind = self.interaction.kind
+        if kind == Interaction.Kind.SHARED:
+            return "something shared"
+        if kind == Interaction.Kind.OTHER:
+            return "an interaction"
+        label = self.interaction.get_kind_display().lower()
+        return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+
+
+def reminder_outcome(*, reminder: Reminder) -> ReminderOutcome:
+    """What happened to ``reminder``: closed (done or dismissed) on which day, by which
+    interaction if one was logged with the person between its opening and its closing."""
+    closed_on = None
+    interaction = None
+    snoozed_until = None
+    if reminder.closed_at is not None:
+        closed_on = reminder.closed_at.astimezone(user_zone(reminder.owner)).date()
+    if reminder.state == Reminder.State.SNOOZED:
+        snoozed_until = reminder.snoozed_until
+    # Only reach-out reminders are closed by logging something with the person.
+    if reminder.state == Reminder.State.DONE and reminder.kind == Reminder.Kind.REACH_OUT:
+        interaction = (
+            Interaction.objects.filter(
+                owner=reminder.owner_id,
+                contacts=reminder.contact_id,
+                created_at__gte=reminder.created_at,
+                created_at__lte=(reminder.closed_at or reminder.created_at) + RESOLVED_WITHIN,
+            )
+            .order_by("created_at", "pk")
+            .first()
+        )
+        contact_snooze = reminder.contact.snoozed_until
+        if interaction is None and closed_on and contact_snooze and contact_snooze > closed_on:
+            snoozed_until = contact_snooze
+    return ReminderOutcome(
+        reminder=reminder, interaction=interaction, closed_on=closed_on, snoozed_until=snoozed_until
     )

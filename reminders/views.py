@@ -153,14 +153,7 @@ def reminder_act(request: HttpRequest, token: str) -> HttpResponse:
         or reminder.state in ("done", "dismissed")
     )
     if used:
-        return render(
-            request,
-            "reminders/link_refused.html",
-            {
-                "reason": "This link was already used — nothing more to do. Thank you for keeping in touch!"
-            },
-            status=410,
-        )
+        return _link_used(request, reminder)
     context = {"reminder": reminder, "action": link.action, "label": links.ACTIONS[link.action]}
     if request.method != "POST":
         return render(request, "reminders/link_confirm.html", context)
@@ -169,13 +162,15 @@ def reminder_act(request: HttpRequest, token: str) -> HttpResponse:
             reminder=reminder, action=link.action, version=link.version, now=now()
         )
     except services.ReminderGone:
-        return render(
-            request,
-            "reminders/link_refused.html",
-            {"reason": "This link was already used — nothing more to do."},
-            status=410,
-        )
+        reminder.refresh_from_db()
+        return _link_used(request, reminder)
     return render(request, "reminders/link_done.html", context)
+
+
+def _link_used(request: HttpRequest, reminder: Reminder | None) -> HttpResponse:
+    """Says what became of the reminder (logged, done, snoozed, dismissed), not just "used"."""
+    outcome = selectors.reminder_outcome(reminder=reminder) if reminder else None
+    return render(request, "reminders/link_used.html", {"outcome": outcome}, status=410)
 
 
 @csrf_exempt  # RFC 8058 one-click unsubscribe is a POST from the mail client, without a session.

@@ -388,3 +388,14 @@ def test_due_follows_the_users_own_calendar_day(alice_client, alice):
         assert listed(alice_client, status="due") == []  # 23:59 on the 28th there
     with time_machine.travel(dt.datetime(2026, 11, 28, 10, tzinfo=dt.UTC), tick=False):
         assert listed(alice_client, status="due") == ["Due On The 29th"]
+
+
+def test_each_person_says_when_they_are_due_in_words_that_read(alice_client, alice, frozen_now):
+    ContactFactory(owner=alice, name="Overdue", next_reach_out_on=TODAY - dt.timedelta(days=10))
+    ContactFactory(owner=alice, name="Due Today", next_reach_out_on=TODAY)
+    ContactFactory(owner=alice, name="Later", next_reach_out_on=TODAY + dt.timedelta(days=5))
+    page = " ".join(text(alice_client.get(URL)).split())
+    assert "· due 10 days ago" in page
+    assert "· due today" in page
+    assert "· due in 5 days" in page
+    assert "next 10 days ago" not in page

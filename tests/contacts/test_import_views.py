@@ -664,7 +664,7 @@ def test_big_import_runs_in_a_worker_with_progress(
     assert "<html" not in fragment
     assert 'hx-trigger="every 1s"' in fragment
     assert 'value="50"' in fragment
-    assert "1500 of 3000 done." in text_of(fragment)
+    assert "1500 of 3000 done (50%)." in text_of(fragment)
 
     big_batch.refresh_from_db()
     assert big_batch.state == ImportBatch.State.DONE

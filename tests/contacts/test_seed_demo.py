@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, load_command_class
 from django.db.models import Max
 
 from accounts.models import User
@@ -15,7 +15,13 @@ from contacts.services import DEFAULT_CIRCLES
 from interactions.models import Interaction
 from network_crm.text import fold
 from tests.conftest import FROZEN_NOW
-from tests.factories import CircleFactory, ContactFactory, InteractionFactory, InterestFactory
+from tests.factories import (
+    CircleFactory,
+    ContactFactory,
+    InteractionFactory,
+    InterestFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -80,6 +86,31 @@ def test_creates_a_missing_user_and_prints_the_login():
     assert user.settings.time_zone == "Europe/London"
     assert "demo@example.com" in output and "demo-password-123" in output
     assert Contact.objects.filter(owner=user).count() == 50
+
+
+def test_a_bare_name_says_which_address_it_stands_for_and_that_it_was_created():
+    output = seed("demo")
+
+    assert "--user 'demo' has no @: using the address demo@example.com." in output
+    assert "No account has the address demo@example.com: created it" in output
+
+
+def test_a_bare_name_points_at_accounts_it_may_have_meant():
+    UserFactory(email="ana@home.example", name="Ana")
+
+    output = seed("ana")
+
+    assert "Not ana@home.example: pass --user ana@home.example to seed that account." in output
+    assert User.objects.filter(email="ana@example.com").exists()
+
+
+def test_help_says_a_bare_name_means_an_example_com_address_created_if_missing():
+    command = load_command_class("contacts", "seed_demo")
+    text = " ".join(command.create_parser("manage.py", "seed_demo").format_help().split())
+    assert "A bare NAME (no @) stands for NAME@example.com" in text
+    assert "is created, with the password demo-password-123, if no account has that address" in (
+        text.replace("demo- password", "demo-password")
+    )
 
 
 def test_finds_an_existing_user_by_email_and_prints_no_password(alice):

@@ -11,7 +11,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from contacts.models import ImportantDate
+from contacts.models import Contact, ImportantDate
+from contacts.services import contact_mark_fine, contact_save, contact_snooze
 from interactions import services as interaction_services
 from interactions.models import Interaction
 from reminders import selectors
@@ -231,7 +232,8 @@ def test_29_february_is_celebrated_on_28_february_in_common_years(alice_client, 
     amara_item = soon.split("Amara Diallo</a>")[1].split("</li>")[0]
     assert "Birthday in 8 days · Sun 28 Feb" in amara_item
     assert "turns" not in amara_item
-    assert "Birthday in 8 days · Sun 28 Feb · turns 27" in soon
+    # Written as the day it is, with its year: never "28 February 2000".
+    assert "Birthday in 8 days · Sun 28 Feb, for 29 February 2000 · turns 27" in soon
     # In a leap year it is on the day itself.
     with time_machine.travel(dt.datetime(2028, 2, 20, 9, tzinfo=dt.UTC), tick=False):
         soon = soon_html(alice_client, login=alice)
@@ -487,6 +489,50 @@ def test_circle_health_counts_who_is_within_their_rhythm(alice_client, alice, bo
     ]
     assert 'aria-label="Close friends: 2 of 3 within their rhythm">67%</meter>' in html
     assert "Empty" not in html and "Bob circle" not in html
+
+
+def test_snoozed_and_we_are_fine_people_are_counted_apart_from_in_touch(
+    alice_client, alice, frozen_now
+):
+    friends = CircleFactory(owner=alice, name="Friends", cadence_days=30)
+    added = TODAY - dt.timedelta(days=60)
+
+    def person(name: str) -> Contact:
+        return contact_save(contact=Contact(owner=alice, name=name, circle=friends), today=added)
+
+    seen = person("Seen Lately")
+    interaction_services.interaction_log(
+        owner=alice,
+        contacts=[seen],
+        kind="coffee",
+        occurred_at=FROZEN_NOW - dt.timedelta(days=3),
+        today=TODAY,
+    )
+    contact_snooze(contact=person("Snoozed One"), until=TODAY + dt.timedelta(days=7), today=TODAY)
+    contact_snooze(contact=person("Snoozed Two"), until=TODAY + dt.timedelta(days=2), today=TODAY)
+    contact_mark_fine(contact=person("Fine"), today=TODAY - dt.timedelta(days=1))
+    person("Due")
+    # Snoozed once, long ago: the snooze is over and the coffee since keeps them in touch.
+    old_snooze = person("Old Snooze")
+    contact_snooze(contact=old_snooze, until=TODAY - dt.timedelta(days=20), today=added)
+    interaction_services.interaction_log(
+        owner=alice,
+        contacts=[old_snooze],
+        kind="call",
+        occurred_at=FROZEN_NOW - dt.timedelta(days=10),
+        today=TODAY,
+    )
+
+    assert selectors.circle_health(owner=alice, today=TODAY) == [
+        CircleHealth(name="Friends", total=6, within=2, snoozed=2, fine=1)
+    ]
+    html = alice_client.get(DASHBOARD, {"section": "health-section"}, headers=HTMX)
+    text = " ".join(html.content.decode().split())
+    assert "2 of 6 in touch · 2 snoozed · 1 “we're fine”" in text
+    assert (
+        'aria-label="Friends: 2 of 6 within their rhythm, 2 snoozed, 1 “we\'re fine”">33%</meter>'
+        in text
+    )
 
 
 def test_health_without_rhythms_says_what_to_do(alice_client, alice, frozen_now):

@@ -17,8 +17,9 @@ from django.test import Client
 from django.urls import reverse
 
 from contacts.models import Contact
-from contacts.services import contact_save
+from contacts.services import contact_save, contact_snooze
 from interactions.models import Interaction
+from interactions.services import interaction_log
 from reminders import links
 from reminders.models import Digest, Reminder
 from reminders.services import digest_schedule_update, digest_send, sweep_run
@@ -29,6 +30,12 @@ pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 11, 28)
 ACTIONS = {"done": "Done", "snooze": "Snooze a week", "coffee": "Log a coffee"}
+# What a used link says happened, after each action.
+ALREADY = {
+    "done": "You already marked reaching out to Amara Diallo as done on Saturday 28 November.",
+    "snooze": "You snoozed Amara Diallo until Saturday 5 December.",
+    "coffee": "You already logged a coffee with Amara Diallo on Saturday 28 November.",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -233,7 +240,7 @@ def test_a_link_works_once(alice_email, people, action, method):
     again = getattr(Client(), method)(path(found[action]))
 
     assert again.status_code == 410
-    assert "already used" in text(again)
+    assert ALREADY[action] in " ".join(text(again).split())
     assert snapshot(people["amara"]) == after_first
     assert Interaction.objects.count() == (1 if action == "coffee" else 0)
     # The person's other links were used up by the same act.
@@ -241,6 +248,60 @@ def test_a_link_works_once(alice_email, people, action, method):
         other = getattr(Client(), method)(path(found[other_action]))
         assert other.status_code == 410
     assert snapshot(people["amara"]) == after_first
+
+
+def test_a_link_says_which_interaction_already_took_care_of_it(alice_email, people, alice, clock):
+    url = links_by_person(alice_email.body)["Amara Diallo"]["done"]
+    # Two days later, a call is logged from the dashboard: the reminder closes without the link.
+    clock.move_to(NOW + dt.timedelta(days=2))
+    interaction_log(
+        owner=alice,
+        contacts=[people["amara"]],
+        kind="video_call",
+        occurred_at=NOW + dt.timedelta(days=1, hours=8),
+        today=TODAY + dt.timedelta(days=2),
+    )
+    assert reminder_of(people["amara"]).state == "done"
+    # A week later, a message: not what closed the reminder.
+    clock.move_to(NOW + dt.timedelta(days=9))
+    interaction_log(
+        owner=alice,
+        contacts=[people["amara"]],
+        kind="message",
+        occurred_at=NOW + dt.timedelta(days=9),
+        today=TODAY + dt.timedelta(days=9),
+    )
+
+    response = Client().get(path(url))
+
+    assert response.status_code == 410
+    page = " ".join(text(response).split())
+    assert "You already logged a video call with Amara Diallo on Sunday 29 November." in page
+    assert "already used" not in page
+
+
+def test_a_link_after_a_snooze_from_the_dashboard_says_until_when(alice_email, people):
+    url = links_by_person(alice_email.body)["Amara Diallo"]["coffee"]
+    contact_snooze(contact=people["amara"], until=TODAY + dt.timedelta(days=30), today=TODAY)
+    assert reminder_of(people["amara"]).state == "done"
+
+    response = Client().get(path(url))
+
+    assert response.status_code == 410
+    assert "You snoozed Amara Diallo until Monday 28 December." in " ".join(text(response).split())
+
+
+def test_a_link_to_a_dismissed_or_deleted_reminder_says_so(alice_email, people):
+    found = links_by_person(alice_email.body)
+    Reminder.objects.filter(contact=people["amara"]).update(
+        state="dismissed", closed_at=NOW + dt.timedelta(hours=1)
+    )
+    page = " ".join(text(Client().get(path(found["Amara Diallo"]["done"]))).split())
+    assert "This reminder about Amara Diallo was dismissed on Saturday 28 November." in page
+    Reminder.objects.filter(contact=people["ben"]).delete()
+    response = Client().post(path(found["Ben Carter"]["coffee"]))
+    assert response.status_code == 410
+    assert "This reminder no longer exists" in text(response)
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

@@ -19,14 +19,19 @@ DEMO_PASSWORD = "demo-password-123"
 class Command(BaseCommand):
     help = (
         "Add realistic, deterministic demo contacts, interests and interactions to one user "
-        "(created if missing)."
+        "(created if missing; see --user)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--user",
             required=True,
-            help='An email address, or a name: "demo" means demo@example.com.',
+            metavar="EMAIL|NAME",
+            help=(
+                "The account's email address. A bare NAME (no @) stands for NAME@example.com "
+                "(it is not looked up by name); either is created, with the password "
+                f"{DEMO_PASSWORD}, if no account has that address."
+            ),
         )
         parser.add_argument("--contacts", type=int, default=200, help="Default: 200.")
         parser.add_argument(
@@ -47,6 +52,8 @@ class Command(BaseCommand):
         if interactions and not contacts:
             raise CommandError("--interactions needs at least one contact.")
         email = (user if "@" in user else f"{user}@example.com").strip().lower()
+        if "@" not in user:
+            self.stdout.write(f"--user {user!r} has no @: using the address {email}.")
         try:
             validate_email(email)
         except ValidationError:
@@ -56,6 +63,8 @@ class Command(BaseCommand):
         now = clock.now()
         owner = User.objects.filter(email__iexact=email).first()
         if owner is None:
+            if "@" not in user:
+                self._mention_lookalikes(user, email)
             owner = user_signup(
                 email=email,
                 password=DEMO_PASSWORD,
@@ -63,7 +72,9 @@ class Command(BaseCommand):
                 time_zone="Europe/London",
                 now=now,
             )
-            self.stdout.write(f"Created the user {email} (password: {DEMO_PASSWORD}).")
+            self.stdout.write(
+                f"No account has the address {email}: created it (password: {DEMO_PASSWORD})."
+            )
         result = demo_seed(
             owner=owner, contacts=contacts, interactions=interactions, seed=seed, now=now
         )
@@ -74,3 +85,12 @@ class Command(BaseCommand):
                 f"{owner.email} in {elapsed:.1f} s ({result.due} due today)."
             )
         )
+
+    def _mention_lookalikes(self, name: str, email: str) -> None:
+        """A bare name was probably meant for an account that exists under a real address."""
+        local_part = name.strip().lower()
+        others = User.objects.filter(email__istartswith=f"{local_part}@").exclude(email=email)
+        for other in others.order_by("email").values_list("email", flat=True)[:3]:
+            self.stdout.write(
+                self.style.WARNING(f"Not {other}: pass --user {other} to seed that account.")
+            )

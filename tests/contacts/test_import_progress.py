@@ -1,0 +1,58 @@
+"""The progress of a running import: the bar and the words come from one count."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from contacts.models import ImportBatch
+
+pytestmark = pytest.mark.django_db
+
+
+def progress_shown(client, batch: ImportBatch) -> tuple[str, str]:
+    """(the bar's value, the sentence under it) in the fragment the page polls."""
+    response = client.get(
+        reverse("contacts:import_detail", args=[batch.pk]), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    page = unescape(response.content.decode())
+    bar = re.search(r'<progress max="100" value="(\d+)"', page).group(1)
+    words = re.search(r"<p>([^<]* done[^<]*)</p>", page).group(1)
+    return bar, " ".join(words.split())
+
+
+@pytest.mark.parametrize(
+    ("processed", "total", "bar", "words"),
+    [
+        (0, 1200, "0", "0 of 1200 done (0%)."),
+        (504, 1200, "42", "504 of 1200 done (42%)."),
+        # Not full before it is done: 1195 of 1200 was a full bar ("100%").
+        (1195, 1200, "99", "1195 of 1200 done (99%)."),
+        # A count past the preview's total (the file was read again): never "1300 of 1200".
+        (1300, 1200, "100", "1300 of 1300 done (100%)."),
+    ],
+)
+def test_bar_and_words_agree(alice_client, alice, processed, total, bar, words):
+    batch = ImportBatch.objects.create(
+        owner=alice,
+        kind="vcard",
+        filename="everyone.vcf",
+        text="",
+        state=ImportBatch.State.IMPORTING,
+        total=total,
+        processed=processed,
+    )
+    shown_bar, shown_words = progress_shown(alice_client, batch)
+    assert (shown_bar, shown_words[: len(words)]) == (bar, words)
+
+
+def test_another_users_import_progress_is_a_404(alice_client, bob):
+    batch = ImportBatch.objects.create(
+        owner=bob, kind="vcard", text="", state=ImportBatch.State.IMPORTING, total=10
+    )
+    url = reverse("contacts:import_detail", args=[batch.pk])
+    assert alice_client.get(url, headers={"HX-Request": "true"}).status_code == 404
