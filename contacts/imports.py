@@ -24,7 +24,14 @@ from contacts.importers import (
     guess_mapping,
     parse_file,
 )
-from contacts.models import Contact, ContactMethod, ImportantDate, ImportBatch, Interest
+from contacts.models import (
+    Circle,
+    Contact,
+    ContactMethod,
+    ImportantDate,
+    ImportBatch,
+    Interest,
+)
 from contacts.services import contacts_bulk_delete, contacts_recompute_due
 from network_crm.clock import local_today
 from network_crm.text import fold
@@ -240,6 +247,9 @@ def _create(batch: ImportBatch, cards: list[ParsedContact], interests: dict, tod
     if not cards:
         return 0
     owner = batch.owner
+    # A label or category named like one of the owner's circles puts the person in that circle
+    # (our Google CSV export writes the circle as a label) instead of becoming an interest.
+    circles = {fold(c.name): c for c in Circle.objects.filter(owner=owner)}
     contacts = []
     for card in cards:
         contact = Contact(
@@ -251,6 +261,7 @@ def _create(batch: ImportBatch, cards: list[ParsedContact], interests: dict, tod
             city=card.city,
             country=card.country,
             notes=card.notes,
+            circle=next((circles[fold(n)] for n in card.interests if fold(n) in circles), None),
             added_on=today,
             import_batch=batch,
             how_we_met=f"Connected on LinkedIn on {card.met_on:%d %B %Y}." if card.met_on else "",
@@ -282,6 +293,8 @@ def _create(batch: ImportBatch, cards: list[ParsedContact], interests: dict, tod
                 )
             )
         for name in dict.fromkeys(card.interests):
+            if fold(name) in circles:
+                continue
             key = Interest.fold_name(name)
             if key not in interests:
                 interests[key] = Interest.objects.create(owner=owner, name=name)
