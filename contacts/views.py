@@ -624,7 +624,9 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         batch = imports.import_run(batch=batch, now=now())
         result = batch.summary.get("result", {})
-        messages.success(request, f"Imported {result.get('created', 0)} people.")
+        updated = len(batch.summary.get("merged", []))
+        details = f"; new details added to {updated} already there" if updated else ""
+        messages.success(request, f"Imported {result.get('created', 0)} people{details}.")
     return redirect("contacts:import_detail", pk=batch.pk)
 
 
@@ -635,8 +637,11 @@ def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.state not in (ImportBatch.State.DONE, ImportBatch.State.FAILED):
         messages.error(request, "Only a finished (or failed) import can be undone.")
     else:
-        removed = imports.import_undo(batch=batch)
-        messages.success(request, f"Import undone: {removed} people removed.")
+        removed, taken_back = imports.import_undo(batch=batch)
+        message = f"Import undone: {removed} people removed"
+        if taken_back:
+            message += f", new details taken back from {taken_back}"
+        messages.success(request, message + ".")
     return redirect("contacts:import_detail", pk=batch.pk)
 
 
