@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.functions import Left
 
 from contacts.models import Contact, ContactMethod, ImportantDate
 from network_crm.text import fold
@@ -84,12 +85,16 @@ class MergePlanner:
         self.people: dict[int, _Person] | None = None
 
     def _load(self) -> dict[int, _Person]:
+        short_fields = [f for f in FILLABLE_FIELDS if f != "notes"]
         people = {
             row["pk"]: _Person(
-                name=row["name"], fields={f: row[f] for f in FILLABLE_FIELDS}, birthday=None
+                name=row["name"],
+                # Of the notes only "empty or not" matters: notes are filled, never compared.
+                fields={**{f: row[f] for f in short_fields}, "notes": row["notes_start"]},
+                birthday=None,
             )
             for row in Contact.objects.filter(owner=self.owner).values(
-                "pk", "name", *FILLABLE_FIELDS
+                "pk", "name", *short_fields, notes_start=Left("notes", 1)
             )
         }
         for contact_id, month, day, year in ImportantDate.objects.filter(
@@ -106,7 +111,9 @@ class MergePlanner:
         number is new to the whole network (and records it as this contact's from now on)."""
         if self.people is None:
             self.people = self._load()
-        person = self.people[contact_id]
+        person = self.people.get(contact_id)
+        if person is None:  # deleted while the file was being read: nothing to add to
+            return MergePlan(contact_id=contact_id, name=card.name)
         plan = MergePlan(contact_id=contact_id, name=person.name)
         for kind, values in (("email", card.emails), ("phone", card.phones), ("link", card.links)):
             for label, value in values:
@@ -123,11 +130,11 @@ class MergePlanner:
         for name in FILLABLE_FIELDS:
             new = getattr(card, name)
             have = person.fields[name]
-            if not new or fold(new) == fold(have):
+            if not new:
                 continue
             if not have:
                 plan.fields[name] = person.fields[name] = new
-            elif name != "notes":  # notes differ all the time; not worth a line each
+            elif name != "notes" and fold(new) != fold(have):  # notes differ all the time
                 plan.not_changed.append(f"{name} (you have “{_short(have)}”)")
         return plan
 

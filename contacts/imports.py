@@ -209,7 +209,14 @@ def import_preview(*, batch: ImportBatch) -> dict:
             if plan:
                 summary["updating"] += 1
                 if len(summary["update_samples"]) < SAMPLES:
-                    summary["update_samples"].append({"number": item.number, **plan.sample()})
+                    summary["update_samples"].append(
+                        {
+                            "number": item.number,
+                            **plan.sample(),
+                            # Matched by an address, a number or a UID, not by the name: say so.
+                            "card_name": item.name if fold(item.name) != fold(plan.name) else "",
+                        }
+                    )
             elif len(summary["matching_samples"]) < SAMPLES:
                 summary["matching_samples"].append(
                     {

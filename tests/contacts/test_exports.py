@@ -322,7 +322,7 @@ def test_vcard4_dates_follow_rfc6350(alice_client, dates_and_labels):
     assert {"BDAY:--0314", "BDAY:19791201", "ANNIVERSARY:20040829", "ANNIVERSARY:--0602"} <= set(
         lines
     )
-    cards = list(vobject.readComponents(text))
+    cards = list(vobject.readComponents(text, validate=True))
     assert [card.version.value for card in cards] == ["4.0", "4.0"]
     for card in cards:
         for line in card.contents.get("bday", []) + card.contents.get("anniversary", []):

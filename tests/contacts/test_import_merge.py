@@ -60,7 +60,7 @@ def test_the_preview_says_what_the_card_adds_and_what_it_leaves(alice_client, al
         "2 cards in this file: 1 new, 1 already in your network (1 with new details to add)" in text
     )
     assert (
-        "Hélène L.: adds email h.lefevre@atelier-lumiere.example, phone +33 6 12 34 56 78, "
+        "Hélène L. (the card says Hélène Lefèvre): adds email h.lefevre@atelier-lumiere.example, phone +33 6 12 34 56 78, "
         "phone +33 4 90 00 00 00, birthday 29 February, nickname “Léna”, "
         "role “Directrice artistique”, city “Arles”, country “France”, notes “Met at the "
     ) in text

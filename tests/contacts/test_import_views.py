@@ -326,7 +326,7 @@ def test_a_card_matching_an_existing_contact_adds_nobody(alice_client, alice, ki
     # The card's new details go to the person it matched (tests/contacts/test_import_merge.py).
     assert "1 new, 1 already in your network (1 with new details to add)" in text
     assert "New details for people you have Only what's missing is added" in text
-    assert "Someone I already have: adds" in text
+    assert f"Someone I already have (the card says {skipped}): adds" in text
     confirm(alice_client, latest(alice))
     names = set(Contact.objects.filter(owner=alice).values_list("name", flat=True))
     assert skipped not in names
