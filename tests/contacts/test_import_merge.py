@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from contacts import imports
 from contacts.models import Contact, ContactMethod, ImportantDate, ImportBatch
 from tests.contacts.test_import_views import confirm, latest, page_text
 from tests.factories import ContactFactory
@@ -161,3 +165,33 @@ def test_undo_takes_back_exactly_what_was_added_unless_changed_since(alice_clien
     assert helene.notes == "" and "arles" not in helene.search_text
     assert not Contact.objects.filter(owner=alice, name="Siobhán O'Brien").exists()
     assert ImportBatch.objects.get(pk=batch.pk).state == ImportBatch.State.UNDONE
+
+
+def reimport_queries(owner, count: int) -> int:
+    """Give ``owner`` ``count`` people with an email each, then re-import cards adding a phone,
+    a birthday and a company to every one; the queries the preview and the import ran."""
+    for n in range(count):
+        contact = ContactFactory(owner=owner, name=f"Person {n}", company="")
+        ContactMethod.objects.create(
+            owner=owner, contact=contact, kind="email", value=f"p{n}@example.com"
+        )
+    text = "".join(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {n}\r\nEMAIL:p{n}@example.com\r\n"
+        f"TEL:+1 555 {n:07d}\r\nBDAY:1980-01-{1 + n % 28:02d}\r\nORG:Acme\r\nEND:VCARD\r\n"
+        for n in range(count)
+    )
+    batch = ImportBatch.objects.create(owner=owner, kind="vcard", filename="again.vcf", text=text)
+    with CaptureQueriesContext(connection) as queries:
+        assert imports.import_preview(batch=batch)["updating"] == count
+        batch = imports.import_run(batch=batch, now=timezone.now())
+    assert len(batch.summary["merged"]) == count
+    assert ContactMethod.objects.filter(owner=owner, kind="phone").count() == count
+    assert Contact.objects.filter(owner=owner, company="Acme").count() == count
+    return len(queries)
+
+
+def test_a_reimport_costs_queries_per_batch_not_per_card(alice, bob, charlie):
+    one = reimport_queries(alice, 100)
+    two = reimport_queries(bob, 600)
+    three = reimport_queries(charlie, 1200)
+    assert two - one == three - two < 15
