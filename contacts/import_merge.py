@@ -2,8 +2,9 @@
 
 The rule: a card that matches a person you have (by vCard UID, email, phone or link) adds what
 that person doesn't have yet — email addresses, phone numbers and links nobody in your network
-has, a birthday when there is none, a nickname, company, role, city, country or notes where the
-field is empty — and never overwrites anything you typed: a field that already holds something
+has, a birthday when there is none, interests they don't have yet (a label naming one of your
+circles is left alone), a nickname, company, role, city, country or notes where the field is
+empty — and never overwrites anything you typed: a field that already holds something
 else is shown in the preview as "not changed" and left alone. Undo removes exactly what was
 added and empties exactly the fields that were filled, each only while it is still as the
 import left it (an address or field edited since is the user's now and stays).
@@ -20,7 +21,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.db.models.functions import Left
 
-from contacts.models import Contact, ContactMethod, ImportantDate
+from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from network_crm.text import fold
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class _Person:
     name: str
     fields: dict[str, str]
     birthday: tuple[int, int, int | None] | None
+    interests: set[str] = field(default_factory=set)  # folded names
 
 
 @dataclass
@@ -59,16 +61,18 @@ class MergePlan:
     methods: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, label, value)
     fields: dict[str, str] = field(default_factory=dict)
     birthday: tuple[int, int, int | None] | None = None
+    interests: list[str] = field(default_factory=list)
     not_changed: list[str] = field(default_factory=list)  # "company (you have “Acme”)"
 
     def __bool__(self) -> bool:
-        return bool(self.methods or self.fields or self.birthday)
+        return bool(self.methods or self.fields or self.birthday or self.interests)
 
     def adds(self) -> list[str]:
         """The additions in words, for the preview."""
         words = [f"{kind} {value}" for kind, _, value in self.methods]
         if self.birthday:
             words.append("birthday " + _date_words(*self.birthday))
+        words += [f"interest “{name}”" for name in self.interests]
         words += [f"{name} “{_short(value)}”" for name, value in self.fields.items()]
         return words
 
@@ -83,6 +87,7 @@ class MergePlanner:
     def __init__(self, owner: User) -> None:
         self.owner = owner
         self.people: dict[int, _Person] | None = None
+        self.circles: set[str] = set()
 
     def _load(self) -> dict[int, _Person]:
         short_fields = [f for f in FILLABLE_FIELDS if f != "notes"]
@@ -102,6 +107,15 @@ class MergePlanner:
         ).values_list("contact_id", "month", "day", "year"):
             if contact_id in people:
                 people[contact_id].birthday = (month, day, year)
+        for contact_id, folded_name in Contact.interests.through.objects.filter(
+            contact__owner=self.owner
+        ).values_list("contact_id", "interest__folded_name"):
+            if contact_id in people:
+                people[contact_id].interests.add(folded_name)
+        self.circles = {
+            fold(name)
+            for name in Circle.objects.filter(owner=self.owner).values_list("name", flat=True)
+        }
         return people
 
     def plan(
@@ -127,6 +141,11 @@ class MergePlanner:
                     f"birthday (you have {_date_words(*person.birthday)}, the file says "
                     f"{_date_words(*card.birthday)})"
                 )
+        for name in dict.fromkeys(card.interests):
+            key = Interest.fold_name(name)
+            if key and key not in person.interests and fold(name) not in self.circles:
+                person.interests.add(key)
+                plan.interests.append(name)
         for name in FILLABLE_FIELDS:
             new = getattr(card, name)
             have = person.fields[name]
@@ -153,7 +172,16 @@ def merges_apply(*, owner: User, plans: Iterable[MergePlan]) -> list[dict]:
         .annotate(last=Max("position"))
     }
     contacts = Contact.objects.filter(owner=owner).in_bulk(ids)
-    methods, dates, changed = [], [], []
+    names = {Interest.fold_name(name): name for plan in plans for name in plan.interests}
+    interests = {
+        i.folded_name: i for i in Interest.objects.filter(owner=owner, folded_name__in=names)
+    }
+    created_interests = set()
+    for key, name in names.items():
+        if key not in interests:
+            interests[key] = Interest.objects.create(owner=owner, name=name)
+            created_interests.add(interests[key].pk)
+    methods, dates, changed, links = [], [], [], []
     records = {plan.contact_id: {"contact": plan.contact_id} for plan in plans}
     for plan in plans:
         contact = contacts.get(plan.contact_id)
@@ -174,6 +202,12 @@ def merges_apply(*, owner: User, plans: Iterable[MergePlan]) -> list[dict]:
                     owner=owner, contact=contact, kind="birthday", month=month, day=day, year=year
                 )
             )
+        for name in plan.interests:
+            interest = interests[Interest.fold_name(name)]
+            links.append(Contact.interests.through(contact_id=contact.pk, interest_id=interest.pk))
+            records[contact.pk].setdefault("interests", []).append(
+                [interest.pk, interest.pk in created_interests]
+            )
         if plan.fields:
             filled = {
                 name: value for name, value in plan.fields.items() if not getattr(contact, name)
@@ -186,6 +220,7 @@ def merges_apply(*, owner: User, plans: Iterable[MergePlan]) -> list[dict]:
                 records[contact.pk]["fields"] = filled
     ContactMethod.objects.bulk_create(methods)
     ImportantDate.objects.bulk_create(dates)
+    Contact.interests.through.objects.bulk_create(links, ignore_conflicts=True)
     if changed:
         Contact.objects.bulk_update(
             changed, [*FILLABLE_FIELDS, "search_text", "sort_name"], batch_size=500
@@ -224,6 +259,22 @@ def merges_undo(*, owner: User, records: list[dict]) -> int:
     ]
     ImportantDate.objects.filter(owner=owner, pk__in=[pk for pk, _ in unchanged_dates]).delete()
     touched.update(contact_id for _, contact_id in unchanged_dates)
+    added_links = {(r["contact"], i[0]) for r in records for i in r.get("interests", [])}
+    through = Contact.interests.through
+    links = [
+        (pk, contact_id)
+        for pk, contact_id, interest_id in through.objects.filter(
+            contact__owner=owner,
+            contact_id__in={c for c, _ in added_links},
+            interest_id__in={i for _, i in added_links},
+        ).values_list("pk", "contact_id", "interest_id")
+        if (contact_id, interest_id) in added_links
+    ]
+    through.objects.filter(pk__in=[pk for pk, _ in links]).delete()
+    touched.update(contact_id for _, contact_id in links)
+    # An interest the import created goes too, unless someone has it now or it became yours.
+    created = {i[0] for r in records for i in r.get("interests", []) if i[1]}
+    Interest.objects.filter(owner=owner, pk__in=created, mine=False, contacts=None).delete()
     filled = {r["contact"]: r["fields"] for r in records if r.get("fields")}
     changed = []
     for contact in Contact.objects.filter(owner=owner, pk__in=filled):

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts import imports
-from contacts.models import Contact, ContactMethod, ImportantDate, ImportBatch
+from contacts.models import Circle, Contact, ContactMethod, ImportantDate, ImportBatch, Interest
+from contacts.services import contact_interest_add
 from tests.contacts.test_import_views import confirm, latest, page_text
 from tests.factories import ContactFactory
 
@@ -195,3 +196,22 @@ def test_a_reimport_costs_queries_per_batch_not_per_card(alice, bob, charlie):
     two = reimport_queries(bob, 600)
     three = reimport_queries(charlie, 1200)
     assert two - one == three - two < 15
+
+
+def test_new_interests_are_added_and_taken_back(alice_client, alice, helene):
+    contact_interest_add(contact=helene, name="Photo")
+    Circle.objects.create(owner=alice, name="Close friends", cadence_days=14)
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Hélène Lefèvre\r\nEMAIL:helene.lefevre@example.fr\r\n"
+        "CATEGORIES:photo,Cinéma,Close friends\r\nEND:VCARD\r\n"
+    )
+    text = page_text(upload(alice_client, "one.vcf", card.encode()))
+    assert "Hélène L. (the card says Hélène Lefèvre): adds interest “Cinéma”" in text
+    batch = latest(alice)
+    confirm(alice_client, batch)
+    assert sorted(helene.interests.values_list("name", flat=True)) == ["Cinéma", "Photo"]
+    helene.refresh_from_db()
+    assert helene.circle is None  # a label naming a circle doesn't move someone you have
+    alice_client.post(reverse("contacts:import_undo", args=[batch.pk]))
+    assert list(helene.interests.values_list("name", flat=True)) == ["Photo"]
+    assert list(Interest.objects.filter(owner=alice).values_list("name", flat=True)) == ["Photo"]
