@@ -221,8 +221,8 @@ def import_preview(*, batch: ImportBatch) -> dict:
                 summary["matching_samples"].append(
                     {
                         "number": item.number,
-                        "name": plan.name if plan else item.name,
-                        "not_changed": plan.not_changed if plan else [],
+                        "name": item.name if plan is None else plan.name,
+                        "not_changed": [] if plan is None else plan.not_changed,
                     }
                 )
         else:

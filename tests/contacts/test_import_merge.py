@@ -115,6 +115,7 @@ def test_importing_the_same_file_again_adds_nothing(alice_client, alice, helene)
     assert "0 new, 2 already in your network (skipped)" in text
     assert "Nothing new to import." in text
     assert "New details" not in text
+    assert "Hélène L. · nothing new; not changed: company (you have “Mon atelier”)" in text
     confirm(alice_client, latest(alice))
     assert details(helene) == after_first
     assert rows == (
