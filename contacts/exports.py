@@ -1,4 +1,5 @@
-"""Your data out: vCard (4.0, or 3.0 on request), CSV and a full JSON backup.
+"""Your data out: vCard (4.0, or 3.0 on request), CSV for spreadsheets, Google Contacts CSV and
+a full JSON backup.
 
 Written by hand rather than through a library so the output is exactly what the RFCs ask for:
 escaped text values, CRLF line ends and lines folded at 75 octets.
@@ -9,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -93,7 +96,61 @@ def _split_name(name: str) -> tuple[str, str]:
     return (parts[1], parts[0]) if len(parts) == 2 else (name, "")
 
 
+# The vCard 3.0 dialect (RFC 2426), in one place. The same details as 4.0, spelled the way 3.0
+# readers (Apple Contacts, older Android, Outlook) and the RFC expect:
+# - a date is an ISO 8601 date with its year (BDAY:1985-04-12); a date without a year, which 3.0
+#   cannot express, is written in Apple's form, year 1604 marked as meaningless
+#   (BDAY;X-APPLE-OMIT-YEAR=1604:1604-03-14), which Apple and our importer read back as year-less;
+# - a label that is a 3.0 TYPE value (home, work, cell, fax...; "mobile" is TYPE=cell) becomes a
+#   TYPE= parameter; a label spelled otherwise also rides in an Apple item group
+#   (item1.TEL;TYPE=cell:... with item1.X-ABLabel:Mobile), so it comes back exactly as typed;
+# - nothing 4.0-only: no ANNIVERSARY (Apple's X-ABDATE with its Anniversary label instead), no
+#   KIND, GENDER, quoted TYPE lists or VALUE=text dates.
+V3_TYPES = {
+    "TEL": {"home", "work", "cell", "voice", "fax", "pager", "msg", "video", "car", "isdn", "pcs"},
+    "EMAIL": {"home", "work", "internet", "x400"},
+    "URL": set(),  # RFC 2426 gives URL no TYPE: every label goes in an item group
+}
+V3_TYPE_SYNONYMS = {"mobile": "cell", "phone": "voice"}
+V3_OMIT_YEAR = 1604  # Apple's marker year (a leap year, so 29 February fits)
+
+
+def _v3_date(prop: str, date: ImportantDate) -> str:
+    if date.year:
+        return f"{prop}:{date.year:04d}-{date.month:02d}-{date.day:02d}"
+    year = V3_OMIT_YEAR
+    return f"{prop};X-APPLE-OMIT-YEAR={year}:{year:04d}-{date.month:02d}-{date.day:02d}"
+
+
+def _v4_date(date: ImportantDate) -> str:
+    year = f"{date.year:04d}" if date.year else "--"
+    return f"{year}{date.month:02d}{date.day:02d}"
+
+
+class _Items:
+    """Apple's item groups (item1.TEL + item1.X-ABLabel), numbered within one card."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def next(self) -> str:
+        self.count += 1
+        return f"item{self.count}"
+
+
+def _v3_method(prop: str, label: str, value: str, items: _Items) -> list[str]:
+    token = label.strip().lower()
+    token = V3_TYPE_SYNONYMS.get(token, token) if prop == "TEL" else token
+    type_param = f";TYPE={token}" if token in V3_TYPES[prop] else ""
+    if not label or (label == token and type_param):
+        return [f"{prop}{type_param}:{_escape(value)}"]
+    group = items.next()
+    return [f"{group}.{prop}{type_param}:{_escape(value)}", f"{group}.X-ABLabel:{_escape(label)}"]
+
+
 def vcard(contact: Contact, *, version: str = "4.0") -> str:
+    v3 = version == "3.0"
+    items = _Items()
     lines = ["BEGIN:VCARD", f"VERSION:{version}"]
     family, given = _split_name(contact.name)
     lines.append(f"UID:{_escape(contact.uid)}")
@@ -107,20 +164,25 @@ def vcard(contact: Contact, *, version: str = "4.0") -> str:
         lines.append(f"TITLE:{_escape(contact.role)}")
     for method in contact.methods.all():
         prop = {"email": "EMAIL", "phone": "TEL", "link": "URL"}[method.kind]
+        if v3:
+            lines.extend(_v3_method(prop, method.label, method.value, items))
+            continue
         label = f";TYPE={_param(method.label)}" if method.label and _param(method.label) else ""
         lines.append(f"{prop}{label}:{_escape(method.value)}")
     if contact.city or contact.country:
         lines.append(f"ADR:;;;{_escape(contact.city)};;;{_escape(contact.country)}")
     for date in contact.dates.all():
-        if date.kind == ImportantDate.Kind.BIRTHDAY and not date.label:
-            if date.year:
-                value = f"{date.year:04d}{date.month:02d}{date.day:02d}"
+        if date.label:
+            continue
+        if date.kind == ImportantDate.Kind.BIRTHDAY:
+            lines.append(_v3_date("BDAY", date) if v3 else f"BDAY:{_v4_date(date)}")
+        elif date.kind == ImportantDate.Kind.ANNIVERSARY:
+            if v3:
+                group = items.next()
+                lines.append(_v3_date(f"{group}.X-ABDATE", date))
+                lines.append(f"{group}.X-ABLabel:_$!<Anniversary>!$_")
             else:
-                value = f"--{date.month:02d}{date.day:02d}"
-            lines.append(f"BDAY:{value}")
-        elif date.kind == ImportantDate.Kind.ANNIVERSARY and version == "4.0" and not date.label:
-            year = f"{date.year:04d}" if date.year else "--"
-            lines.append(f"ANNIVERSARY:{year}{date.month:02d}{date.day:02d}")
+                lines.append(f"ANNIVERSARY:{_v4_date(date)}")
     interests = [interest.name for interest in contact.interests.all()]
     if interests:
         lines.append("CATEGORIES:" + ",".join(_escape(name) for name in interests))
@@ -195,6 +257,148 @@ def csv_rows(contacts: Iterable[Contact]) -> Iterator[str]:
         ]
         writer.writerow([_safe_cell(cell) for cell in row])
         yield flush()
+
+
+# --- Google Contacts CSV ------------------------------------------------------------------------
+
+# Google Contacts' own export columns (contacts.google.com → Export → Google CSV), for importing
+# into Google. Five slots per kind, as our importer reads; a sixth address or more shares the fifth
+# slot, joined by " ::: " as Google itself does.
+GOOGLE_SLOTS = 5
+GOOGLE_EVENTS = 3
+GOOGLE_COLUMNS = [
+    "First Name",
+    "Middle Name",
+    "Last Name",
+    "Phonetic First Name",
+    "Phonetic Middle Name",
+    "Phonetic Last Name",
+    "Name Prefix",
+    "Name Suffix",
+    "Nickname",
+    "File As",
+    "Organization Name",
+    "Organization Title",
+    "Organization Department",
+    "Birthday",
+    "Notes",
+    "Photo",
+    "Labels",
+    *(f"E-mail {n} - {part}" for n in range(1, GOOGLE_SLOTS + 1) for part in ("Label", "Value")),
+    *(f"Phone {n} - {part}" for n in range(1, GOOGLE_SLOTS + 1) for part in ("Label", "Value")),
+    "Address 1 - Label",
+    "Address 1 - Formatted",
+    "Address 1 - Street",
+    "Address 1 - City",
+    "Address 1 - PO Box",
+    "Address 1 - Region",
+    "Address 1 - Postal Code",
+    "Address 1 - Country",
+    "Address 1 - Extended Address",
+    *(f"Website {n} - {part}" for n in range(1, GOOGLE_SLOTS + 1) for part in ("Label", "Value")),
+    *(f"Event {n} - {part}" for n in range(1, GOOGLE_EVENTS + 1) for part in ("Label", "Value")),
+    "Custom Field 1 - Label",
+    "Custom Field 1 - Value",
+]
+GOOGLE_SEPARATOR = " ::: "  # Google's separator for several values in one cell
+
+
+def _google_slots(prefix: str, methods: list[ContactMethod]) -> dict[str, str]:
+    cells = {}
+    head, rest = methods[: GOOGLE_SLOTS - 1], methods[GOOGLE_SLOTS - 1 :]
+    slots = [(m.label, m.value) for m in head]
+    if rest:
+        slots.append((rest[0].label, GOOGLE_SEPARATOR.join(m.value for m in rest)))
+    for n, (label, value) in enumerate(slots, start=1):
+        cells[f"{prefix} {n} - Label"] = label
+        cells[f"{prefix} {n} - Value"] = value
+    return cells
+
+
+def google_csv_rows(contacts: Iterable[Contact]) -> Iterator[str]:
+    """Google Contacts CSV, a header then one row per contact, streamed. Values are written as
+    typed (a phone stays "+34 …"): the file is for Google, not for a spreadsheet, so unlike
+    csv_rows nothing is neutralised. A circle and the interests become Google labels."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=GOOGLE_COLUMNS)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate(0)
+        return text
+
+    writer.writeheader()
+    yield flush()
+    for contact in contacts:
+        family, given = _split_name(contact.name)
+        if not given:  # a one-word name is a first name to Google
+            given, family = family, ""
+        methods = list(contact.methods.all())
+        dates = list(contact.dates.all())
+        birthday = next((d for d in dates if d.kind == "birthday" and not d.label), None)
+        events = [d for d in dates if d is not birthday][:GOOGLE_EVENTS]
+        labels = ["* myContacts"]
+        if contact.circle:
+            labels.append(contact.circle.name)
+        labels.extend(interest.name for interest in contact.interests.all())
+        row = {
+            "First Name": given,
+            "Last Name": family,
+            "Nickname": contact.nickname,
+            "Organization Name": contact.company,
+            "Organization Title": contact.role,
+            "Birthday": _date_text(birthday) if birthday else "",
+            "Notes": contact.notes,
+            "Labels": GOOGLE_SEPARATOR.join(labels),
+            "Address 1 - City": contact.city,
+            "Address 1 - Country": contact.country,
+        }
+        for prefix, kind in (("E-mail", "email"), ("Phone", "phone"), ("Website", "link")):
+            row |= _google_slots(prefix, [m for m in methods if m.kind == kind])
+        if contact.city or contact.country:
+            row["Address 1 - Label"] = "Home"
+        for n, date in enumerate(events, start=1):
+            row[f"Event {n} - Label"] = date.title
+            row[f"Event {n} - Value"] = _date_text(date)
+        if contact.how_we_met:
+            row["Custom Field 1 - Label"] = "How we met"
+            row["Custom Field 1 - Value"] = contact.how_we_met
+        writer.writerow(row)
+        yield flush()
+
+
+# --- Formats --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    content_type: str
+    suffix: str  # ends the file name, so two formats never download under the same name
+    write: Callable[[Iterable[Contact]], Iterator[str]]
+
+
+EXPORT_FORMATS = {
+    "vcard": ExportFormat(
+        "text/vcard; charset=utf-8", "vcard4.vcf", partial(vcards, version="4.0")
+    ),
+    "vcard3": ExportFormat(
+        "text/vcard; charset=utf-8", "vcard3.vcf", partial(vcards, version="3.0")
+    ),
+    "csv": ExportFormat("text/csv; charset=utf-8", "spreadsheet.csv", csv_rows),
+    "google": ExportFormat("text/csv; charset=utf-8", "google.csv", google_csv_rows),
+}
+
+
+def export_filename(stem: str, export_format: str) -> str:
+    """network-crm-contacts-vcard3.vcf, network-crm-selection-google.csv..."""
+    return f"{stem}-{EXPORT_FORMATS[export_format].suffix}"
+
+
+def export_chunks(contacts: QuerySet[Contact], export_format: str) -> Iterator[str]:
+    """The file's text, streamed, for the given people in name order."""
+    rows = contacts_for_export(contacts).order_by("sort_name", "pk")
+    return EXPORT_FORMATS[export_format].write(rows.iterator(chunk_size=500))
 
 
 # --- Full JSON backup ------------------------------------------------------------------------

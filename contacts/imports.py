@@ -1,7 +1,9 @@
 """Importing contacts: upload, preview, import (in batches, with progress), undo.
 
 Re-importing the same file creates no duplicates: a card matches an existing contact (or one
-earlier in the same file) by vCard UID, email address or phone number, and matches are skipped.
+earlier in the same file) by vCard UID, email address or phone number. A card matching a contact
+you have adds the details that contact lacks (contacts.import_merge says exactly which); a card
+repeating one earlier in the file is skipped.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from contacts.import_merge import MergePlan, MergePlanner, merges_apply, merges_undo
 from contacts.importers import (
     ParsedContact,
     ParseError,
@@ -24,7 +27,7 @@ from contacts.importers import (
     guess_mapping,
     parse_file,
 )
-from contacts.models import Contact, ContactMethod, ImportantDate, ImportBatch, Interest
+from contacts.models import Circle, Contact, ContactMethod, ImportantDate, ImportBatch, Interest
 from contacts.services import contacts_bulk_delete, contacts_recompute_due
 from network_crm.clock import local_today
 from network_crm.text import fold
@@ -87,26 +90,35 @@ def import_upload(*, owner: User, upload: UploadedFile) -> ImportBatch:
 
 @dataclass
 class _Known:
-    """What the owner already has, to match cards against (and cards seen earlier in the file)."""
+    """What the owner already has, to match cards against (and cards seen earlier in the file).
 
-    uids: set[str] = field(default_factory=set)
-    emails: set[str] = field(default_factory=set)
-    phones: set[str] = field(default_factory=set)
-    links: set[str] = field(default_factory=set)  # LinkedIn rows often have only a profile URL
+    Each key maps to the existing contact it belongs to, or to None for a card earlier in this
+    file: a card matching an existing contact can add details to it (contacts.import_merge)."""
+
+    uids: dict[str, int | None] = field(default_factory=dict)
+    emails: dict[str, int | None] = field(default_factory=dict)
+    phones: dict[str, int | None] = field(default_factory=dict)
+    # LinkedIn rows often have only a profile URL
+    links: dict[str, int | None] = field(default_factory=dict)
     # For a card with nothing else to go by (no UID, email, phone or link): its folded name.
     bare_names: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, owner: User) -> _Known:
         known = cls()
-        for uid, sort_name in Contact.objects.filter(owner=owner).values_list("uid", "sort_name"):
-            known.uids.add(uid)
+        for pk, uid, sort_name in Contact.objects.filter(owner=owner).values_list(
+            "pk", "uid", "sort_name"
+        ):
+            known.uids.setdefault(uid, pk)
             known.bare_names.add(sort_name)
-        for kind, value in ContactMethod.objects.filter(owner=owner).values_list("kind", "value"):
-            {"email": known.emails, "phone": known.phones, "link": known.links}[kind].add(
-                _key(kind, value)
-            )
+        for contact_id, kind, value in ContactMethod.objects.filter(owner=owner).values_list(
+            "contact_id", "kind", "value"
+        ):
+            known._keys(kind).setdefault(_key(kind, value), contact_id)
         return known
+
+    def _keys(self, kind: str) -> dict[str, int | None]:
+        return {"email": self.emails, "phone": self.phones, "link": self.links}[kind]
 
     def matches(self, card: ParsedContact) -> bool:
         if not (card.uid or card.emails or card.phones or card.links):
@@ -118,13 +130,30 @@ class _Known:
             or any(_key("link", v) in self.links for _, v in card.links)
         )
 
+    def existing_contact(self, card: ParsedContact) -> int | None:
+        """The id of the existing contact the card matches by UID, email, phone or link (a match
+        by name alone is too loose to add anything to)."""
+        candidates = [self.uids.get(card.uid) if card.uid else None]
+        for kind, values in (("email", card.emails), ("phone", card.phones), ("link", card.links)):
+            candidates += [self._keys(kind).get(k) for _, v in values if (k := _key(kind, v))]
+        return next((pk for pk in candidates if pk is not None), None)
+
+    def claim(self, kind: str, value: str, contact_id: int) -> bool:
+        """True (and from now on it's this contact's) if nobody has this address or number."""
+        key = _key(kind, value)
+        if not key or key in self._keys(kind):
+            return False
+        self._keys(kind)[key] = contact_id
+        return True
+
     def add(self, card: ParsedContact) -> None:
         self.bare_names.add(fold(card.name)[:200])
         if card.uid:
-            self.uids.add(card.uid)
-        self.emails.update(_key("email", v) for _, v in card.emails)
-        self.phones.update(k for _, v in card.phones if (k := _key("phone", v)))
-        self.links.update(_key("link", v) for _, v in card.links)
+            self.uids.setdefault(card.uid, None)
+        for kind, values in (("email", card.emails), ("phone", card.phones), ("link", card.links)):
+            for _, value in values:
+                if key := _key(kind, value):
+                    self._keys(kind).setdefault(key, None)
 
 
 def _key(kind: str, value: str) -> str:
@@ -142,15 +171,29 @@ def _key(kind: str, value: str) -> str:
     return fold(value)
 
 
+def _merge_plan(planner: MergePlanner, known: _Known, card: ParsedContact) -> MergePlan | None:
+    """What a card matching an existing contact adds to it (None: it matches no one existing)."""
+    contact_id = known.existing_contact(card)
+    if contact_id is None:
+        return None
+    return planner.plan(
+        contact_id, card, claim=lambda kind, value: known.claim(kind, value, contact_id)
+    )
+
+
 def import_preview(*, batch: ImportBatch) -> dict:
-    """Count new cards, matches and errors (with card or row numbers), with a few samples."""
+    """Count new cards, matches (and what each adds to the person) and errors (with card or row
+    numbers), with a few samples."""
     known = _Known.load(batch.owner)
+    planner = MergePlanner(batch.owner)
     summary = {
         "new": 0,
         "matching": 0,
+        "updating": 0,  # matches that bring new details
         "errors": 0,
         "new_samples": [],
         "matching_samples": [],
+        "update_samples": [],
         "error_samples": [],
     }
     total = 0
@@ -162,8 +205,26 @@ def import_preview(*, batch: ImportBatch) -> dict:
                 summary["error_samples"].append({"number": item.number, "reason": item.reason})
         elif known.matches(item):
             summary["matching"] += 1
-            if len(summary["matching_samples"]) < SAMPLES:
-                summary["matching_samples"].append({"number": item.number, "name": item.name})
+            plan = _merge_plan(planner, known, item)
+            if plan:
+                summary["updating"] += 1
+                if len(summary["update_samples"]) < SAMPLES:
+                    summary["update_samples"].append(
+                        {
+                            "number": item.number,
+                            **plan.sample(),
+                            # Matched by an address, a number or a UID, not by the name: say so.
+                            "card_name": item.name if fold(item.name) != fold(plan.name) else "",
+                        }
+                    )
+            elif len(summary["matching_samples"]) < SAMPLES:
+                summary["matching_samples"].append(
+                    {
+                        "number": item.number,
+                        "name": item.name if plan is None else plan.name,
+                        "not_changed": [] if plan is None else plan.not_changed,
+                    }
+                )
         else:
             known.add(item)
             summary["new"] += 1
@@ -182,8 +243,9 @@ def import_preview(*, batch: ImportBatch) -> dict:
 
 
 def import_run(*, batch: ImportBatch, now: dt.datetime) -> ImportBatch:
-    """Create the new contacts in batches (bulk inserts), skipping matches and bad cards; progress
-    is saved after each batch so the page can show it."""
+    """Create the new contacts in batches (bulk inserts), add what matching cards bring to the
+    people they match, skip repeats and bad cards; progress is saved after each batch so the page
+    can show it, and what was added to existing people is recorded with it, for undo."""
     claimed = ImportBatch.objects.filter(
         pk=batch.pk, state__in=[ImportBatch.State.UPLOADED, ImportBatch.State.QUEUED]
     ).update(state=ImportBatch.State.IMPORTING, processed=0)
@@ -192,6 +254,9 @@ def import_run(*, batch: ImportBatch, now: dt.datetime) -> ImportBatch:
         return batch
     owner = batch.owner
     known = _Known.load(owner)
+    planner = MergePlanner(owner)
+    plans: list[MergePlan] = []
+    merged: list[dict] = []  # what was added to existing people, for undo
     interests = {i.folded_name: i for i in Interest.objects.filter(owner=owner)}
     today = local_today(owner, now)
     counts = {"created": 0, "skipped": 0, "errors": 0}
@@ -206,6 +271,8 @@ def import_run(*, batch: ImportBatch, now: dt.datetime) -> ImportBatch:
                 counts["errors"] += 1
             elif known.matches(item):
                 counts["skipped"] += 1
+                if plan := _merge_plan(planner, known, item):
+                    plans.append(plan)
             else:
                 known.add(item)
                 pending.append(item)
@@ -213,10 +280,15 @@ def import_run(*, batch: ImportBatch, now: dt.datetime) -> ImportBatch:
                 counts["created"] += _create(batch, pending, interests, today)
                 pending = []
                 ImportBatch.objects.filter(pk=batch.pk).update(processed=processed)
+            if len(plans) >= BATCH_SIZE:
+                _merge(batch, plans, merged)
+                plans = []
+                ImportBatch.objects.filter(pk=batch.pk).update(processed=processed)
         counts["created"] += _create(batch, pending, interests, today)
+        _merge(batch, plans, merged)
         created_ids = Contact.objects.filter(import_batch=batch).values_list("pk", flat=True)
         contacts_recompute_due(owner=owner, contact_ids=created_ids)
-        summary = {**batch.summary, "result": counts}
+        summary = {**batch.summary, "result": counts, "merged": merged}
         ImportBatch.objects.filter(pk=batch.pk).update(
             state=ImportBatch.State.DONE,
             processed=processed,
@@ -226,7 +298,7 @@ def import_run(*, batch: ImportBatch, now: dt.datetime) -> ImportBatch:
         )
     except Exception:
         # What was added stays and can be undone; the page stops polling.
-        summary = {**batch.summary, "result": counts}
+        summary = {**batch.summary, "result": counts, "merged": merged}
         ImportBatch.objects.filter(pk=batch.pk).update(
             state=ImportBatch.State.FAILED, summary=summary, finished_at=now
         )
@@ -235,11 +307,27 @@ def import_run(*, batch: ImportBatch, now: dt.datetime) -> ImportBatch:
     return batch
 
 
+def _merge(batch: ImportBatch, plans: list[MergePlan], merged: list[dict]) -> None:
+    """Add what the plans bring to existing people, and record it on the batch in the same
+    transaction, so an import that stops half-way can still be undone exactly."""
+    if not plans:
+        return
+    with transaction.atomic():
+        records = merges_apply(owner=batch.owner, plans=plans)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            summary={**batch.summary, "merged": [*merged, *records]}
+        )
+    merged.extend(records)
+
+
 @transaction.atomic
 def _create(batch: ImportBatch, cards: list[ParsedContact], interests: dict, today: dt.date) -> int:
     if not cards:
         return 0
     owner = batch.owner
+    # A label or category named like one of the owner's circles puts the person in that circle
+    # (our Google CSV export writes the circle as a label) instead of becoming an interest.
+    circles = {fold(c.name): c for c in Circle.objects.filter(owner=owner)}
     contacts = []
     for card in cards:
         contact = Contact(
@@ -251,6 +339,7 @@ def _create(batch: ImportBatch, cards: list[ParsedContact], interests: dict, tod
             city=card.city,
             country=card.country,
             notes=card.notes,
+            circle=next((circles[fold(n)] for n in card.interests if fold(n) in circles), None),
             added_on=today,
             import_batch=batch,
             how_we_met=f"Connected on LinkedIn on {card.met_on:%d %B %Y}." if card.met_on else "",
@@ -282,6 +371,8 @@ def _create(batch: ImportBatch, cards: list[ParsedContact], interests: dict, tod
                 )
             )
         for name in dict.fromkeys(card.interests):
+            if fold(name) in circles:
+                continue
             key = Interest.fold_name(name)
             if key not in interests:
                 interests[key] = Interest.objects.create(owner=owner, name=name)
@@ -312,15 +403,17 @@ def _attach_photo(contact: Contact, data: bytes) -> None:
 
 
 @transaction.atomic
-def import_undo(*, batch: ImportBatch) -> int:
+def import_undo(*, batch: ImportBatch) -> tuple[int, int]:
     """Remove every contact this import created, with everything attached to them (as a bulk
-    delete does: interactions left with nobody go too)."""
+    delete does: interactions left with nobody go too), and take back what it added to people
+    who were already there. Returns (people removed, people whose new details were taken back)."""
     ids = list(
         Contact.objects.filter(owner=batch.owner, import_batch=batch).values_list("pk", flat=True)
     )
     removed = contacts_bulk_delete(owner=batch.owner, contact_ids=ids)
+    taken_back = merges_undo(owner=batch.owner, records=batch.summary.get("merged", []))
     ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.UNDONE)
-    return removed
+    return removed, taken_back
 
 
 def import_set_mapping(*, batch: ImportBatch, mapping: list[str]) -> dict:

@@ -101,9 +101,9 @@ def contact_bulk(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(back)
     ids = _bulk_targets(request, form)
     action = form.cleaned_data["action"]
-    if action in ("export_vcard", "export_csv"):
+    if action.startswith("export_"):
         selected = Contact.objects.filter(owner=request.user, pk__in=ids)
-        export_format = "csv" if action == "export_csv" else "vcard"
+        export_format = action.removeprefix("export_")
         return _export_response(selected, export_format, "network-crm-selection")
     if action == "delete":
         if request.POST.get("confirmed") != "yes":
@@ -498,31 +498,23 @@ def contact_photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Export ----------------------------------------------------------------------------------
 
-EXPORT_FORMATS = {
-    "vcard": ("text/vcard; charset=utf-8", "vcf"),
-    "vcard3": ("text/vcard; charset=utf-8", "vcf"),
-    "csv": ("text/csv; charset=utf-8", "csv"),
-}
 
-
-def _export_response(contacts, export_format: str, filename: str) -> StreamingHttpResponse:
-    content_type, extension = EXPORT_FORMATS[export_format]
-    rows = exports.contacts_for_export(contacts).order_by("sort_name", "pk")
-    if export_format == "csv":
-        body = exports.csv_rows(rows.iterator(chunk_size=500))
-    else:
-        version = "3.0" if export_format == "vcard3" else "4.0"
-        body = exports.vcards(rows.iterator(chunk_size=500), version=version)
-    response = StreamingHttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
+def _export_response(contacts, export_format: str, stem: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        exports.export_chunks(contacts, export_format),
+        content_type=exports.EXPORT_FORMATS[export_format].content_type,
+    )
+    filename = exports.export_filename(stem, export_format)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @login_required
 def contact_export(request: HttpRequest) -> HttpResponse:
-    """All (or the filtered) contacts as vCard 4.0, vCard 3.0 (?format=vcard3) or CSV."""
+    """All (or the filtered) contacts as vCard 4.0, vCard 3.0 (?format=vcard3), CSV for
+    spreadsheets (csv) or Google Contacts CSV (google)."""
     export_format = request.GET.get("format", "vcard")
-    if export_format not in EXPORT_FORMATS:
+    if export_format not in exports.EXPORT_FORMATS:
         raise Http404("Unknown export format.")
     filters = ContactListFiltersForm(request.GET, owner=request.user).filters()
     if not request.GET.get("status"):
@@ -632,7 +624,9 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         batch = imports.import_run(batch=batch, now=now())
         result = batch.summary.get("result", {})
-        messages.success(request, f"Imported {result.get('created', 0)} people.")
+        updated = len(batch.summary.get("merged", []))
+        details = f"; new details added to {updated} already there" if updated else ""
+        messages.success(request, f"Imported {result.get('created', 0)} people{details}.")
     return redirect("contacts:import_detail", pk=batch.pk)
 
 
@@ -643,8 +637,11 @@ def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.state not in (ImportBatch.State.DONE, ImportBatch.State.FAILED):
         messages.error(request, "Only a finished (or failed) import can be undone.")
     else:
-        removed = imports.import_undo(batch=batch)
-        messages.success(request, f"Import undone: {removed} people removed.")
+        removed, taken_back = imports.import_undo(batch=batch)
+        message = f"Import undone: {removed} people removed"
+        if taken_back:
+            message += f", new details taken back from {taken_back}"
+        messages.success(request, message + ".")
     return redirect("contacts:import_detail", pk=batch.pk)
 
 

@@ -319,12 +319,14 @@ def test_importing_the_same_file_twice_adds_nobody(alice_client, alice, name, co
         ("phone", "+353 (0)87 123-4567", "Siobhán O'Brien"),  # the card says +353 87 123 4567
     ],
 )
-def test_a_card_matching_an_existing_contact_is_skipped(alice_client, alice, kind, value, skipped):
+def test_a_card_matching_an_existing_contact_adds_nobody(alice_client, alice, kind, value, skipped):
     existing = ContactFactory(owner=alice, name="Someone I already have")
     ContactMethod.objects.create(owner=alice, contact=existing, kind=kind, value=value)
     text = page_text(upload(alice_client, "apple_v30.vcf"))
-    assert "1 new, 1 already in your network (skipped)" in text
-    assert f"Already there {skipped}" in text
+    # The card's new details go to the person it matched (tests/contacts/test_import_merge.py).
+    assert "1 new, 1 already in your network (1 with new details to add)" in text
+    assert "New details for people you have Only what's missing is added" in text
+    assert f"Someone I already have (the card says {skipped}): adds" in text
     confirm(alice_client, latest(alice))
     names = set(Contact.objects.filter(owner=alice).values_list("name", flat=True))
     assert skipped not in names

@@ -1,4 +1,5 @@
-"""Export one account's contacts as vCard or CSV, or everything as a JSON backup."""
+"""Export one account's contacts as vCard, CSV or Google Contacts CSV, or everything as a JSON
+backup."""
 
 from __future__ import annotations
 
@@ -10,31 +11,41 @@ from django.core.management.base import BaseCommand
 from contacts import exports
 from contacts.management.commands._owner import owner_from
 from contacts.models import Contact
+from network_crm.clock import local_today
+
+# The command's names for the formats the export page offers.
+FORMATS = {"vcf": "vcard", "vcf3": "vcard3", "csv": "csv", "google": "google"}
 
 
 class Command(BaseCommand):
-    help = "Write an account's contacts (vcf, csv) or a full backup (json) to a file or stdout."
+    help = (
+        "Write an account's contacts (vcf = vCard 4.0, vcf3 = vCard 3.0, csv for spreadsheets, "
+        "google = Google Contacts CSV) or a full backup (json) to a file or stdout."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--user", required=True, help="The account's email (or NAME for NAME@example.com)."
         )
-        parser.add_argument("--format", choices=["vcf", "vcf3", "csv", "json"], default="vcf")
-        parser.add_argument("--output", type=Path, help="File to write (default: standard output).")
+        parser.add_argument("--format", choices=[*FORMATS, "json"], default="vcf")
+        parser.add_argument(
+            "--output",
+            type=Path,
+            help="File to write, or a folder to write it in under the name the export page "
+            "uses (network-crm-contacts-vcard4.vcf...). Default: standard output.",
+        )
 
     def handle(self, *args, user: str, format: str, output: Path | None = None, **options):
         owner = owner_from(user)
-        contacts = exports.contacts_for_export(Contact.objects.filter(owner=owner)).order_by(
-            "sort_name", "pk"
-        )
+        contacts = Contact.objects.filter(owner=owner)
         if format == "json":
             chunks = exports.backup_json(owner=owner)
-        elif format == "csv":
-            chunks = exports.csv_rows(contacts.iterator(chunk_size=500))
+            default_name = f"network-crm-backup-{local_today(owner).isoformat()}.json"
         else:
-            chunks = exports.vcards(
-                contacts.iterator(chunk_size=500), version="3.0" if format == "vcf3" else "4.0"
-            )
+            chunks = exports.export_chunks(contacts, FORMATS[format])
+            default_name = exports.export_filename("network-crm-contacts", FORMATS[format])
+        if output and output.is_dir():
+            output = output / default_name
         stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
         try:
             for chunk in chunks:

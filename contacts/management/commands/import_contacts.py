@@ -55,18 +55,28 @@ class Command(BaseCommand):
         except imports.ImportRefused as error:
             raise CommandError(str(error)) from None
         result = batch.summary.get("result", {})
+        updated = len(batch.summary.get("merged", []))
         self.stdout.write(
             f"Imported {result.get('created', 0)} people for {owner.email}; "
-            f"{result.get('skipped', 0)} already there, {result.get('errors', 0)} unreadable."
+            f"{result.get('skipped', 0)} already there"
+            + (f" (new details added to {updated})" if updated else "")
+            + f", {result.get('errors', 0)} unreadable."
         )
         if not result.get("created") and preview["new"]:
             raise CommandError("Nothing could be imported.")
 
     def _report_preview(self, preview: dict, *, prefix: str) -> None:
         self.stdout.write(
-            f"{prefix}: {preview['new']} new, {preview['matching']} already there (skipped), "
-            f"{preview['errors']} unreadable (skipped)."
+            f"{prefix}: {preview['new']} new, {preview['matching']} already there "
+            + (
+                f"({preview['updating']} with new details), "
+                if preview.get("updating")
+                else "(skipped), "
+            )
+            + f"{preview['errors']} unreadable (skipped)."
         )
+        for row in preview.get("update_samples", []):
+            self.stdout.write(f"  {row['name']}: adds {', '.join(row['adds'])}")
         for error in preview["error_samples"]:
             self.stdout.write(f"  card/row {error['number']}: {error['reason']}")
 
