@@ -16,7 +16,7 @@ SQLITE_SLOW = (
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000000000) "
     "SELECT count(*) FROM n"
 )
-POSTGRES_SLOW = "SELECT pg_sleep(600)"
+POSTGRES_SLOW = "SELECT pg_sleep(120)"
 
 
 def slow(request: HttpRequest) -> HttpResponse:
