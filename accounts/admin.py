@@ -9,10 +9,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services
 from accounts.models import Invitation, User, UserSettings
 from network_crm.admin import OwnedAdmin
+from reminders.services import calendar_token_regenerate
 
-# django-otp's own admin pages would show a superuser everyone's authenticator secrets and
-# recovery codes. Two-factor sign-in is managed by each person in Settings; a superuser can
-# only turn it off for someone who lost their phone (the action below).
+# Secrets (the calendar feed's token, authenticator keys, recovery codes) are never shown in the
+# admin, to anyone: a superuser may only turn them off or replace them (the actions below).
+# django-otp's own admin pages would show everyone's authenticator secrets and recovery codes;
+# two-factor sign-in is managed by each person in Settings.
 for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
@@ -45,6 +47,7 @@ class UserChangeAdminForm(UserChangeForm):
 class UserSettingsInline(admin.StackedInline):
     model = UserSettings
     can_delete = False
+    exclude = ["calendar_token"]  # the feed needs nothing else: it is as good as a password
     readonly_fields = ["next_digest_at"]
 
 
@@ -56,7 +59,7 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
     list_display = ["email", "name", "is_superuser", "is_active", "date_joined"]
     search_fields = ["email", "name"]
     inlines = [UserSettingsInline]
-    actions = ["turn_off_two_factor"]
+    actions = ["turn_off_two_factor", "new_calendar_address"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["name"]}),
@@ -90,6 +93,17 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
             request,
             f"Two-factor sign-in is off for {len(queryset)} account(s); they sign in with "
             "their password and can turn it on again in Settings.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Make a new calendar address (the old one stops working)")
+    def new_calendar_address(self, request, queryset):
+        for user_settings in UserSettings.objects.filter(user__in=queryset):
+            calendar_token_regenerate(user_settings=user_settings)
+        self.message_user(
+            request,
+            f"New calendar address for {len(queryset)} account(s); the old one no longer "
+            "works. Each person finds the new one in Settings.",
             messages.SUCCESS,
         )
 

@@ -371,7 +371,10 @@ def contact_introducer(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: search the user's people to pick who introduced ``pk``; POST: set (or clear) it."""
     contact = get_owned_or_404(Contact, request.user, pk=pk)
     if request.method == "POST":
-        introducer_id = request.POST.get("introduced_by") or None
+        introducer_id = request.POST.get("introduced_by", "").strip()
+        if introducer_id and not (introducer_id.isascii() and introducer_id.isdigit()):
+            messages.error(request, "Choose who introduced them from the list.")
+            return redirect(contact)
         introducer = (
             get_owned_or_404(Contact, request.user, pk=introducer_id) if introducer_id else None
         )

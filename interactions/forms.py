@@ -118,6 +118,14 @@ class InteractionForm(OwnedForm):
             raise forms.ValidationError("Please pick a date within the last hundred years.")
         return day
 
+    def clean_follow_up_on(self) -> dt.date | None:
+        # Bounded like the day itself: a calendar can't show 31 December 9999 (it has no next
+        # day for the event to end on), and no promise is kept a century from now.
+        day = self.cleaned_data.get("follow_up_on")
+        if day and abs((day - self.today).days) > 365 * 100:
+            raise forms.ValidationError("Please pick a date within a hundred years of today.")
+        return day
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("follow_up_note") and not cleaned.get("follow_up_on"):

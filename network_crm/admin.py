@@ -7,11 +7,72 @@ notes. Only superusers manage user accounts.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin import widgets
+from django.contrib.admin.filters import FieldListFilter
+from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
-from django.urls import reverse
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.text import smart_split
 
 from network_crm.owned import is_owned_model
+
+# An admin search uses this many words at most: each word is one more condition per search
+# field, and a thousand of them make SQLite refuse the query ("Expression tree is too large").
+MAX_SEARCH_WORDS = 20
+
+
+class SafeQueryAdminMixin:
+    """Mixed into every ModelAdmin on the site (see ``CRMAdminSite.register``).
+
+    The changelist takes only the query parameters its own filters and date hierarchy produce:
+    Django's default also takes any lookup on a local field, so ``?name__regex=^(a+)+$`` ran a
+    regular expression of the visitor's choosing against every row (minutes of CPU per request)
+    and ``?name__regex=[`` a broken one (a 500). A refused lookup answers 400 (Django raises
+    ``DisallowedModelAdminLookup``, a SuspiciousOperation). Searches use the first
+    ``MAX_SEARCH_WORDS`` words.
+    """
+
+    def lookup_allowed(self, lookup, value, request):
+        # Raw-id popups filter by the relation's limit_choices_to, as Django allows them to.
+        for fk_lookup in self.model._meta.related_fkey_lookups:
+            if callable(fk_lookup):
+                fk_lookup = fk_lookup()
+            if (lookup, value) in widgets.url_params_from_lookup_dict(fk_lookup).items():
+                return True
+        return lookup in self._filter_parameters(request)
+
+    def _filter_parameters(self, request) -> set[str]:
+        """The query parameters this admin's list filters and date hierarchy read."""
+        cache = request.__dict__.setdefault("_admin_filter_parameters", {})
+        if self not in cache:
+            allowed = set()
+            for item in self.get_list_filter(request):
+                if isinstance(item, (list, tuple)):
+                    field_path, filter_class = item
+                elif isinstance(item, str):
+                    field_path, filter_class = item, FieldListFilter.create
+                else:  # a SimpleListFilter subclass
+                    allowed.update(item(request, {}, self.model, self).expected_parameters())
+                    continue
+                field = get_fields_from_path(self.model, field_path)[-1]
+                spec = filter_class(field, request, {}, self.model, self, field_path=field_path)
+                allowed.update(spec.expected_parameters())
+            if self.date_hierarchy:
+                allowed.update(
+                    f"{self.date_hierarchy}__{part}" for part in ("year", "month", "day")
+                )
+            cache[self] = allowed
+        return cache[self]
+
+    def get_search_results(self, request, queryset, search_term):
+        words = list(smart_split(search_term))
+        if len(words) > MAX_SEARCH_WORDS:
+            search_term = " ".join(words[:MAX_SEARCH_WORDS])
+        return super().get_search_results(request, queryset, search_term)
 
 
 class OwnedRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -44,7 +105,7 @@ class OwnedTabularInline(admin.TabularInline):
     has_change_permission = has_delete_permission = has_add_permission = has_view_permission
 
 
-class OwnedAdmin(admin.ModelAdmin):
+class OwnedAdmin(SafeQueryAdminMixin, admin.ModelAdmin):
     """Base for every model with an ``owner``: querysets, choices and filters scoped to it."""
 
     exclude = ("owner",)
@@ -111,6 +172,45 @@ class CRMAdminSite(admin.AdminSite):
     site_header = "network-crm admin"
     site_title = "network-crm admin"
     index_title = "Your data"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every admin on this site, Django's and other packages' included, gets the safe lookups
+        # and the bounded search.
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, SafeQueryAdminMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (SafeQueryAdminMixin, admin_class),
+                {"__module__": admin_class.__module__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
+
+    def get_urls(self):
+        # "View on site" (/admin/r/<content type>/<id>/) redirects only to the requester's own
+        # rows: Django's version redirects for anyone's id and 404s for a missing one, which
+        # tells a visitor which ids exist in other accounts.
+        urls = super().get_urls()
+        own = path(
+            "r/<int:content_type_id>/<path:object_id>/",
+            self.admin_view(self.view_on_site),
+            name="view_on_site",
+        )
+        return [own if getattr(url, "name", None) == "view_on_site" else url for url in urls]
+
+    def view_on_site(
+        self, request: HttpRequest, content_type_id: int, object_id: str
+    ) -> HttpResponseRedirect:
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+        except ContentType.DoesNotExist:
+            raise Http404("No such page.") from None
+        if model is None or not is_owned_model(model) or not hasattr(model, "get_absolute_url"):
+            raise Http404("No such page.")
+        try:
+            obj = model._default_manager.filter(owner=request.user).get(pk=object_id)
+        except (model.DoesNotExist, ValueError, ValidationError):
+            raise Http404("No such page.") from None
+        return HttpResponseRedirect(obj.get_absolute_url())
 
     def has_permission(self, request):
         return request.user.is_active and request.user.is_authenticated

@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A query cut by DB_STATEMENT_TIMEOUT_SECONDS answers a "took too long" page (503).
+    "network_crm.db.QueryTimeoutMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns repeated failed logins into a lockout page.
     "axes.middleware.AxesMiddleware",
@@ -165,6 +167,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 elif _db["ENGINE"] not in ("django.db.backends.postgresql",):
     raise ImproperlyConfigured("DATABASE_URL must be sqlite:///path or postgres://user@host/db.")
+# No single SQL statement may run longer than this (0: no limit), so no request holds a worker
+# for long. PostgreSQL cuts it itself; on SQLite a progress handler does (network_crm.db).
+DB_STATEMENT_TIMEOUT_SECONDS = env_int("DB_STATEMENT_TIMEOUT_SECONDS", 30, minimum=0)
+if _db["ENGINE"] == "django.db.backends.postgresql" and DB_STATEMENT_TIMEOUT_SECONDS:
+    _options = _db.setdefault("OPTIONS", {})  # keeps any ?options= the URL gives
+    _timeout = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_SECONDS * 1000}"
+    _options["options"] = f"{_options.get('options', '')} {_timeout}".strip()
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -34,7 +34,9 @@ def calendar_feed(*, owner: User, now: dt.datetime) -> bytes:
         event = Event()
         event.add("uid", f"date-{date.pk}@{host}")
         event.add("summary", f"{date.title}: {date.contact.name}")
-        start_year = date.year or 2000
+        # A year the calendar can't go on from (only a row stored by hand could have one) is
+        # left out, like an unknown one.
+        start_year = date.year if date.year and date.year < dt.MAXYEAR else 2000
         start = date.occurrence_in(start_year)
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(days=1))
@@ -59,6 +61,9 @@ def calendar_feed(*, owner: User, now: dt.datetime) -> bytes:
     )
     for reminder in reminders:
         day = reminder.snoozed_until or reminder.due_on
+        if day >= dt.date.max:
+            # An all-day event ends the next day, and there is none after 31 December 9999.
+            continue
         event = Event()
         event.add("uid", f"reminder-{reminder.pk}@{host}")
         event.add("summary", f"{reminder.get_kind_display()}: {reminder.contact.name}")

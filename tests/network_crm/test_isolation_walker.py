@@ -204,3 +204,41 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
     }
     assert owned_in_admin <= covered
     assert _snapshot(alice_objects) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bob_is_superuser", [False, True])
+def test_admin_view_on_site_is_a_404_for_alices_objects_like_a_missing_one(
+    client, alice, bob, alice_objects, bob_is_superuser
+):
+    """/admin/r/<content type>/<id>/ redirects to the requester's own rows only: for anyone
+    else's it answers exactly as for an id that does not exist, so it tells no one which exist."""
+    from django.contrib.contenttypes.models import ContentType
+
+    bob.is_superuser = bob_is_superuser
+    bob.save()
+    walked = set()
+    for model, obj in alice_objects.items():
+        content_type = ContentType.objects.get_for_model(model)
+        url = reverse("admin:view_on_site", args=[content_type.pk, obj.pk])
+        missing = reverse("admin:view_on_site", args=[content_type.pk, 10**9])
+        client.force_login(bob)
+        for method in ("get", "post"):
+            assert getattr(client, method)(url).status_code == 404, f"{method} {url}"
+            assert getattr(client, method)(missing).status_code == 404, f"{method} {missing}"
+        not_an_id = reverse("admin:view_on_site", args=[content_type.pk, "not-an-id"])
+        assert client.get(not_an_id).status_code == 404
+        if hasattr(model, "get_absolute_url"):
+            # Alice herself is taken to the page.
+            client.force_login(alice)
+            response = client.get(url)
+            assert response.status_code == 302
+            assert response.url == obj.get_absolute_url()
+        walked.add(model)
+    assert walked == set(alice_objects)
+    # Her account itself has no page on the site to go to.
+    user_type = ContentType.objects.get_for_model(alice)
+    client.force_login(bob)
+    assert (
+        client.get(reverse("admin:view_on_site", args=[user_type.pk, alice.pk])).status_code == 404
+    )
