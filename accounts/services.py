@@ -23,6 +23,10 @@ from contacts.services import circles_create_defaults
 from reminders.services import digest_schedule_update
 
 
+class InvitationUsed(Exception):
+    """The invitation was used (or revoked) between showing the form and signing up."""
+
+
 def signup_is_open(*, invitation: Invitation | None = None) -> bool:
     """The first person always may sign up (they own the instance); later, only with an invitation
     or when ALLOW_SIGNUP is on."""
@@ -45,14 +49,20 @@ def user_signup(
 
     The very first account owns the instance: it is a superuser and may invite others.
     """
+    if invitation is not None:
+        # Claimed before the account is made, with a conditional update: of several sign-ups
+        # racing with one link, the first to commit wins and the others find it used.
+        claimed = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at=None, email__iexact=email
+        ).update(accepted_at=now)
+        if not claimed:
+            raise InvitationUsed
     is_first = not User.objects.exists()
     if is_first:
         user = User.objects.create_superuser(email=email, password=password, name=name)
     else:
         user = User.objects.create_user(email=email, password=password, name=name)
     user_prepare(user=user, now=now, time_zone=time_zone)
-    if invitation is not None:
-        Invitation.objects.filter(pk=invitation.pk).update(accepted_at=now)
     return user
 
 

@@ -163,16 +163,21 @@ def signup(request: HttpRequest) -> HttpResponse:
     if not services.signup_is_open(invitation=invitation):
         return render(request, "accounts/signup_closed.html", status=403)
     initial = {"email": invitation.email} if invitation else {}
-    form = SignupForm(request.POST or None, initial=initial)
+    form = SignupForm(request.POST or None, initial=initial, invitation=invitation)
     if request.method == "POST" and form.is_valid():
-        user = services.user_signup(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password"],
-            name=form.cleaned_data["name"],
-            time_zone=form.cleaned_data["time_zone"],
-            now=now(),
-            invitation=invitation,
-        )
+        try:
+            user = services.user_signup(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                name=form.cleaned_data["name"],
+                time_zone=form.cleaned_data["time_zone"],
+                now=now(),
+                invitation=invitation,
+            )
+        except services.InvitationUsed:
+            return render(
+                request, "accounts/signup_closed.html", {"invitation_used": True}, status=403
+            )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Add the first person you want to keep in touch with.")
         return redirect("dashboard")
