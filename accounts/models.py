@@ -23,8 +23,18 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Paris).")
 
 
+def normalize_email_key(value) -> str:
+    """An email address as accounts store it and sign-in looks it up: trimmed, lower case."""
+    return str(value or "").strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # Sign-up stores addresses in lower case; sign-in and password reset match them however
+        # they are typed ("Alice@Example.com" is alice@example.com).
+        return self.get(**{self.model.USERNAME_FIELD: normalize_email_key(username)})
 
     def _create_user(self, email: str, password: str | None, **extra):
         if not email:
@@ -66,6 +76,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        # The admin's forms too store the address as sign-up does, so sign-in finds it.
+        self.email = normalize_email_key(self.email)
 
     def get_short_name(self) -> str:
         return (self.name or self.email).split()[0]

@@ -185,6 +185,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # The login form posts the email address as "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
+# Counted per address as stored (lower case), however it was typed.
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 AXES_VERBOSE = False
 # Two-factor sign-in: the name authenticator apps show next to the account's email address.
 OTP_TOTP_ISSUER = "network-crm"
