@@ -174,14 +174,16 @@ __all__ = [
 
 
 class ClearsCodeWaitMixin:
-    """A new password also clears the wait that wrong two-factor codes built up."""
+    """A new password also clears the waits that wrong two-factor codes and wrong passwords
+    built up (someone guessing can't keep the real owner out past a reset)."""
 
     def save(self, commit=True):
-        from accounts.services import two_factor_throttle_reset
+        from accounts.services import login_throttle_clear, two_factor_throttle_reset
 
         user = super().save(commit=commit)
         if commit:
             two_factor_throttle_reset(user=user)
+            login_throttle_clear(user=user)
         return user
 
 
