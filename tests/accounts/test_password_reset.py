@@ -4,6 +4,7 @@ for it and sends the email), links that work, and a limit on how many emails go 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -97,3 +98,27 @@ def test_at_most_ten_reset_emails_an_hour_are_asked_for_from_one_address(
         assert len(mailoutbox) == 10
         ask_for_reset("person11@example.com", REMOTE_ADDR="198.51.100.8")
         assert len(mailoutbox) == 11
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_reset_email(
+    client, celery_processes, redis_server, smtp_server, settings
+):
+    from django.contrib.auth import get_user_model
+
+    from tests.fixtures.processes import broker_url
+
+    get_user_model().objects.create_user(email="alice@example.com", password="old-password-1")
+    with broker_url(redis_server.url):
+        response = client.post(reverse("password_reset"), {"email": "Alice@Example.com"})
+    assert response.status_code == 302
+    (received,) = smtp_server.wait_for_messages(1, timeout=30)
+    assert received.rcpt_tos == ["alice@example.com"]
+    link = next(
+        line for line in received.message.get_content().splitlines() if "/password/reset/" in line
+    )
+    settings.SECRET_KEY = celery_processes.env["SECRET_KEY"]  # the worker signed the link
+    form_page = client.get(urlsplit(link.strip()).path, follow=True)
+    assert client.post(form_page.redirect_chain[-1][0], NEW_PASSWORD).status_code == 302
