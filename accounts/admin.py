@@ -110,5 +110,24 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(OwnedAdmin):
+    """The instance owner's invitations, to look over and revoke (delete). They are made in
+    Settings, which emails the link: the token is never shown here, and nobody else may make
+    one (an invitation is a way past closed sign-up)."""
+
     list_display = ["email", "created_at", "accepted_at"]
-    readonly_fields = ["token", "accepted_at"]
+    fields = ["email", "created_at", "accepted_at"]
+    readonly_fields = ["email", "created_at", "accepted_at"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) and super().has_view_permission(request, obj)
+
+    has_delete_permission = has_view_permission
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

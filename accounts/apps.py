@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_save
 
 
@@ -38,3 +38,6 @@ class AccountsConfig(AppConfig):
             _prepare_new_account, sender="accounts.User", dispatch_uid="prepare-account"
         )
         user_logged_in.connect(_refuse_login_without_code, dispatch_uid="two-factor-guard")
+        from accounts.backends import count_login_failure
+
+        user_login_failed.connect(count_login_failure, dispatch_uid="count-login-failure")

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 
-from accounts.models import User, UserSettings, time_zone_names, validate_time_zone
+from accounts.models import Invitation, User, UserSettings, time_zone_names, validate_time_zone
 
 
 class TimeZoneField(forms.CharField):
@@ -27,8 +27,18 @@ class SignupForm(forms.Form):
         help_text="Reminders and digests follow your local day. We guessed it from your browser.",
     )
 
+    def __init__(self, *args, invitation: Invitation | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].lower()
+        # An invitation lets in the person it was emailed to, not whoever holds the link.
+        if self.invitation is not None and email != self.invitation.email.lower():
+            raise forms.ValidationError(
+                f"This invitation is for {self.invitation.email}. Sign up with that address; "
+                "you can change it in Settings afterwards."
+            )
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
                 "An account with this email already exists. Log in instead?"
@@ -164,14 +174,16 @@ __all__ = [
 
 
 class ClearsCodeWaitMixin:
-    """A new password also clears the wait that wrong two-factor codes built up."""
+    """A new password also clears the waits that wrong two-factor codes and wrong passwords
+    built up (someone guessing can't keep the real owner out past a reset)."""
 
     def save(self, commit=True):
-        from accounts.services import two_factor_throttle_reset
+        from accounts.services import login_throttle_clear, two_factor_throttle_reset
 
         user = super().save(commit=commit)
         if commit:
             two_factor_throttle_reset(user=user)
+            login_throttle_clear(user=user)
         return user
 
 

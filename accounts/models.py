@@ -23,8 +23,18 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Paris).")
 
 
+def normalize_email_key(value) -> str:
+    """An email address as accounts store it and sign-in looks it up: trimmed, lower case."""
+    return str(value or "").strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # Sign-up stores addresses in lower case; sign-in and password reset match them however
+        # they are typed ("Alice@Example.com" is alice@example.com).
+        return self.get(**{self.model.USERNAME_FIELD: normalize_email_key(username)})
 
     def _create_user(self, email: str, password: str | None, **extra):
         if not email:
@@ -66,6 +76,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        # The admin's forms too store the address as sign-up does, so sign-in finds it.
+        self.email = normalize_email_key(self.email)
 
     def get_short_name(self) -> str:
         return (self.name or self.email).split()[0]
@@ -148,3 +163,42 @@ class Invitation(OwnedModel):
 
     def __str__(self) -> str:
         return f"Invitation for {self.email}"
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in (wrong password or code), kept for a day: what the limits per account
+    across addresses and per address across accounts count (django-axes counts per pair)."""
+
+    username = models.CharField(max_length=254)  # the address as typed, in lower case
+    ip_address = models.GenericIPAddressField(null=True)
+    failed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "failed_at"], name="loginfailure_account"),
+            models.Index(fields=["ip_address", "failed_at"], name="loginfailure_address"),
+            models.Index(fields=["failed_at"], name="loginfailure_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Failed sign-in as {self.username} from {self.ip_address}"
+
+
+class PasswordResetRequest(models.Model):
+    """A password reset email that was queued, kept for an hour to limit how many go to one
+    address and come from one client address. The address is what was typed, whether or not an
+    account uses it, so the limit says nothing about which accounts exist."""
+
+    email = models.CharField(max_length=254)
+    ip_address = models.GenericIPAddressField(null=True)
+    requested_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email", "requested_at"], name="resetrequest_email"),
+            models.Index(fields=["ip_address", "requested_at"], name="resetrequest_address"),
+            models.Index(fields=["requested_at"], name="resetrequest_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Password reset for {self.email} from {self.ip_address}"

@@ -7,20 +7,37 @@ import math
 import re
 from dataclasses import dataclass
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Invitation, User, UserSettings
+from accounts.models import (
+    Invitation,
+    LoginFailure,
+    PasswordResetRequest,
+    User,
+    UserSettings,
+    normalize_email_key,
+)
 from contacts.models import Circle
 from contacts.services import circles_create_defaults
 from reminders.services import digest_schedule_update
+
+
+class InvitationUsed(Exception):
+    """The invitation was used (or revoked) between showing the form and signing up."""
 
 
 def signup_is_open(*, invitation: Invitation | None = None) -> bool:
@@ -45,14 +62,20 @@ def user_signup(
 
     The very first account owns the instance: it is a superuser and may invite others.
     """
+    if invitation is not None:
+        # Claimed before the account is made, with a conditional update: of several sign-ups
+        # racing with one link, the first to commit wins and the others find it used.
+        claimed = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at=None, email__iexact=email
+        ).update(accepted_at=now)
+        if not claimed:
+            raise InvitationUsed
     is_first = not User.objects.exists()
     if is_first:
         user = User.objects.create_superuser(email=email, password=password, name=name)
     else:
         user = User.objects.create_user(email=email, password=password, name=name)
     user_prepare(user=user, now=now, time_zone=time_zone)
-    if invitation is not None:
-        Invitation.objects.filter(pk=invitation.pk).update(accepted_at=now)
     return user
 
 
@@ -226,3 +249,117 @@ def two_factor_throttle_reset(*, user: User) -> None:
         model.objects.filter(user=user).update(
             throttling_failure_count=0, throttling_failure_timestamp=None
         )
+
+
+# --- Limits on guessing passwords and on reset emails ----------------------------------------
+# django-axes locks one (account, address) pair after LOGIN_FAILURE_LIMIT failures. On top of
+# that, failures are counted per account over all addresses (someone guessing from many
+# machines) and per address over all accounts (someone trying many accounts); see settings.py.
+
+ACCOUNT_FAILURE_WINDOW = dt.timedelta(days=1)
+ACCOUNT_FIRST_WAIT = dt.timedelta(minutes=1)
+RESET_EMAIL_WINDOW = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class LoginRefusal:
+    """Why a sign-in is refused before the password is even checked, and until when."""
+
+    PAIR = "pair"  # this account from this address (django-axes)
+    ACCOUNT = "account"  # this account from anywhere: a short, growing wait
+    ADDRESS = "address"  # this address, whichever account
+
+    reason: str
+    until: dt.datetime | None = None
+
+    def wait_minutes(self, *, now: dt.datetime) -> int:
+        if self.until is None:
+            return math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+        return max(1, math.ceil((self.until - now).total_seconds() / 60))
+
+
+def login_refusal(*, username: str | None, ip_address: str | None, now: dt.datetime):
+    """The refusal that applies to signing in as ``username`` from ``ip_address`` now, if any.
+
+    Per address: LOGIN_ADDRESS_FAILURE_LIMIT failures within the lockout time lock the address
+    until the oldest of them is that old. Per account: from the LOGIN_ACCOUNT_FAILURE_LIMIT-th
+    failure within a day on, each try waits 1, 2, 4... minutes after the last failure (at most
+    the lockout time): slow for someone guessing, a minute for the owner; a password reset
+    clears it. Works the same whether or not an account uses ``username``."""
+    cool_off = settings.AXES_COOLOFF_TIME
+    if ip_address:
+        limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
+        nth_latest = list(
+            LoginFailure.objects.filter(ip_address=ip_address, failed_at__gt=now - cool_off)
+            .order_by("-failed_at")
+            .values_list("failed_at", flat=True)[limit - 1 : limit]
+        )
+        if nth_latest:
+            return LoginRefusal(LoginRefusal.ADDRESS, until=nth_latest[0] + cool_off)
+    failures = LoginFailure.objects.filter(
+        username=normalize_email_key(username), failed_at__gt=now - ACCOUNT_FAILURE_WINDOW
+    ).aggregate(count=Count("pk"), last=Max("failed_at"))
+    beyond = failures["count"] - settings.LOGIN_ACCOUNT_FAILURE_LIMIT
+    if beyond >= 0:
+        wait = min(ACCOUNT_FIRST_WAIT * 2 ** min(beyond, 20), cool_off)
+        if failures["last"] + wait > now:
+            return LoginRefusal(LoginRefusal.ACCOUNT, until=failures["last"] + wait)
+    return None
+
+
+def login_failure_record(*, username: str | None, ip_address: str | None, now: dt.datetime):
+    """Count a wrong password or code towards the limits per account and per address."""
+    keep = max(ACCOUNT_FAILURE_WINDOW, settings.AXES_COOLOFF_TIME)
+    LoginFailure.objects.filter(failed_at__lte=now - keep).delete()
+    LoginFailure.objects.create(
+        username=normalize_email_key(username)[:254], ip_address=ip_address, failed_at=now
+    )
+
+
+def login_throttle_clear(*, user: User) -> None:
+    """A new password ends every wait on this account: the one built up over all addresses and
+    django-axes' lockouts of it from single addresses."""
+    key = normalize_email_key(user.email)
+    LoginFailure.objects.filter(username=key).delete()
+    axes_reset(username=key)
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, ip_address: str | None, now: dt.datetime) -> bool:
+    """Note a request for a reset email to ``email``; False when it is over a limit (then none is
+    sent). No account is looked up here: the worker does that, so the request costs the same
+    whether or not an account uses the address."""
+    key = normalize_email_key(email)
+    since = now - RESET_EMAIL_WINDOW
+    PasswordResetRequest.objects.filter(requested_at__lte=since).delete()
+    recent = PasswordResetRequest.objects.filter(requested_at__gt=since)
+    if recent.filter(email=key).count() >= settings.PASSWORD_RESET_EMAILS_PER_ACCOUNT:
+        return False
+    if ip_address and (
+        recent.filter(ip_address=ip_address).count() >= settings.PASSWORD_RESET_EMAILS_PER_ADDRESS
+    ):
+        return False
+    PasswordResetRequest.objects.create(email=key, ip_address=ip_address, requested_at=now)
+    return True
+
+
+def password_reset_send(*, email: str) -> int:
+    """Email a link to choose a new password to each active account using ``email`` (in any
+    case); none when no account does. Returns how many were sent."""
+    sent = 0
+    for user in PasswordResetForm().get_users(email):
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        link = settings.SITE_URL + reverse(
+            "password_reset_confirm", kwargs={"uidb64": uid, "token": token}
+        )
+        context = {"email": user.email, "link": link}
+        subject = render_to_string("registration/password_reset_subject.txt", context)
+        send_mail(
+            subject=" ".join(subject.split()),
+            message=render_to_string("registration/password_reset_email.html", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+        sent += 1
+    return sent

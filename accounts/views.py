@@ -3,7 +3,6 @@ from __future__ import annotations
 from base64 import b32encode
 
 import segno
-from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib import messages
@@ -11,7 +10,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.contrib.auth.signals import user_login_failed
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -24,7 +23,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import services
+from accounts import services, tasks
+from accounts.backends import client_address, sign_in_refusal
 from accounts.forms import (
     EmailAuthenticationForm,
     EmailChangeForm,
@@ -87,6 +87,34 @@ class LoginView(auth_views.LoginView):
         return redirect("login_code")
 
 
+def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+    """The page for a refused sign-in (django-axes' AXES_LOCKOUT_CALLABLE): which limit applies
+    and how long to wait, or how to get in now."""
+    refusal = getattr(request, "login_refusal", None) or services.LoginRefusal(
+        services.LoginRefusal.PAIR
+    )
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"reason": refusal.reason, "minutes": refusal.wait_minutes(now=now())},
+        status=429,
+    )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Always the same answer, in the same time: the address goes to the worker, which looks for
+    the account and sends the email, so neither the page nor how long it takes says whether an
+    account uses the address. Over a limit, nothing is sent and the page says the same."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if services.password_reset_request(
+            email=email, ip_address=client_address(self.request), now=now()
+        ):
+            tasks.enqueue_password_reset(email)
+        return HttpResponseRedirect(self.get_success_url())
+
+
 def _pending_sign_in(request: HttpRequest) -> tuple[User | None, dict]:
     """Who passed the password step in this session, if it was recently and their password
     has not changed since (a reset in between voids it, as it voids sessions)."""
@@ -136,7 +164,8 @@ def login_code(request: HttpRequest) -> HttpResponse:
             messages.info(request, "That took a while, so please log in again.")
         return redirect("login")
     credentials = _axes_credentials(user)
-    if not AxesProxyHandler.is_allowed(request, credentials):
+    if refusal := sign_in_refusal(request, user.get_username()):
+        request.login_refusal = refusal
         return get_lockout_response(request, None, credentials)
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -163,16 +192,21 @@ def signup(request: HttpRequest) -> HttpResponse:
     if not services.signup_is_open(invitation=invitation):
         return render(request, "accounts/signup_closed.html", status=403)
     initial = {"email": invitation.email} if invitation else {}
-    form = SignupForm(request.POST or None, initial=initial)
+    form = SignupForm(request.POST or None, initial=initial, invitation=invitation)
     if request.method == "POST" and form.is_valid():
-        user = services.user_signup(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password"],
-            name=form.cleaned_data["name"],
-            time_zone=form.cleaned_data["time_zone"],
-            now=now(),
-            invitation=invitation,
-        )
+        try:
+            user = services.user_signup(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                name=form.cleaned_data["name"],
+                time_zone=form.cleaned_data["time_zone"],
+                now=now(),
+                invitation=invitation,
+            )
+        except services.InvitationUsed:
+            return render(
+                request, "accounts/signup_closed.html", {"invitation_used": True}, status=403
+            )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Add the first person you want to keep in touch with.")
         return redirect("dashboard")

@@ -198,19 +198,33 @@ TESTING = "pytest" in sys.modules or env_bool("TESTING", False)
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTHENTICATION_BACKENDS = [
-    # Refuses logins for an account and address after too many failures.
-    "axes.backends.AxesStandaloneBackend",
+    # Refuses sign-ins over a limit (django-axes' per account and address, and the two below)
+    # before any password is checked.
+    "accounts.backends.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 # Lock out the pair (account, address): a stranger can't lock you out from elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lockout page says which limit applies and how long to wait.
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 # The login form posts the email address as "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
+# Counted per address as stored (lower case), however it was typed.
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 AXES_VERBOSE = False
+# Failed sign-ins for one account from all addresses within a day: from this many on, each try
+# waits 1, 2, 4... minutes (at most LOGIN_LOCKOUT_MINUTES) after the last failure; a password
+# reset clears it.
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20, minimum=1)
+# Failed sign-ins from one address over all accounts within LOGIN_LOCKOUT_MINUTES that lock the
+# address out until they are that old.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
+# Password reset emails per hour to one email address, and asked for from one client address.
+PASSWORD_RESET_EMAILS_PER_ACCOUNT = env_int("PASSWORD_RESET_EMAILS_PER_ACCOUNT", 3, minimum=1)
+PASSWORD_RESET_EMAILS_PER_ADDRESS = env_int("PASSWORD_RESET_EMAILS_PER_ADDRESS", 10, minimum=1)
 # Two-factor sign-in: the name authenticator apps show next to the account's email address.
 OTP_TOTP_ISSUER = "network-crm"
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.models import Invitation, User
 from contacts.models import Circle
+from tests.accounts.conftest import reset_link
 
 pytestmark = pytest.mark.django_db
 
@@ -108,12 +109,10 @@ def test_wrong_password_says_so(client, alice):
     assert "Please enter a correct email address and password" in response.content.decode()
 
 
-def test_password_reset_sends_a_working_link(client, alice, mailoutbox):
-    client.post(reverse("password_reset"), {"email": "alice@example.com"})
+def test_password_reset_sends_a_working_link(client, alice, mailoutbox, ask_for_reset):
+    ask_for_reset("alice@example.com")
     (message,) = mailoutbox
-    link = next(line for line in message.body.splitlines() if "/password/reset/" in line)
-    path = link.split("testserver", 1)[1]
-    form_page = client.get(path, follow=True)
+    form_page = client.get(reset_link(message), follow=True)
     assert form_page.status_code == 200
     response = client.post(
         form_page.redirect_chain[-1][0],

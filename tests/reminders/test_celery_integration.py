@@ -5,7 +5,6 @@ The processes run on the real clock, so the user's zone is chosen from the real 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import time
@@ -18,10 +17,9 @@ from django.utils import timezone
 from accounts.services import user_signup
 from contacts.models import Contact
 from contacts.services import contact_save
-from network_crm import celery_app
 from reminders.models import Digest, SchedulerHeartbeat
 from reminders.tasks import enqueue_digest
-from tests.fixtures.processes import SWEEP_INTERVAL_SECONDS, free_port, wait_for
+from tests.fixtures.processes import SWEEP_INTERVAL_SECONDS, broker_url, free_port, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -118,28 +116,6 @@ def test_beat_runs_the_first_sweep_as_it_starts(celery_cluster, redis_server, sm
     cluster.assert_running()
 
 
-@contextlib.contextmanager
-def _broker_url(url: str):
-    """Point the in-process Celery app at ``url``, then back at the configured broker."""
-
-    def forget_connections() -> None:
-        # What Celery itself does after a fork: drop pooled connections and the producer pool
-        # bound to them, so the next publish connects with the current broker_url.
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-
-    saved = celery_app.conf.broker_url
-    forget_connections()
-    celery_app.conf.broker_url = url
-    try:
-        yield
-    finally:
-        forget_connections()
-        celery_app.conf.broker_url = saved
-
-
 # Slow only because kombu retries the connection for ~6 s before giving up (see the printout).
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
@@ -152,7 +128,7 @@ def test_enqueue_on_commit_survives_a_broker_that_is_down(caplog, capsys):
         now=timezone.now(),
     )
     caplog.set_level(logging.ERROR, logger="django.db.backends.base")
-    with _broker_url(f"redis://127.0.0.1:{free_port()}/0"):  # nothing listens there
+    with broker_url(f"redis://127.0.0.1:{free_port()}/0"):  # nothing listens there
         started = time.monotonic()
         with transaction.atomic():
             digest = Digest.objects.create(owner=user, local_date=timezone.now().date())
