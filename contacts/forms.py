@@ -172,7 +172,9 @@ class ContactListFiltersForm(OwnedForm):
     circle = forms.ModelChoiceField(
         label="Circle", queryset=Circle.objects.all(), required=False, empty_label="All circles"
     )
-    interest = InterestNameField(label="Interest", required=False)
+    interest = InterestNameField(
+        label="Interest", required=False, widget=forms.TextInput(attrs={"placeholder": "Any"})
+    )
     status = forms.ChoiceField(
         label="Show",
         required=False,
