@@ -288,7 +288,7 @@ def flooded(alice):
                 kind="phone",
                 value=f"+1 555 {n:07d}",
                 folded_value=f"+1 555 {n:07d}",
-                position=n,
+                position=min(n, 32_767),  # a small integer on PostgreSQL
             )
             for n in range(STORED)
         ),
