@@ -179,6 +179,32 @@ def test_the_limit_is_a_clear_message_on_the_contact_page_and_in_bulk(alice_clie
     assert not Interest.objects.filter(owner=alice, name="Brand new").exists()
 
 
+def test_the_limit_is_a_clear_message_in_settings_and_nothing_changes(alice_client, alice):
+    make_interests(alice, limits.MAX_INTERESTS_PER_OWNER)
+    Interest.objects.filter(owner=alice, name="Topic 00001").update(mine=True)
+
+    response = alice_client.post(
+        reverse("settings"), {"form": "interests", "mine-interests": "Topic 00002, Brand new"}
+    )
+
+    assert response.status_code == 200
+    assert "You already have 1,000 interests" in text_of(response)
+    assert list(Interest.objects.filter(owner=alice, mine=True).values_list("name", flat=True)) == [
+        "Topic 00001"
+    ]
+
+
+def test_a_csv_row_with_30_phone_numbers_keeps_20_and_says_so(alice_client, alice):
+    phones = " ::: ".join(f"+1 555 {n:07d}" for n in range(30))
+    raw = f'Name,Phone 1 - Value\nCsv Person,"{phones}"\n'.encode()
+
+    preview = upload(alice_client, "google.csv", raw)
+
+    assert "Row 2 (Csv Person): kept the first 20 phone numbers of 30." in text_of(preview)
+    alice_client.post(reverse("contacts:import_confirm", args=[latest(alice).pk]))
+    assert Contact.objects.get(owner=alice).methods.count() == 20
+
+
 def test_an_import_adds_interests_up_to_the_limit_and_says_how_many_it_left_out(
     alice_client, alice
 ):
