@@ -196,7 +196,6 @@ class _Cuts:
     def __init__(self, *, owner: User) -> None:
         self.cards = 0
         self.samples: list[dict] = []
-        self.existing = Interest.objects.filter(owner=owner).count()
         self.known_interests = set(
             Interest.objects.filter(owner=owner).values_list("folded_name", flat=True)
         )
@@ -215,7 +214,7 @@ class _Cuts:
                 self.added_interests.add(key)
 
     def summary(self) -> dict:
-        room = max(MAX_INTERESTS_PER_OWNER - self.existing, 0)
+        room = max(MAX_INTERESTS_PER_OWNER - len(self.known_interests), 0)
         return {
             "cards": self.cards,
             "samples": self.samples,
