@@ -38,7 +38,7 @@ from accounts.forms import (
 from accounts.models import Invitation, User, time_zone_names
 from contacts.forms import MyInterestsForm
 from contacts.models import Interest
-from contacts.services import interests_set_mine
+from contacts.services import InterestLimitReached, interests_set_mine
 from network_crm.clock import now
 
 
@@ -238,9 +238,13 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST":
         if interests_form.is_bound and interests_form.is_valid():
-            interests_set_mine(owner=request.user, names=interests_form.names())
-            messages.success(request, "Your interests are saved.")
-            return redirect("settings")
+            try:
+                interests_set_mine(owner=request.user, names=interests_form.names())
+            except InterestLimitReached as error:
+                interests_form.add_error("interests", str(error))
+            else:
+                messages.success(request, "Your interests are saved.")
+                return redirect("settings")
         if settings_form.is_bound and settings_form.is_valid():
             services.user_settings_update(user_settings=settings_form.save(commit=False), now=now())
             messages.success(request, "Settings saved.")

@@ -19,6 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Prefetch, QuerySet
 
+from contacts.limits import MAX_INTERESTS_PER_OWNER
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 
 if TYPE_CHECKING:
@@ -517,6 +518,12 @@ def backup_restore(*, owner: User, data: dict) -> int:
         raise RestoreRefused("That file isn't a network-crm backup.")
     if Contact.objects.filter(owner=owner).exists():
         raise RestoreRefused("A backup can only be restored into an account with no people yet.")
+    backup_interests = data.get("interests")
+    if isinstance(backup_interests, list) and len(backup_interests) > MAX_INTERESTS_PER_OWNER:
+        raise RestoreRefused(
+            f"This backup has {len(backup_interests):,} interests; an account holds at most "
+            f"{MAX_INTERESTS_PER_OWNER:,}. Remove some from the file, then restore it."
+        )
     try:
         with transaction.atomic():
             Circle.objects.filter(owner=owner).delete()  # the defaults; the backup has its own

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
 
+from contacts.limits import MAX_DATES_PER_CONTACT, MAX_METHODS_PER_CONTACT
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from contacts.selectors import ContactFilters
 from network_crm.owned import OwnedForm, OwnedModelForm
@@ -91,8 +93,8 @@ ContactMethodFormSet = forms.inlineformset_factory(
     labels={"kind": "Type", "label": "Label", "value": "Address, number or link"},
     widgets={"label": forms.TextInput(attrs={"placeholder": "work, home, mobile…"})},
     extra=2,
-    max_num=30,
-    absolute_max=30,
+    max_num=MAX_METHODS_PER_CONTACT,
+    absolute_max=MAX_METHODS_PER_CONTACT,
     validate_max=True,
     can_delete=True,
 )
@@ -108,11 +110,59 @@ ImportantDateFormSet = forms.inlineformset_factory(
         "year": forms.NumberInput(attrs={"min": 1900, "max": 2100, "inputmode": "numeric"}),
     },
     extra=1,
-    max_num=20,
-    absolute_max=20,
+    max_num=MAX_DATES_PER_CONTACT,
+    absolute_max=MAX_DATES_PER_CONTACT,
     validate_max=True,
     can_delete=True,
 )
+
+
+# A text input whose typing fetches (at most ten) matching interests into the page's
+# <datalist id="interest-options">; without JavaScript it is a plain text box.
+SUGGEST_INTERESTS = {
+    "autocomplete": "off",
+    "list": "interest-options",
+    "hx-get": reverse_lazy("contacts:interest_suggest"),
+    "hx-trigger": "input changed delay:200ms",
+    "hx-target": "#interest-options",
+    "hx-swap": "innerHTML",
+    "hx-push-url": "false",
+}
+
+
+def owned_interest(owner, value: str) -> Interest | None:
+    """The owner's interest named ``value`` (ignoring case and accents), else the one whose id it
+    is (links from a contact's page or the interests page carry the id)."""
+    text = " ".join((value or "").split())
+    if not text:
+        return None
+    interests = Interest.objects.for_owner(owner)
+    found = interests.filter(folded_name=Interest.fold_name(text)).first()
+    if found is None and text.isascii() and text.isdigit() and len(text) <= 18:
+        found = interests.filter(pk=int(text)).first()
+    return found
+
+
+class InterestNameField(forms.CharField):
+    """One of the owner's interests, typed by name: a text input that a bounded list of
+    suggestions completes (never a menu of every interest, which can be thousands)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(SUGGEST_INTERESTS)
+
+
+def clean_interest_name(form: OwnedForm, name: str) -> Interest | None:
+    value = form.cleaned_data.get(name) or ""
+    interest = owned_interest(form.owner, value)
+    if value.strip() and interest is None:
+        raise forms.ValidationError(
+            "Select a valid choice. None of your interests is called “%(name)s”.",
+            params={"name": " ".join(value.split())[:80]},
+            code="invalid_choice",
+        )
+    return interest
 
 
 class ContactListFiltersForm(OwnedForm):
@@ -122,11 +172,8 @@ class ContactListFiltersForm(OwnedForm):
     circle = forms.ModelChoiceField(
         label="Circle", queryset=Circle.objects.all(), required=False, empty_label="All circles"
     )
-    interest = forms.ModelChoiceField(
-        label="Interest",
-        queryset=Interest.objects.all(),
-        required=False,
-        empty_label="Any interest",
+    interest = InterestNameField(
+        label="Interest", required=False, widget=forms.TextInput(attrs={"placeholder": "Any"})
     )
     status = forms.ChoiceField(
         label="Show",
@@ -144,11 +191,18 @@ class ContactListFiltersForm(OwnedForm):
         choices=[("name", "Name"), ("last", "Longest since last contact"), ("next", "Next due")],
     )
 
+    def clean_interest(self) -> Interest | None:
+        return clean_interest_name(self, "interest")
+
     def filters(self) -> ContactFilters:
         # Keep every filter that is valid even if another one is not (a deleted circle's id in
         # a bookmarked URL must not wipe out the search).
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
+        if data.get("interest"):
+            # Links carry the interest's id; the box shows its name.
+            self.data = self.data.copy()
+            self.data["interest"] = data["interest"].name
         return ContactFilters(
             query=(data.get("q") or "").strip(),
             circle_id=data["circle"].pk if data.get("circle") else None,
@@ -208,10 +262,16 @@ class BulkEditForm(OwnedForm):
         min_value=1,
         max_value=3650,
     )
-    interest_name = forms.CharField(label="Interest to add", required=False, max_length=80)
-    target_interest = forms.ModelChoiceField(
-        label="Interest to remove", queryset=Interest.objects.all(), required=False
+    interest_name = forms.CharField(
+        label="Interest to add",
+        required=False,
+        max_length=80,
+        widget=forms.TextInput(attrs=SUGGEST_INTERESTS),
     )
+    target_interest = InterestNameField(label="Interest to remove", required=False)
+
+    def clean_target_interest(self) -> Interest | None:
+        return clean_interest_name(self, "target_interest")
 
     def clean(self):
         cleaned = super().clean()

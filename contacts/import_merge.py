@@ -22,6 +22,7 @@ from django.db.models import Max
 from django.db.models.functions import Left
 
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
+from contacts.services import InterestLimitReached, interest_get_or_create
 from network_crm.text import fold
 
 if TYPE_CHECKING:
@@ -179,7 +180,11 @@ def merges_apply(*, owner: User, plans: Iterable[MergePlan]) -> list[dict]:
     created_interests = set()
     for key, name in names.items():
         if key not in interests:
-            interests[key] = Interest.objects.create(owner=owner, name=name)
+            # The account's interest limit holds here too: what doesn't fit is left out.
+            try:
+                interests[key] = interest_get_or_create(owner=owner, name=name)
+            except InterestLimitReached:
+                continue
             created_interests.add(interests[key].pk)
     methods, dates, changed, links = [], [], [], []
     records = {plan.contact_id: {"contact": plan.contact_id} for plan in plans}
@@ -203,7 +208,9 @@ def merges_apply(*, owner: User, plans: Iterable[MergePlan]) -> list[dict]:
                 )
             )
         for name in plan.interests:
-            interest = interests[Interest.fold_name(name)]
+            interest = interests.get(Interest.fold_name(name))
+            if interest is None:
+                continue
             links.append(Contact.interests.through(contact_id=contact.pk, interest_id=interest.pk))
             records[contact.pk].setdefault("interests", []).append(
                 [interest.pk, interest.pk in created_interests]

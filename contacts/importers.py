@@ -14,6 +14,16 @@ from dataclasses import dataclass, field
 
 import vobject
 
+from contacts.limits import (
+    MAX_CARD_LINES,
+    MAX_INTERESTS_PER_CARD,
+    MAX_LINE_CHARS,
+    MAX_METHODS_PER_KIND,
+    MAX_PHOTO_BYTES,
+    MAX_PHOTO_LINE_CHARS,
+)
+from network_crm.text import fold
+
 MAX_FIELD = 10_000  # longer values are cut, not refused
 
 
@@ -35,6 +45,9 @@ class ParsedContact:
     interests: list[str] = field(default_factory=list)
     met_on: dt.date | None = None
     photo: bytes | None = None
+    # What the limits left out of this card, in words for the preview ("kept the first 20 phone
+    # numbers of 100,000"); kept apart from the fields so the rest of the import ignores it.
+    cuts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -163,16 +176,109 @@ def _escape_v21_commas(card_text: str) -> str:
     return "\r\n".join(lines)
 
 
+def _logical_lines(lines: list[str]) -> Iterator[list[str]]:
+    """Physical lines grouped into vCard lines: a line starting with a space or tab continues
+    the one before (folding), so a folded photo counts as one line, not hundreds."""
+    group: list[str] = []
+    for line in lines:
+        if group and line.startswith((" ", "\t")):
+            group.append(line)
+            continue
+        if group:
+            yield group
+        group = [line]
+    if group:
+        yield group
+
+
+# Lines of these properties beyond their limit are dropped before parsing, and counted for the
+# preview: (limit, what the user calls them).
+_CAPPED_PROPERTIES = {
+    "TEL": (MAX_METHODS_PER_KIND, "phone numbers"),
+    "EMAIL": (MAX_METHODS_PER_KIND, "email addresses"),
+    "URL": (MAX_METHODS_PER_KIND, "web addresses"),
+    "CATEGORIES": (MAX_INTERESTS_PER_CARD, "categories"),
+}
+_PROPERTY = re.compile(r"^(?:[\w-]+\.)?([A-Za-z-]+)")
+
+
+def cap_card(card_text: str) -> tuple[str, list[str]]:
+    """The card within the per-card limits, and what was cut, in words: at most
+    MAX_METHODS_PER_KIND phone, email and web lines, MAX_INTERESTS_PER_CARD category lines,
+    MAX_CARD_LINES lines in all, each at most MAX_LINE_CHARS long (a photo up to
+    MAX_PHOTO_LINE_CHARS). A hostile card then costs the parser little."""
+    physical = card_text.split("\r\n")
+    begin, body, end = physical[0], physical[1:-2], physical[-2]
+    kept: list[str] = [begin]
+    seen: dict[str, int] = {}
+    dropped_categories = total = long_lines = 0
+    photo_dropped = False
+    for group in _logical_lines(body):
+        match = _PROPERTY.match(group[0])
+        prop = match.group(1).upper() if match else ""
+        if prop in _CAPPED_PROPERTIES:
+            seen[prop] = seen.get(prop, 0) + 1
+            if seen[prop] > _CAPPED_PROPERTIES[prop][0]:
+                if prop == "CATEGORIES":
+                    dropped_categories += "".join(group).count(",") + 1
+                continue
+        total += 1
+        if total > MAX_CARD_LINES:
+            continue
+        length = sum(len(part) for part in group)
+        if prop == "PHOTO":
+            if length > MAX_PHOTO_LINE_CHARS:
+                photo_dropped = True
+                continue
+        elif length > MAX_LINE_CHARS:
+            long_lines += 1
+            budget = MAX_LINE_CHARS
+            cut = []
+            for part in group:
+                cut.append(part[:budget])
+                budget -= len(part)
+                if budget <= 0:
+                    break
+            group = cut
+        kept.extend(group)
+    kept.append(end)
+    cuts = [
+        f"kept the first {limit} {words} of {seen[prop]:,}"
+        for prop, (limit, words) in _CAPPED_PROPERTIES.items()
+        if prop != "CATEGORIES" and seen.get(prop, 0) > limit
+    ]
+    if dropped_categories:
+        cuts.append(
+            f"{dropped_categories:,} categories beyond the first {MAX_INTERESTS_PER_CARD} "
+            "were not imported"
+        )
+    if total > MAX_CARD_LINES:
+        cuts.append(f"only the first {MAX_CARD_LINES:,} of its {total:,} lines were read")
+    if long_lines:
+        cuts.append(
+            f"{long_lines:,} line{'s' if long_lines > 1 else ''} longer than "
+            f"{MAX_LINE_CHARS:,} characters {'were' if long_lines > 1 else 'was'} cut short"
+        )
+    if photo_dropped:
+        cuts.append(f"its photo is larger than {MAX_PHOTO_BYTES // 2**20} MB and was not imported")
+    return "\r\n".join(kept) + "\r\n", cuts
+
+
 def parse_vcard_text(text: str) -> Iterator[ParsedContact | ParseError]:
     for number, card_text, reason in split_vcards(text):
         if card_text is None:
             yield ParseError(number, reason)
             continue
+        card_text, cuts = cap_card(card_text)
         try:
             card = vobject.readOne(_escape_v21_commas(card_text), allowQP=True)
-            yield _from_vcard(number, card)
+            parsed = _from_vcard(number, card)
         except Exception as exc:  # vobject raises many types for broken input
             yield ParseError(number, f"this card can't be read ({type(exc).__name__})")
+            continue
+        if isinstance(parsed, ParsedContact):
+            parsed.cuts[:0] = cuts
+        yield parsed
 
 
 def _from_vcard(number: int, card) -> ParsedContact | ParseError:
@@ -383,15 +489,44 @@ def parse_linkedin_csv(text: str) -> Iterator[ParsedContact | ParseError]:
 def parse_file(
     *, kind: str, text: str, mapping: list[str] | None = None
 ) -> Iterator[ParsedContact | ParseError]:
-    if kind == "csv":
-        return parse_mapped_csv(text, mapping or [])
-    if kind == "vcard":
-        return parse_vcard_text(text)
-    if kind == "linkedin":
-        return parse_linkedin_csv(text)
-    if kind == "google":
-        return parse_google_csv(text)
-    raise ValueError(kind)
+    readers = {
+        "csv": lambda: parse_mapped_csv(text, mapping or []),
+        "vcard": lambda: parse_vcard_text(text),
+        "linkedin": lambda: parse_linkedin_csv(text),
+        "google": lambda: parse_google_csv(text),
+    }
+    if kind not in readers:
+        raise ValueError(kind)
+    return (cap_contact(item) for item in readers[kind]())
+
+
+def _interest_key(name: str) -> str:
+    return fold(" ".join(name.split()))
+
+
+_METHOD_WORDS = {"emails": "email addresses", "phones": "phone numbers", "links": "web addresses"}
+
+
+def cap_contact(item: ParsedContact | ParseError) -> ParsedContact | ParseError:
+    """Keep the first MAX_METHODS_PER_KIND of each way to reach and the first
+    MAX_INTERESTS_PER_CARD distinct interests of a card, and say what was left out."""
+    if isinstance(item, ParseError):
+        return item
+    for name, words in _METHOD_WORDS.items():
+        values = getattr(item, name)
+        if len(values) > MAX_METHODS_PER_KIND:
+            setattr(item, name, values[:MAX_METHODS_PER_KIND])
+            item.cuts.append(f"kept the first {MAX_METHODS_PER_KIND} {words} of {len(values):,}")
+    keys = list(dict.fromkeys(_interest_key(name) for name in item.interests))
+    if len(keys) > MAX_INTERESTS_PER_CARD:
+        beyond = len(keys) - MAX_INTERESTS_PER_CARD
+        item.cuts.append(
+            f"{beyond:,} categor{'ies' if beyond > 1 else 'y'} beyond the first "
+            f"{MAX_INTERESTS_PER_CARD} {'were' if beyond > 1 else 'was'} not imported"
+        )
+        keep = set(keys[:MAX_INTERESTS_PER_CARD])
+        item.interests = [name for name in item.interests if _interest_key(name) in keep]
+    return item
 
 
 # --- Any other CSV, through a column mapping ------------------------------------------------

@@ -27,8 +27,14 @@ from contacts.importers import (
     guess_mapping,
     parse_file,
 )
+from contacts.limits import IMPORT_SYNC_MAX_LINES, MAX_INTERESTS_PER_OWNER
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, ImportBatch, Interest
-from contacts.services import contacts_bulk_delete, contacts_recompute_due
+from contacts.services import (
+    InterestLimitReached,
+    contacts_bulk_delete,
+    contacts_recompute_due,
+    interest_get_or_create,
+)
 from network_crm.clock import local_today
 from network_crm.text import fold
 
@@ -196,9 +202,11 @@ def import_preview(*, batch: ImportBatch) -> dict:
         "update_samples": [],
         "error_samples": [],
     }
+    cuts = _Cuts(owner=batch.owner)
     total = 0
     for item in parse_file(kind=batch.kind, text=batch.text, mapping=batch.summary.get("mapping")):
         total += 1
+        cuts.note(item)
         if isinstance(item, ParseError):
             summary["errors"] += 1
             if len(summary["error_samples"]) < SAMPLES:
@@ -227,6 +235,7 @@ def import_preview(*, batch: ImportBatch) -> dict:
                 )
         else:
             known.add(item)
+            cuts.new_interests(item)
             summary["new"] += 1
             if len(summary["new_samples"]) < SAMPLES:
                 summary["new_samples"].append(
@@ -237,9 +246,50 @@ def import_preview(*, batch: ImportBatch) -> dict:
                     }
                 )
     batch.total = total
-    batch.summary = {**batch.summary, "preview": summary}
+    batch.summary = {**batch.summary, "preview": summary, "cuts": cuts.summary()}
     batch.save(update_fields=["total", "summary"])
     return summary
+
+
+class _Cuts:
+    """What the limits leave out of a file, card by card, for the preview."""
+
+    def __init__(self, *, owner: User) -> None:
+        self.cards = 0
+        self.samples: list[dict] = []
+        self.known_interests = set(
+            Interest.objects.filter(owner=owner).values_list("folded_name", flat=True)
+        )
+        self.added_interests: set[str] = set()
+
+    def note(self, item: ParsedContact | ParseError) -> None:
+        if isinstance(item, ParsedContact) and item.cuts:
+            self.cards += 1
+            if len(self.samples) < SAMPLES:
+                self.samples.append({"number": item.number, "name": item.name, "notes": item.cuts})
+
+    def new_interests(self, item: ParsedContact) -> None:
+        for name in item.interests:
+            key = Interest.fold_name(" ".join(name.split()))
+            if key not in self.known_interests:
+                self.added_interests.add(key)
+
+    def summary(self) -> dict:
+        room = max(MAX_INTERESTS_PER_OWNER - len(self.known_interests), 0)
+        return {
+            "cards": self.cards,
+            "samples": self.samples,
+            "interests_beyond_limit": max(len(self.added_interests) - room, 0),
+            "interest_limit": MAX_INTERESTS_PER_OWNER,
+        }
+
+
+def import_runs_in_request(*, batch: ImportBatch) -> bool:
+    """Small files import while the user waits; anything with more cards or more lines than the
+    limits goes to the worker, so one request never parses a huge file twice over."""
+    return (
+        batch.total <= settings.IMPORT_SYNC_LIMIT and batch.text.count("\n") < IMPORT_SYNC_MAX_LINES
+    )
 
 
 def import_run(*, batch: ImportBatch, now: dt.datetime) -> ImportBatch:
@@ -286,6 +336,8 @@ def import_run(*, batch: ImportBatch, now: dt.datetime) -> ImportBatch:
                 ImportBatch.objects.filter(pk=batch.pk).update(processed=processed)
         counts["created"] += _create(batch, pending, interests, today)
         _merge(batch, plans, merged)
+        if left_out := sum(1 for interest in interests.values() if interest is None):
+            counts["interests_not_added"] = left_out
         created_ids = Contact.objects.filter(import_batch=batch).values_list("pk", flat=True)
         contacts_recompute_due(owner=owner, contact_ids=created_ids)
         summary = {**batch.summary, "result": counts, "merged": merged}
@@ -322,6 +374,8 @@ def _merge(batch: ImportBatch, plans: list[MergePlan], merged: list[dict]) -> No
 
 @transaction.atomic
 def _create(batch: ImportBatch, cards: list[ParsedContact], interests: dict, today: dt.date) -> int:
+    """Create ``cards``. ``interests`` maps folded names to the owner's interests, and to None
+    for those left out because the account has MAX_INTERESTS_PER_OWNER already."""
     if not cards:
         return 0
     owner = batch.owner
@@ -373,9 +427,14 @@ def _create(batch: ImportBatch, cards: list[ParsedContact], interests: dict, tod
         for name in dict.fromkeys(card.interests):
             if fold(name) in circles:
                 continue
-            key = Interest.fold_name(name)
+            key = Interest.fold_name(" ".join(name.split()))
             if key not in interests:
-                interests[key] = Interest.objects.create(owner=owner, name=name)
+                try:
+                    interests[key] = interest_get_or_create(owner=owner, name=name)
+                except InterestLimitReached:
+                    interests[key] = None
+            if interests[key] is None:
+                continue
             links.append(
                 Contact.interests.through(contact_id=contact.pk, interest_id=interests[key].pk)
             )

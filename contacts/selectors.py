@@ -61,11 +61,16 @@ class CappedList:
         return self.total - len(self.items)
 
 
-def contacts_due_capped(*, owner: User, today: dt.date, limit: int) -> CappedList:
-    due = contacts_due(owner=owner, today=today)
-    items = list(due[:limit])
-    total = len(items) if len(items) < limit else due.count()
+def first_of(queryset: QuerySet, *, limit: int) -> CappedList:
+    """The first ``limit`` rows of ``queryset`` and how many there are (counted only when there
+    may be more), so a page shows a bounded list and says what it leaves out."""
+    items = list(queryset[:limit])
+    total = len(items) if len(items) < limit else queryset.count()
     return CappedList(items=items, total=total)
+
+
+def contacts_due_capped(*, owner: User, today: dt.date, limit: int) -> CappedList:
+    return first_of(contacts_due(owner=owner, today=today), limit=limit)
 
 
 # --- The contact list: search, filters, sorting -------------------------------------------------

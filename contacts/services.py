@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
+from contacts.limits import MAX_INTERESTS_PER_OWNER
 from contacts.models import BulkChange, Circle, Contact, Interest
 from network_crm.db import AddDays
 
@@ -139,13 +140,33 @@ def contacts_set_flags(*, owner: User, contact_ids: Iterable[int], **flags: bool
 # --- Interests -------------------------------------------------------------------------------
 
 
+class InterestLimitReached(ValueError):
+    """The account already has MAX_INTERESTS_PER_OWNER interests; the message says what to do."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"You already have {MAX_INTERESTS_PER_OWNER:,} interests, the most one account can "
+            "have. Delete some you no longer use (in the admin, under Interests) to make room."
+        )
+
+
 def interest_get_or_create(*, owner: User, name: str) -> Interest:
-    """The owner's interest called ``name``, matched ignoring case and accents ("Jazz" = "jázz")."""
+    """The owner's interest called ``name``, matched ignoring case and accents ("Jazz" = "jázz").
+
+    A new one is refused with InterestLimitReached once the owner has MAX_INTERESTS_PER_OWNER:
+    every page that lists or suggests interests stays small, whatever a file or a form sends.
+    """
     clean = " ".join(name.split())[:80]
     if not clean:
         raise ValueError("An interest needs a name.")
+    folded = Interest.fold_name(clean)
+    existing = Interest.objects.filter(owner=owner, folded_name=folded).first()
+    if existing is not None:
+        return existing
+    if Interest.objects.filter(owner=owner).count() >= MAX_INTERESTS_PER_OWNER:
+        raise InterestLimitReached()
     interest, _ = Interest.objects.get_or_create(
-        owner=owner, folded_name=Interest.fold_name(clean), defaults={"name": clean}
+        owner=owner, folded_name=folded, defaults={"name": clean}
     )
     return interest
 

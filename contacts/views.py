@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -34,7 +34,17 @@ from contacts.forms import (
     InterestAddForm,
 )
 from contacts.importers import MAPPABLE_FIELDS
-from contacts.models import BulkChange, Circle, Contact, ImportBatch, Interest, Merge
+from contacts.limits import MAX_DATES_PER_CONTACT, MAX_METHODS_PER_CONTACT, MAX_SHOWN_INTERESTS
+from contacts.models import (
+    BulkChange,
+    Circle,
+    Contact,
+    ContactMethod,
+    ImportantDate,
+    ImportBatch,
+    Interest,
+    Merge,
+)
 from contacts.photos import MAX_UPLOAD_BYTES, PhotoError
 from interactions.forms import QuickLogForm
 from interactions.models import Interaction
@@ -133,9 +143,13 @@ def contact_bulk(request: HttpRequest) -> HttpResponse:
         deleted = services.contacts_bulk_delete(owner=request.user, contact_ids=ids)
         messages.success(request, f"Deleted {deleted} {'person' if deleted == 1 else 'people'}.")
         return HttpResponseRedirect(back)
-    change = services.contacts_bulk_edit(
-        owner=request.user, contact_ids=ids, action=action, value=form.value()
-    )
+    try:
+        change = services.contacts_bulk_edit(
+            owner=request.user, contact_ids=ids, action=action, value=form.value()
+        )
+    except services.InterestLimitReached as error:
+        messages.error(request, str(error))
+        return HttpResponseRedirect(back)
     messages.success(request, change.description + ".")
     return HttpResponseRedirect(back)
 
@@ -152,11 +166,27 @@ def contact_bulk_undo(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect_back(request, fallback=reverse("contacts:list"))
 
 
+def _first_rows(model, contact: Contact | None, limit: int) -> tuple[QuerySet, int]:
+    """The contact's first ``limit`` rows of ``model`` for a formset, and how many there are: a
+    contact stored before the limits existed may have thousands, and the page stays small (the
+    rows not shown are kept as they are)."""
+    if contact is None:
+        return model.objects.none(), 0
+    shown = selectors.first_of(model.objects.filter(contact=contact).values("pk"), limit=limit)
+    return model.objects.filter(pk__in=[row["pk"] for row in shown.items]), shown.total
+
+
 def _contact_form_page(request: HttpRequest, contact: Contact | None) -> HttpResponse:
     form = ContactForm(request.POST or None, instance=contact, owner=request.user)
+    methods, method_count = _first_rows(ContactMethod, contact, MAX_METHODS_PER_CONTACT)
+    dates, date_count = _first_rows(ImportantDate, contact, MAX_DATES_PER_CONTACT)
     formsets = [
-        ContactMethodFormSet(request.POST or None, instance=form.instance, prefix="methods"),
-        ImportantDateFormSet(request.POST or None, instance=form.instance, prefix="dates"),
+        ContactMethodFormSet(
+            request.POST or None, instance=form.instance, prefix="methods", queryset=methods
+        ),
+        ImportantDateFormSet(
+            request.POST or None, instance=form.instance, prefix="dates", queryset=dates
+        ),
     ]
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
         saved = services.contact_save_with_details(
@@ -167,7 +197,14 @@ def _contact_form_page(request: HttpRequest, contact: Contact | None) -> HttpRes
     return render(
         request,
         "contacts/contact_form.html",
-        {"form": form, "contact": contact, "methods": formsets[0], "dates": formsets[1]},
+        {
+            "form": form,
+            "contact": contact,
+            "methods": formsets[0],
+            "dates": formsets[1],
+            "methods_not_shown": max(method_count - MAX_METHODS_PER_CONTACT, 0),
+            "dates_not_shown": max(date_count - MAX_DATES_PER_CONTACT, 0),
+        },
     )
 
 
@@ -188,7 +225,11 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     today = local_today(request.user)
     template = "contacts/contact_detail.html" + ("#activity" if request.htmx else "")
-    interests = list(contact.interests.order_by("-mine", "folded_name"))
+    interests = selectors.first_of(
+        contact.interests.order_by("-mine", "folded_name"), limit=MAX_SHOWN_INTERESTS
+    )
+    methods = selectors.first_of(contact.methods.all(), limit=MAX_METHODS_PER_CONTACT)
+    dates = selectors.first_of(contact.dates.all(), limit=MAX_DATES_PER_CONTACT)
     return render(
         request,
         template,
@@ -197,11 +238,14 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "interactions": contact.interactions.order_by("-occurred_at", "-pk")[:10],
             "interaction_count": contact.interactions.count(),
-            "methods": contact.methods.all(),
-            "dates": [(d, d.next_occurrence(today)) for d in contact.dates.all()],
+            "methods": methods.items,
+            "methods_not_shown": methods.more,
+            "dates": [(d, d.next_occurrence(today)) for d in dates.items],
+            "dates_not_shown": dates.more,
             "log_form": QuickLogForm(initial={"occurred_on": today}, today=today),
-            "interests": interests,
-            "shared_interests": [interest for interest in interests if interest.mine],
+            "interests": interests.items,
+            "interests_not_shown": interests.more,
+            "shared_interests": [interest for interest in interests.items if interest.mine],
             "interest_form": InterestAddForm(),
             "introduced": contact.introduced.filter(archived=False).order_by("sort_name")[:20],
             "open_reminders": contact.reminders.filter(state__in=["open", "snoozed"]),
@@ -287,17 +331,20 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _interests_fragment(request: HttpRequest, contact: Contact, form=None) -> HttpResponse:
-    interests = list(contact.interests.order_by("-mine", "folded_name"))
+    interests = selectors.first_of(
+        contact.interests.order_by("-mine", "folded_name"), limit=MAX_SHOWN_INTERESTS
+    )
     return render(
         request,
         "contacts/contact_detail.html#interests",
         {
             "contact": contact,
-            "interests": interests,
+            "interests": interests.items,
+            "interests_not_shown": interests.more,
             "interest_form": form or InterestAddForm(),
             # The "You both love…" line under the name updates out of band.
             "oob": True,
-            "shared_interests": [interest for interest in interests if interest.mine],
+            "shared_interests": [interest for interest in interests.items if interest.mine],
         },
     )
 
@@ -307,13 +354,18 @@ def _interests_fragment(request: HttpRequest, contact: Contact, form=None) -> Ht
 def contact_interest_add(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_owned_or_404(Contact, request.user, pk=pk)
     form = InterestAddForm(request.POST)
+    problem = "Type an interest to add."
     if form.is_valid():
-        services.contact_interest_add(contact=contact, name=form.cleaned_data["name"])
-        form = None
+        try:
+            services.contact_interest_add(contact=contact, name=form.cleaned_data["name"])
+            form = None
+        except services.InterestLimitReached as error:
+            problem = str(error)
+            form.add_error("name", problem)
     if request.htmx:
         return _interests_fragment(request, contact, form)
     if form is not None:
-        messages.error(request, "Type an interest to add.")
+        messages.error(request, problem)
     return redirect(contact)
 
 
@@ -331,7 +383,9 @@ def contact_interest_remove(request: HttpRequest, pk: int, interest_pk: int) -> 
 @login_required
 def interest_suggestions(request: HttpRequest) -> HttpResponse:
     """Options for the interest input's datalist: the user's interests starting with the text."""
-    query = fold(request.GET.get("name", ""))[:80]
+    # Each interest box sends its own field ("name", "interest", "target_interest", ...): the
+    # text typed is the one value of the request.
+    query = fold(request.GET.get("name") or next(iter(request.GET.values()), ""))[:80]
     interests = Interest.objects.for_owner(request.user)
     if query:
         interests = interests.filter(folded_name__startswith=query)
@@ -620,8 +674,8 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_owned_or_404(ImportBatch, request.user, pk=pk)
     if batch.state != ImportBatch.State.UPLOADED:
         messages.error(request, "This import has already run.")
-    elif batch.total > settings.IMPORT_SYNC_LIMIT:
-        # Big files run in a worker; the page polls for progress.
+    elif not imports.import_runs_in_request(batch=batch):
+        # Big files (many cards, or many lines) run in a worker; the page polls for progress.
         ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.QUEUED)
         transaction.on_commit(partial(tasks.run_import.delay, batch.pk), robust=True)
     else:

@@ -52,6 +52,7 @@ from contacts.importers import (
     parse_mapped_csv,
     parse_vcard_text,
 )
+from contacts.limits import MAX_METHODS_PER_CONTACT
 from contacts.models import (
     BulkChange,
     Circle,
@@ -849,15 +850,16 @@ class ContactFormTest(HostileInputTestCase):
         client = self.client_for(self.alice)
         before = rows_of(self.alice)
         fields = {"name": "Ada Lovelace", "dates-TOTAL_FORMS": "0", "dates-INITIAL_FORMS": "0"}
-        fields.update({"methods-TOTAL_FORMS": "31", "methods-INITIAL_FORMS": "0"})
-        for index in range(31):
+        too_many = MAX_METHODS_PER_CONTACT + 1
+        fields.update({"methods-TOTAL_FORMS": str(too_many), "methods-INITIAL_FORMS": "0"})
+        for index in range(too_many):
             fields.update(
                 {f"methods-{index}-kind": "phone", f"methods-{index}-value": f"555 01{index:02}"}
             )
         response = post(client, reverse("contacts:edit", args=[self.contact.pk]), fields)
         assert response.status_code == 200
         assert rows_of(self.alice) == before
-        assert_shown(html_of(response), "Please submit at most 30 forms.")
+        assert_shown(html_of(response), f"Please submit at most {MAX_METHODS_PER_CONTACT} forms.")
 
 
 # --- Contacts: circles, interests, bulk edits, the list, snooze ------------------------------------
