@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,6 +34,10 @@ from accounts.models import (
 from contacts.models import Circle
 from contacts.services import circles_create_defaults
 from reminders.services import digest_schedule_update
+
+
+class EmailTaken(Exception):
+    """Another sign-up with the same address committed first."""
 
 
 class InvitationUsed(Exception):
@@ -71,10 +75,16 @@ def user_signup(
         if not claimed:
             raise InvitationUsed
     is_first = not User.objects.exists()
-    if is_first:
-        user = User.objects.create_superuser(email=email, password=password, name=name)
-    else:
-        user = User.objects.create_user(email=email, password=password, name=name)
+    try:
+        # A savepoint, so a sign-up racing another with the same address (both passed the form's
+        # "already has an account" check) is refused cleanly instead of breaking the transaction.
+        with transaction.atomic():
+            if is_first:
+                user = User.objects.create_superuser(email=email, password=password, name=name)
+            else:
+                user = User.objects.create_user(email=email, password=password, name=name)
+    except IntegrityError:
+        raise EmailTaken from None
     user_prepare(user=user, now=now, time_zone=time_zone)
     return user
 

@@ -207,9 +207,14 @@ def signup(request: HttpRequest) -> HttpResponse:
             return render(
                 request, "accounts/signup_closed.html", {"invitation_used": True}, status=403
             )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome! Add the first person you want to keep in touch with.")
-        return redirect("dashboard")
+        except services.EmailTaken:
+            form.add_error("email", "An account with this email already exists. Log in instead?")
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, "Welcome! Add the first person you want to keep in touch with."
+            )
+            return redirect("dashboard")
     return render(
         request,
         "accounts/signup.html",

@@ -3,6 +3,7 @@ sign-ups race with one link) and only for the address it was sent to."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Invitation, User
+from accounts.services import EmailTaken, user_signup
 
 SIGNUP = {"name": "Zoë Laurent", "password": "a-long-password-1", "time_zone": "Europe/Paris"}
 
@@ -124,3 +126,24 @@ def test_six_sign_ups_at_once_with_one_invitation_make_one_account(owner):
     assert User.objects.exclude(pk=owner.pk).count() == 1
     invitation.refresh_from_db()
     assert invitation.accepted_at is not None
+
+
+@pytest.mark.django_db
+def test_a_sign_up_that_loses_a_race_for_its_address_is_refused_and_changes_nothing(owner):
+    # Both sign-ups passed the form's "already has an account" check; the other one committed
+    # first. The loser is told, and no half-made account or used invitation is left behind.
+    invitation = Invitation.objects.create(owner=owner, email="zoe@example.com")
+    User.objects.create_user(email="zoe@example.com", password="x-long-password-2", name="Zoë")
+    users_before = User.objects.count()
+    with pytest.raises(EmailTaken):
+        user_signup(
+            email="zoe@example.com",
+            password=SIGNUP["password"],
+            name="Zoë Laurent",
+            time_zone="Europe/Paris",
+            now=dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.UTC),
+            invitation=invitation,
+        )
+    assert User.objects.count() == users_before
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None

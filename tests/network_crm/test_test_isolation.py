@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 
 from network_crm import celery_app
-from tests.fixtures.processes import BASE_DIR, ManagedProcess, _celery, _register
+from tests.fixtures.processes import BASE_DIR, ManagedProcess, _celery, _register, broker_url
 
 BROKER_FILE = "celery-broker.sqlite3"
 
@@ -57,8 +57,10 @@ def test_a_worker_the_tests_start_uses_the_suites_broker(request, tmp_path):
         worker.wait_for_log(" ready.")
         assert broker.exists()
         assert broker.resolve().is_relative_to(Path(tempfile.gettempdir()).resolve())
-        # What the tests enqueue goes there too, and that worker takes it.
-        result = celery_app.send_task("reminders.tasks.prune_broker")
+        # What the tests enqueue goes there too, and that worker takes it. (Fresh connections to
+        # the configured broker: other tests point the in-process app elsewhere and back.)
+        with broker_url(settings.CELERY_BROKER_URL):
+            result = celery_app.send_task("reminders.tasks.prune_broker")
         worker.wait_for_log(f"reminders.tasks.prune_broker[{result.id}] received")
     finally:
         worker.stop()
