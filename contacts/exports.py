@@ -19,6 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Prefetch, QuerySet
 
+from contacts.importers import HOW_WE_MET
 from contacts.limits import MAX_INTERESTS_PER_OWNER
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 
@@ -188,7 +189,7 @@ def vcard(contact: Contact, *, version: str = "4.0") -> str:
     if interests:
         lines.append("CATEGORIES:" + ",".join(_escape(name) for name in interests))
     notes = "\n\n".join(
-        filter(None, [contact.notes, contact.how_we_met and f"How we met: {contact.how_we_met}"])
+        filter(None, [contact.notes, contact.how_we_met and f"{HOW_WE_MET}: {contact.how_we_met}"])
     )
     if notes:
         lines.append(f"NOTE:{_escape(notes)}")
@@ -363,7 +364,7 @@ def google_csv_rows(contacts: Iterable[Contact]) -> Iterator[str]:
             row[f"Event {n} - Label"] = date.title
             row[f"Event {n} - Value"] = _date_text(date)
         if contact.how_we_met:
-            row["Custom Field 1 - Label"] = "How we met"
+            row["Custom Field 1 - Label"] = HOW_WE_MET
             row["Custom Field 1 - Value"] = contact.how_we_met
         writer.writerow(row)
         yield flush()

@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     from contacts.importers import ParsedContact
 
 # The free-text fields a card can fill when they are empty (the name is never changed).
-FILLABLE_FIELDS = ("nickname", "company", "role", "city", "country", "notes")
+FILLABLE_FIELDS = ("nickname", "company", "role", "city", "country", "how_we_met", "notes")
+# Long texts: filled when empty, never compared (they differ all the time).
+_LONG_FIELDS = ("how_we_met", "notes")
 
 
 def _date_words(month: int, day: int, year: int | None) -> str:
@@ -91,16 +93,20 @@ class MergePlanner:
         self.circles: set[str] = set()
 
     def _load(self) -> dict[int, _Person]:
-        short_fields = [f for f in FILLABLE_FIELDS if f != "notes"]
+        short_fields = [f for f in FILLABLE_FIELDS if f not in _LONG_FIELDS]
+        starts = {f"{f}_start": Left(f, 1) for f in _LONG_FIELDS}
         people = {
             row["pk"]: _Person(
                 name=row["name"],
-                # Of the notes only "empty or not" matters: notes are filled, never compared.
-                fields={**{f: row[f] for f in short_fields}, "notes": row["notes_start"]},
+                # Of the long texts only "empty or not" matters: they are filled, never compared.
+                fields={
+                    **{f: row[f] for f in short_fields},
+                    **{f: row[f"{f}_start"] for f in _LONG_FIELDS},
+                },
                 birthday=None,
             )
             for row in Contact.objects.filter(owner=self.owner).values(
-                "pk", "name", *short_fields, notes_start=Left("notes", 1)
+                "pk", "name", *short_fields, **starts
             )
         }
         for contact_id, month, day, year in ImportantDate.objects.filter(
@@ -154,7 +160,7 @@ class MergePlanner:
                 continue
             if not have:
                 plan.fields[name] = person.fields[name] = new
-            elif name != "notes" and fold(new) != fold(have):  # notes differ all the time
+            elif name not in _LONG_FIELDS and fold(new) != fold(have):
                 plan.not_changed.append(f"{name} (you have “{_short(have)}”)")
         return plan
 

@@ -25,6 +25,17 @@ from contacts.limits import (
 from network_crm.text import fold
 
 MAX_FIELD = 10_000  # longer values are cut, not refused
+# vCard has no "how we met": our exports write it as the NOTE's last paragraph, "How we met: …"
+# (so phones show it), and a Google CSV custom field of that label; both are read back into it.
+HOW_WE_MET = "How we met"
+_HOW_WE_MET_PARAGRAPH = re.compile(rf"(?:^|\n\n){HOW_WE_MET}: (.+)\Z", re.DOTALL)
+
+
+def split_how_we_met(text: str) -> tuple[str, str]:
+    """A NOTE's own notes and its "How we met: …" paragraph, as our vCard exports write them."""
+    if match := _HOW_WE_MET_PARAGRAPH.search(text):
+        return text[: match.start()][:MAX_FIELD], match.group(1).strip()[:MAX_FIELD]
+    return text[:MAX_FIELD], ""
 
 
 @dataclass
@@ -37,6 +48,7 @@ class ParsedContact:
     city: str = ""
     country: str = ""
     notes: str = ""
+    how_we_met: str = ""
     uid: str = ""
     emails: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
     phones: list[tuple[str, str]] = field(default_factory=list)
@@ -329,7 +341,7 @@ def _from_vcard(number: int, card) -> ParsedContact | ParseError:
         omit = "X-APPLE-OMIT-YEAR" in line.params
         parsed.birthday = parse_month_day(str(line.value), omit_year=omit)
     notes = [_clean(line.value, MAX_FIELD) for line in contents.get("note", [])]
-    parsed.notes = "\n\n".join(filter(None, notes))[:MAX_FIELD]
+    parsed.notes, parsed.how_we_met = split_how_we_met("\n\n".join(filter(None, notes)))
     for line in contents.get("categories", []):
         values = line.value if isinstance(line.value, list) else str(line.value).split(",")
         parsed.interests.extend(_clean(v, 80) for v in values if _clean(v, 80))
@@ -425,6 +437,8 @@ def parse_google_csv(text: str) -> Iterator[ParsedContact | ParseError]:
         parsed.role = _clean(row.get("Organization Title") or row.get("Organization 1 - Title"))
         parsed.notes = _clean(row.get("Notes"), MAX_FIELD)
         for n in range(1, 6):
+            if fold(_clean(row.get(f"Custom Field {n} - Label"))) == fold(HOW_WE_MET):
+                parsed.how_we_met = _clean(row.get(f"Custom Field {n} - Value"), MAX_FIELD)
             for kind, bucket in (
                 ("E-mail", parsed.emails),
                 ("Phone", parsed.phones),

@@ -396,7 +396,8 @@ def _create(batch: ImportBatch, cards: list[ParsedContact], interests: dict, tod
             circle=next((circles[fold(n)] for n in card.interests if fold(n) in circles), None),
             added_on=today,
             import_batch=batch,
-            how_we_met=f"Connected on LinkedIn on {card.met_on:%d %B %Y}." if card.met_on else "",
+            how_we_met=card.how_we_met
+            or (f"Connected on LinkedIn on {card.met_on:%d %B %Y}." if card.met_on else ""),
         )
         if card.uid:
             contact.uid = card.uid[:200]

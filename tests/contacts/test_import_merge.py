@@ -216,3 +216,30 @@ def test_new_interests_are_added_and_taken_back(alice_client, alice, helene):
     alice_client.post(reverse("contacts:import_undo", args=[batch.pk]))
     assert list(helene.interests.values_list("name", flat=True)) == ["Photo"]
     assert list(Interest.objects.filter(owner=alice).values_list("name", flat=True)) == ["Photo"]
+
+
+@pytest.mark.parametrize("export_format", ["vcard", "vcard3", "google"])
+def test_re_importing_your_own_export_adds_nothing_and_keeps_how_you_met(
+    alice_client, alice, bob, client, export_format
+):
+    # "How we met" has no vCard property: the export writes it as the note's last paragraph (or
+    # a Google custom field), and the importer reads it back there, not into the notes.
+    ContactFactory(
+        owner=alice, name="Ines Duarte", notes="Likes tea.", how_we_met="At Ana's wedding."
+    )
+    ContactFactory(owner=alice, name="Tom Berg", notes="", how_we_met="Climbing gym.")
+    exported = alice_client.get(reverse("contacts:export"), {"format": export_format})
+    raw = b"".join(exported.streaming_content) if exported.streaming else exported.content
+    name = "mine.csv" if export_format == "google" else "mine.vcf"
+
+    page = upload(alice_client, name, raw)
+    assert "with new details to add" not in page_text(page)
+    assert imports.import_preview(batch=latest(alice)).get("updating", 0) == 0
+
+    client.force_login(bob)
+    upload(client, name, raw)
+    confirm(client, latest(bob))
+    ines = Contact.objects.get(owner=bob, name="Ines Duarte")
+    tom = Contact.objects.get(owner=bob, name="Tom Berg")
+    assert (ines.notes, ines.how_we_met) == ("Likes tea.", "At Ana's wedding.")
+    assert (tom.notes, tom.how_we_met) == ("", "Climbing gym.")
