@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from contacts import services
+from contacts.limits import MAX_DATES_PER_CONTACT, MAX_INTERESTS_PER_OWNER, MAX_METHODS_PER_CONTACT
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from network_crm.admin import OwnedAdmin, OwnedTabularInline
 
@@ -21,15 +23,33 @@ class InterestAdmin(OwnedAdmin):
     list_display = ["name"]
     search_fields = ["name", "folded_name"]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None:
+            return form
+
+        class NewInterestForm(form):
+            def clean(self):
+                # The same per-account limit as every other way of adding one (contacts.limits).
+                if Interest.objects.filter(owner=request.user).count() >= MAX_INTERESTS_PER_OWNER:
+                    raise ValidationError(str(services.InterestLimitReached()))
+                return super().clean()
+
+        return NewInterestForm
+
 
 class ContactMethodInline(OwnedTabularInline):
     model = ContactMethod
     fields = ["kind", "label", "value"]
+    # Like the app's edit page: a person stored with more rows (before the import limits) gets
+    # the first ones to edit, and the rest are kept untouched, so the page stays small.
+    shown = MAX_METHODS_PER_CONTACT
 
 
 class ImportantDateInline(OwnedTabularInline):
     model = ImportantDate
     fields = ["kind", "label", "day", "month", "year"]
+    shown = MAX_DATES_PER_CONTACT
 
 
 @admin.register(Contact)
@@ -53,6 +73,14 @@ class ContactAdmin(OwnedAdmin):
         "cadence_restarted_on",
     ]
     actions = ["pause", "unpause", "archive"]
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if obj is not None and obj.pk and getattr(inline, "shown", None):
+            rows = inline.get_queryset(request).filter(contact=obj)
+            first = list(rows.order_by("pk").values_list("pk", flat=True)[: inline.shown])
+            kwargs["queryset"] = rows.filter(pk__in=first)
+        return kwargs
 
     def get_search_results(self, request, queryset, search_term):
         from network_crm.text import fold

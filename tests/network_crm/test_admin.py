@@ -170,3 +170,52 @@ def test_accounts_made_outside_sign_up_get_the_usual_circles(client, alice, monk
     # Its settings (made with the account) are edited on its change page.
     change = client.get(reverse("admin:accounts_user_change", args=[added.pk]))
     assert 'name="settings-0-time_zone"' in change.content.decode()
+
+
+def test_a_contact_stored_with_thousands_of_rows_gets_a_bounded_admin_page(client, alice):
+    # Data from before the import limits: the page edits the first rows and keeps the rest.
+    from contacts.limits import MAX_METHODS_PER_CONTACT
+    from contacts.models import ContactMethod
+
+    contact = ContactFactory(owner=alice, name="Tel Bomb")
+    ContactMethod.objects.bulk_create(
+        ContactMethod(owner=alice, contact=contact, kind="phone", value=f"+1555{n:07d}")
+        for n in range(2_000)
+    )
+    client.force_login(alice)
+    url = reverse("admin:contacts_contact_change", args=[contact.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    total = f'name="methods-TOTAL_FORMS" value="{MAX_METHODS_PER_CONTACT}"'
+    assert total in page.content.decode()
+
+    first = contact.methods.order_by("pk").first()
+    form = {
+        "name": "Tel Bomb",
+        "methods-TOTAL_FORMS": "1",
+        "methods-INITIAL_FORMS": "1",
+        "methods-0-id": str(first.pk),
+        "methods-0-kind": "phone",
+        "methods-0-value": "+34 600 000 000",
+        "dates-TOTAL_FORMS": "0",
+        "dates-INITIAL_FORMS": "0",
+    }
+    assert client.post(url, form).status_code == 302
+    assert contact.methods.count() == 2_000
+    first.refresh_from_db()
+    assert first.value == "+34 600 000 000"
+
+
+def test_the_admin_cannot_add_an_interest_past_the_account_limit(client, alice):
+    from contacts.limits import MAX_INTERESTS_PER_OWNER
+    from contacts.models import Interest
+
+    Interest.objects.bulk_create(
+        Interest(owner=alice, name=f"Topic {n}", folded_name=f"topic {n}")
+        for n in range(MAX_INTERESTS_PER_OWNER)
+    )
+    client.force_login(alice)
+    response = client.post(reverse("admin:contacts_interest_add"), {"name": "One more"})
+    assert response.status_code == 200
+    assert "the most one account can have" in response.content.decode()
+    assert Interest.objects.filter(owner=alice).count() == MAX_INTERESTS_PER_OWNER
