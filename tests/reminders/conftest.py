@@ -34,6 +34,7 @@ from tests.fixtures.processes import (
     _CollectingHandler,
     _register,
     celery_env,
+    forget_broker_connections,
     free_port,
     wait_for,
 )
@@ -51,15 +52,6 @@ REDIS_TRANSPORT_OPTIONS = {
 # --- The in-process Celery app --------------------------------------------------------------
 
 
-def _forget_broker_connections(app) -> None:
-    # What Celery does after a fork: drop pooled connections and the producer pool bound to
-    # them, so the next publish (or health check) connects with the current broker_url.
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def celery_broker() -> Iterator[Callable[[str], None]]:
     """Call it with a redis URL to point the in-process Celery app (publishing, /health/) there;
@@ -69,12 +61,12 @@ def celery_broker() -> Iterator[Callable[[str], None]]:
     saved = (celery_app.conf.broker_url, celery_app.conf.broker_transport_options)
 
     def point_at(url: str) -> None:
-        _forget_broker_connections(celery_app)
+        forget_broker_connections(celery_app)
         celery_app.conf.broker_url = url
         celery_app.conf.broker_transport_options = dict(REDIS_TRANSPORT_OPTIONS)
 
     yield point_at
-    _forget_broker_connections(celery_app)
+    forget_broker_connections(celery_app)
     celery_app.conf.broker_url, celery_app.conf.broker_transport_options = saved
 
 
