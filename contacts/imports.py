@@ -326,13 +326,16 @@ def import_run(*, batch: ImportBatch, now: dt.datetime) -> ImportBatch:
             else:
                 known.add(item)
                 pending.append(item)
+            flushed = False
             if len(pending) >= BATCH_SIZE:
                 counts["created"] += _create(batch, pending, interests, today)
-                pending = []
-                ImportBatch.objects.filter(pk=batch.pk).update(processed=processed)
+                pending, flushed = [], True
             if len(plans) >= BATCH_SIZE:
                 _merge(batch, plans, merged)
-                plans = []
+                plans, flushed = [], True
+            # Every BATCH_SIZE cards too, so a file of people you mostly have already (or of
+            # unreadable cards) moves the progress bar instead of sitting at 0 until the end.
+            if flushed or processed % BATCH_SIZE == 0:
                 ImportBatch.objects.filter(pk=batch.pk).update(processed=processed)
         counts["created"] += _create(batch, pending, interests, today)
         _merge(batch, plans, merged)

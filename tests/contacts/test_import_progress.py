@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from contacts import imports
 from contacts.models import ImportBatch
+from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +61,22 @@ def test_another_users_import_progress_is_a_404(alice_client, bob):
     )
     url = reverse("contacts:import_detail", args=[batch.pk])
     assert alice_client.get(url, headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_a_file_of_people_you_have_already_moves_the_bar_as_it_goes(alice):
+    # 1,200 cards for people already there: nothing is created and nothing new is added, and the
+    # progress the page polls must still be written every batch, not sit at 0 until the end.
+    ContactFactory(owner=alice, name="Ana Silva")
+    card = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ana Silva\r\nEND:VCARD\r\n"
+    batch = ImportBatch.objects.create(
+        owner=alice, kind="vcard", filename="again.vcf", text=card * 1200, total=1200
+    )
+    with CaptureQueriesContext(connection) as queries:
+        done = imports.import_run(batch=batch, now=dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.UTC))
+    progress_writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('UPDATE "contacts_importbatch" SET "processed"')
+    ]
+    assert done.summary["result"]["skipped"] == 1200
+    assert len(progress_writes) == 2  # after 500 and after 1,000 cards; the end marks it done
