@@ -8,14 +8,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
-# The port `make run` and `make dev` serve on: PORT or WEB_PORT from the command line or the
-# environment (PORT=9000 make run), else WEB_PORT in .env (or in the file ENV_FILE names, as for
+# The port `make run` and `make dev` serve on: PORT (PORT=9000 make run), else WEB_PORT, from the
+# command line or the environment, else WEB_PORT in .env (or in the file ENV_FILE names, as for
 # settings.py), else 8000. It reaches every process as WEB_PORT because honcho gives each
 # Procfile process a PORT of its own (web N, worker N+100, beat N+200): gunicorn binds WEB_PORT
 # and settings.py makes the default SITE_URL from it, so the digests the worker sends link to the
 # port that is served.
 ENV_FILE_READ := $(if $(filter undefined,$(origin ENV_FILE)),.env,$(ENV_FILE))
-WEB_PORT ?= $(or $(PORT),$(shell sed -nE 's/^[[:space:]]*(export[[:space:]]+)?WEB_PORT[[:space:]]*=[[:space:]]*["'\'']?([0-9]+).*/\2/p' $(ENV_FILE_READ) 2>/dev/null | tail -n 1),8000)
+WEB_PORT := $(or $(PORT),$(WEB_PORT),$(shell sed -nE 's/^[[:space:]]*(export[[:space:]]+)?WEB_PORT[[:space:]]*=[[:space:]]*["'\'']?([0-9]+).*/\2/p' $(ENV_FILE_READ) 2>/dev/null | tail -n 1),8000)
 export WEB_PORT
 # The processes read .env themselves (settings.py), where the environment wins; honcho's own
 # reading of it would let the file override the environment (DEBUG=true for make dev, say).

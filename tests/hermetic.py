@@ -23,6 +23,10 @@ os.environ["ENV_FILE"] = ""
 # The embedded broker in the VAR_DIR above, whatever broker the shell that started pytest names:
 # tasks the tests enqueue must never reach a running instance's workers.
 os.environ.pop("CELERY_BROKER_URL", None)
+# Nor an instance's address: `make test` runs pytest with make's exported WEB_PORT (8000), which
+# the processes the tests start would otherwise take over the port the test gives them.
+for name in ("PORT", "WEB_PORT", "SITE_URL"):
+    os.environ.pop(name, None)
 
 
 def pytest_unconfigure(config) -> None:
