@@ -1,6 +1,7 @@
 """Writes to contacts, and the one rule for when someone is due.
 
-The rule (DESIGN.md): effective cadence = the contact's override, else its circle's, else none.
+The rule (docs/architecture.md, "The due rule"): effective cadence = the contact's override, else
+its circle's, else none.
     next_reach_out_on = max(last interaction, cadence restarted on) + cadence, where added_on
     stands in when neither exists; pushed later by snoozed_until when set.
 ``contacts_recompute_due`` is the only implementation; single-contact writes call it with one id.
