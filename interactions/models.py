@@ -58,8 +58,8 @@ class ActivityDay(OwnedModel):
     """How many interactions the owner had on one of their local days, and who reached out first.
 
     Derived data, so that the dashboard's weekly chart and its reciprocity figure read at most a
-    year of these rows instead of a year of interactions (DESIGN: aggregates read pre-aggregated
-    or bounded data). ``interactions.services.activity_recount`` rewrites a day from its
+    year of these rows instead of a year of interactions (docs/architecture.md, "Bounded reads";
+    docs/decisions/0002). ``interactions.services.activity_recount`` rewrites a day from its
     interactions whenever one of them is logged, moved or deleted, so a day is never adjusted by
     a delta that could drift: recounting any day again always gives the right figure."""
 
