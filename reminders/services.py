@@ -379,6 +379,15 @@ def digest_send(*, digest_id: int, now: dt.datetime) -> str:
     wants_digests = digest.owner.settings.digest_frequency != UserSettings.Frequency.OFF
     rendered = digest_render(digest=digest) if wants_digests else None
     if rendered is None:
+        if wants_digests:
+            # Everything in it was acted on between the sweep and now. Like a digest found empty
+            # when the sweep looks, this must not use up the day (docs/architecture.md, "The
+            # picture of a digest's life"): the row goes and the schedule points at today again,
+            # so the first sweep after someone else comes due today sends that day's digest.
+            with transaction.atomic():
+                Digest.objects.filter(pk=digest_id, state=Digest.State.SENDING).delete()
+                digest_schedule_update(user_settings=digest.owner.settings, now=now)
+            return "empty"
         Digest.objects.filter(pk=digest_id).update(state=Digest.State.EMPTY)
         return "empty"
     message, item_count = rendered

@@ -13,6 +13,7 @@ from accounts.models import UserSettings
 from accounts.services import user_signup
 from contacts.models import Contact
 from contacts.services import contact_save
+from interactions.services import interaction_log
 from reminders.models import Digest, Reminder, SchedulerHeartbeat
 from reminders.services import (
     digest_next_at,
@@ -172,6 +173,29 @@ def test_nothing_due_means_no_digest_and_the_day_is_not_used_up(paris_user):
     Contact.objects.filter(pk=contact.pk).update(next_reach_out_on=dt.date(2026, 3, 8))
     assert len(sweep_run(now=utc(2026, 3, 8, 15)).digests_created) == 1
     assert Digest.objects.get().local_date == dt.date(2026, 3, 8)
+
+
+def test_a_digest_emptied_before_it_was_sent_does_not_use_up_the_day(paris_user, mailoutbox):
+    amara = add_contact(paris_user)  # due 9 March
+    assert len(sweep_run(now=utc(2026, 3, 9, 7, 1)).digests_created) == 1
+    # Zoë calls Amara before the worker gets to the digest: nothing is left to say.
+    interaction_log(
+        owner=paris_user,
+        contacts=[amara],
+        kind="call",
+        occurred_at=utc(2026, 3, 9, 7, 1, 30),
+        today=dt.date(2026, 3, 9),
+    )
+    assert digest_send(digest_id=Digest.objects.get().pk, now=utc(2026, 3, 9, 7, 2)) == "empty"
+    assert mailoutbox == []
+    # That afternoon someone else comes due: the day's digest goes out then, with them in it.
+    ben = add_contact(paris_user, name="Ben Okoro", added=dt.date(2026, 2, 1))
+    assert ben.next_reach_out_on <= dt.date(2026, 3, 9)
+    created = sweep_run(now=utc(2026, 3, 9, 14)).digests_created
+    assert len(created) == 1
+    assert digest_send(digest_id=created[0], now=utc(2026, 3, 9, 14, 1)) == "sent"
+    assert [m.subject for m in mailoutbox] == ["Time to reach out to Ben Okoro"]
+    assert [d.local_date for d in Digest.objects.all()] == [dt.date(2026, 3, 9)]
 
 
 def test_a_day_missed_entirely_is_not_sent_later(paris_user):
