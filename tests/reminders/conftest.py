@@ -195,6 +195,14 @@ class _HoldingHandler(_CollectingHandler):
         self.release = threading.Event()
         self.holding = threading.Event()  # a client is waiting for our reply right now
         self.held: list[ReceivedMessage] = []
+        # While set, QUIT goes unanswered (until ``release``): the message was accepted, but the
+        # client's session ends in a timeout.
+        self.hang_on_quit = threading.Event()
+
+    async def handle_QUIT(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+        while self.hang_on_quit.is_set() and not self.release.is_set():
+            await asyncio.sleep(0.05)
+        return "221 Bye"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
         if not self.hold.is_set():
@@ -221,7 +229,8 @@ class HoldingSMTPServer(SMTPServer):
 
 @pytest.fixture
 def holding_smtp_server() -> Iterator[HoldingSMTPServer]:
-    """Like ``smtp_server``; ``.handler.hold.set()`` makes it hold the next replies to DATA."""
+    """Like ``smtp_server``; ``.handler.hold.set()`` makes it hold the next replies to DATA,
+    ``.handler.hang_on_quit.set()`` leaves QUIT unanswered."""
     from aiosmtpd.controller import Controller
 
     messages: list[ReceivedMessage] = []

@@ -140,6 +140,28 @@ def test_a_claim_older_than_the_timeout_is_taken_again(smtp_settings, smtp_serve
     assert digest.attempts == 2
 
 
+def test_a_digest_the_server_accepted_is_not_sent_again_when_quit_goes_unanswered(
+    settings, holding_smtp_server
+):
+    # The message is accepted; only ending the session times out. That can't take the message
+    # back, so the digest is sent, once, and no later sweep sends it again.
+    settings.MAILERS = smtp_mailers(holding_smtp_server.host, holding_smtp_server.port)
+    settings.MAILERS["default"]["OPTIONS"]["timeout"] = 1
+    holding_smtp_server.handler.hang_on_quit.set()
+    user, _contact = _user_with_due_contact()
+    digest = _sweep_creates_digest(user)
+
+    assert digest_send(digest_id=digest.pk, now=NOW) == "sent"
+
+    assert len(holding_smtp_server.messages) == 1
+    digest.refresh_from_db()
+    assert (digest.state, digest.last_error) == (Digest.State.SENT, "")
+    later = NOW + dt.timedelta(seconds=settings.DIGEST_CLAIM_TIMEOUT_SECONDS + 1)
+    assert digest.pk not in sweep_run(now=later).digests_to_deliver
+    assert digest_send(digest_id=digest.pk, now=later) == "not claimable"
+    assert len(holding_smtp_server.messages) == 1
+
+
 def test_an_smtp_failure_leaves_the_digest_pending_for_the_next_sweep(smtp_settings, smtp_server):
     user, _contact = _user_with_due_contact()
     digest = _sweep_creates_digest(user)
