@@ -118,12 +118,14 @@ def test_a_query_running_for_minutes_is_cut_and_its_worker_serves_the_next_visit
     for thread in threads:
         thread.join(timeout=90)
 
-    # Each slow page answers "took too long" once its query has had its time, not minutes later.
+    # A gthread worker accepts connections beyond its 4 threads and queues them, so one worker may
+    # hold all 8 slow requests: they are cut in two waves, and the visitor may wait behind both.
+    # What matters is the scale: seconds (the limit), never the two minutes each query wanted.
+    waves = THREADS // 4
     assert [answer.status for answer in answers] == [503] * THREADS, answers
-    assert max(answer.seconds for answer in answers) < TIME_LIMIT + 5, answers
-    # The visitor waited at most for a thread to come free, then was served within a second.
+    assert max(answer.seconds for answer in answers) < waves * TIME_LIMIT + 5, answers
     assert visitor.status == 200, visitor
-    assert visitor.seconds < TIME_LIMIT + 1.0, visitor
+    assert visitor.seconds < waves * TIME_LIMIT + 2.0, visitor
     # Cut queries are logged as warnings for the operator, not as errors with a traceback.
     assert_log_clean(server)
     assert "A query took too long and was cut" in server.process.log_text()
