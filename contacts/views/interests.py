@@ -1,0 +1,113 @@
+"""Interests on a person and the interests overview."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from contacts import selectors, services
+from contacts.forms import (
+    InterestAddForm,
+)
+from contacts.limits import MAX_SHOWN_INTERESTS
+from contacts.models import (
+    Contact,
+    Interest,
+)
+from network_crm.clock import local_today
+from network_crm.owned import get_owned_or_404
+from network_crm.text import fold
+
+
+def _interests_fragment(request: HttpRequest, contact: Contact, form=None) -> HttpResponse:
+    interests = selectors.first_of(
+        contact.interests.order_by("-mine", "folded_name"), limit=MAX_SHOWN_INTERESTS
+    )
+    return render(
+        request,
+        "contacts/contact_detail.html#interests",
+        {
+            "contact": contact,
+            "interests": interests.items,
+            "interests_not_shown": interests.more,
+            "interest_form": form or InterestAddForm(),
+            # The "You both love…" line under the name updates out of band.
+            "oob": True,
+            "shared_interests": [interest for interest in interests.items if interest.mine],
+        },
+    )
+
+
+@require_POST
+@login_required
+def contact_interest_add(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_owned_or_404(Contact, request.user, pk=pk)
+    form = InterestAddForm(request.POST)
+    problem = "Type an interest to add."
+    if form.is_valid():
+        try:
+            services.contact_interest_add(contact=contact, name=form.cleaned_data["name"])
+            form = None
+        except services.InterestLimitReached as error:
+            problem = str(error)
+            form.add_error("name", problem)
+    if request.htmx:
+        return _interests_fragment(request, contact, form)
+    if form is not None:
+        messages.error(request, problem)
+    return redirect(contact)
+
+
+@require_POST
+@login_required
+def contact_interest_remove(request: HttpRequest, pk: int, interest_pk: int) -> HttpResponse:
+    contact = get_owned_or_404(Contact, request.user, pk=pk)
+    interest = get_owned_or_404(Interest, request.user, pk=interest_pk)
+    services.contact_interest_remove(contact=contact, interest=interest)
+    if request.htmx:
+        return _interests_fragment(request, contact)
+    return redirect(contact)
+
+
+@login_required
+def interest_suggestions(request: HttpRequest) -> HttpResponse:
+    """Options for the interest input's datalist: the user's interests starting with the text."""
+    # Each interest box sends its own field ("name", "interest", "target_interest", ...): the
+    # text typed is the one value of the request.
+    query = fold(request.GET.get("name") or next(iter(request.GET.values()), ""))[:80]
+    interests = Interest.objects.for_owner(request.user)
+    if query:
+        interests = interests.filter(folded_name__startswith=query)
+    return render(
+        request,
+        "contacts/interest_suggestions.html",
+        {"interests": interests.order_by("-mine", "folded_name")[:10]},
+    )
+
+
+@login_required
+def interest_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:80]
+    # A list (one user's interests are few enough to hold), counted once for the whole page.
+    interests = selectors.interests_for_overview(owner=request.user, query=query)
+    page = Paginator(interests, 30).get_page(request.GET.get("page"))
+    template = "contacts/interest_list.html" + ("#interest-results" if request.htmx else "")
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "query": query,
+            "rows": selectors.interests_with_people(
+                owner=request.user, interests=list(page.object_list)
+            ),
+            "today": local_today(request.user),
+        },
+    )
