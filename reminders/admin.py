@@ -14,7 +14,7 @@ class ReminderAdmin(OwnedAdmin):
 
     @admin.action(description="Dismiss the selected reminders")
     def dismiss(self, request, queryset):
-        count = queryset.filter(state__in=["open", "snoozed"]).update(state="dismissed")
+        count = queryset.filter(state__in=Reminder.LIVE_STATES).update(state="dismissed")
         self.message_user(request, f"Dismissed {count} reminder(s).")
 
 

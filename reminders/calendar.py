@@ -52,7 +52,7 @@ def calendar_feed(*, owner: User, now: dt.datetime) -> bytes:
     reminders = (
         Reminder.objects.filter(
             owner=owner,
-            state__in=["open", "snoozed"],
+            state__in=Reminder.LIVE_STATES,
             contact__archived=False,
             contact__paused=False,
         )

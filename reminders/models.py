@@ -23,6 +23,10 @@ class Reminder(OwnedModel):
         DONE = "done", "Done"
         DISMISSED = "dismissed", "Dismissed"
 
+    # A reminder is live (shown, nudged, counted) while open or snoozed; done and dismissed are
+    # history. The one place this is written down (docs/architecture.md, "The due rule").
+    LIVE_STATES = (State.OPEN, State.SNOOZED)
+
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="reminders")
     # The interaction whose follow-up date this is (follow-up reminders only).
     interaction = models.ForeignKey(

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-LIVE_STATES = [Reminder.State.OPEN, Reminder.State.SNOOZED]
+LIVE_STATES = Reminder.LIVE_STATES
 # Anywhere on Earth, the local date is at most one day ahead of UTC's (UTC+14).
 _MAX_ZONE_LEAD = dt.timedelta(days=1)
 
