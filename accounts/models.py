@@ -148,6 +148,11 @@ class UserSettings(models.Model):
     def __str__(self) -> str:
         return f"Settings of {self.user}"
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The user's time zone; ``network_crm.clock.local_date`` turns an instant into their day."""
+        return zoneinfo.ZoneInfo(self.time_zone)
+
 
 def _invitation_token() -> str:
     return secrets.token_urlsafe(32)

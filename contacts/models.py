@@ -17,9 +17,11 @@ from django.core.validators import (
     URLValidator,
 )
 from django.db import models
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-from network_crm.owned import OwnedModel
+from network_crm.owned import OwnedModel, OwnedQuerySet
 from network_crm.text import fold
 
 CADENCE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(3650)]
@@ -90,6 +92,29 @@ def _contact_url_format(script_prefix: str, urlconf: str) -> str:
     return url.replace("{", "{{").replace("}", "}}").replace(marker, "{pk}")
 
 
+def effective_cadence() -> Coalesce:
+    """The rhythm that applies to a contact: their own, else their circle's, else none (NULL: no
+    reach-out nudges). The one expression of the rule (docs/architecture.md, "The due rule"),
+    written with a subquery so that it works in UPDATE statements as well as in reads;
+    ``Contact.effective_cadence_days`` is its twin for one loaded row."""
+    circle_cadence = Circle.objects.filter(pk=OuterRef("circle_id")).values("cadence_days")
+    return Coalesce(F("cadence_days"), Subquery(circle_cadence))
+
+
+class ContactQuerySet(OwnedQuerySet):
+    def active(self) -> ContactQuerySet:
+        """Neither archived nor paused: the people reminders are about."""
+        return self.filter(archived=False, paused=False)
+
+    def due(self, today: dt.date) -> ContactQuerySet:
+        """Active contacts whose reach-out date has come by ``today`` (the owner's local date):
+        the one "is due" rule, a range on the (owner, next_reach_out_on) index."""
+        return self.active().filter(next_reach_out_on__lte=today)
+
+    def with_effective_cadence(self) -> ContactQuerySet:
+        return self.annotate(effective_cadence=effective_cadence())
+
+
 class Contact(OwnedModel):
     """Someone the user wants to stay in touch with."""
 
@@ -151,6 +176,8 @@ class Contact(OwnedModel):
     # restores, and what a merge lets the user pick field by field.
     TEXT_FIELDS = ("name", "nickname", "company", "role", "city", "country", "how_we_met", "notes")
 
+    objects = ContactQuerySet.as_manager()
+
     class Meta:
         ordering = ["sort_name", "pk"]
         indexes = [
@@ -184,6 +211,15 @@ class Contact(OwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_due(self, today: dt.date) -> bool:
+        """``ContactQuerySet.due`` for one loaded contact."""
+        return (
+            not self.archived
+            and not self.paused
+            and self.next_reach_out_on is not None
+            and self.next_reach_out_on <= today
+        )
 
     def get_absolute_url(self) -> str:
         urlconf = get_urlconf() or settings.ROOT_URLCONF

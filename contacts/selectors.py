@@ -20,7 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from contacts.models import Contact, ContactMethod, Interest
+from contacts.models import Contact, ContactMethod, Interest, effective_cadence
 from network_crm.db import DaysDiff
 from network_crm.text import fold
 
@@ -34,12 +34,11 @@ def contacts_due(*, owner: User, today: dt.date) -> QuerySet[Contact]:
     One indexed range query on (owner, next_reach_out_on). A contact 10 days late on a 14-day
     rhythm comes before one 20 days late on a 120-day rhythm.
     """
-    cadence = Coalesce(F("cadence_days"), F("circle__cadence_days"), Value(1))
+    cadence = Coalesce(effective_cadence(), Value(1))
     overdue_days = DaysDiff(Value(today, output_field=DateField()), F("next_reach_out_on"))
     return (
-        Contact.objects.filter(
-            owner=owner, archived=False, paused=False, next_reach_out_on__lte=today
-        )
+        Contact.objects.filter(owner=owner)
+        .due(today)
         .select_related("circle")
         .annotate(
             overdue_days=overdue_days,
@@ -106,7 +105,7 @@ def contacts_search(*, owner: User, filters: ContactFilters, today: dt.date) -> 
         if filters.status == "paused":
             contacts = contacts.filter(paused=True)
         elif filters.status == "due":
-            contacts = contacts.filter(paused=False, next_reach_out_on__lte=today)
+            contacts = contacts.due(today)
     if filters.circle_id:
         contacts = contacts.filter(circle_id=filters.circle_id)
     if filters.interest_id:

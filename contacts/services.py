@@ -18,7 +18,7 @@ from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
 from contacts.limits import MAX_INTERESTS_PER_OWNER
-from contacts.models import BulkChange, Circle, Contact, Interest
+from contacts.models import BulkChange, Circle, Contact, Interest, effective_cadence
 from network_crm.db import AddDays
 
 if TYPE_CHECKING:
@@ -61,8 +61,7 @@ def contacts_recompute_due(*, owner: User, contact_ids: Iterable[int] | None = N
     )
     updated = contacts.update(last_interaction_on=Subquery(latest_interaction))
 
-    circle_cadence = Circle.objects.filter(pk=OuterRef("circle_id")).values("cadence_days")
-    cadence = Coalesce(F("cadence_days"), Subquery(circle_cadence))
+    cadence = effective_cadence()
     # The clock runs from the later of the last interaction and a "we're fine" restart; the date
     # the contact was added counts only when neither exists. (A coffee logged as "10 days ago" for
     # someone added today makes them due on a 7-day rhythm, as the user would expect.)

@@ -18,9 +18,15 @@ def now() -> dt.datetime:
 
 
 def user_zone(user: User) -> ZoneInfo:
-    return ZoneInfo(user.settings.time_zone)
+    return user.settings.zone
+
+
+def local_date(at: dt.datetime, zone: ZoneInfo) -> dt.date:
+    """The calendar date that the instant ``at`` falls on in ``zone``: the one way an instant
+    becomes someone's day (docs/architecture.md, "Time")."""
+    return at.astimezone(zone).date()
 
 
 def local_today(user: User, at: dt.datetime | None = None) -> dt.date:
     """The user's calendar date at ``at`` (default: now), in the user's own time zone."""
-    return (at or now()).astimezone(user_zone(user)).date()
+    return local_date(at or now(), user_zone(user))
