@@ -1,7 +1,7 @@
 """The signed links in digest emails: they work without logging in (reminders/links.py).
 
-A GET only shows what the link will do and a POST does it, because mail scanners follow GETs.
-HEAD is answered like GET, as it was before these views were decorated: scanners send it too.
+A GET only shows what the link will do and a POST does it, because mail scanners follow GETs;
+HEAD is answered like GET, since scanners and mail clients send it too.
 """
 
 from __future__ import annotations
