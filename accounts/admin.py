@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services
 from accounts.models import Invitation, User, UserSettings
 from network_crm.admin import OwnedAdmin
-from reminders.services import calendar_token_regenerate
+from reminders.services.calendar import calendar_token_regenerate
 
 # Secrets (the calendar feed's token, authenticator keys, recovery codes) are never shown in the
 # admin, to anyone: a superuser may only turn them off or replace them (the actions below).

@@ -33,7 +33,7 @@ from accounts.models import (
 )
 from contacts.models import Circle
 from contacts.services import circles_create_defaults
-from reminders.services import digest_schedule_update
+from reminders.services.schedule import digest_schedule_update
 
 
 class EmailTaken(Exception):

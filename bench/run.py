@@ -353,7 +353,7 @@ def render_markdown(results: dict) -> str:
         lines += [
             "## Reminder sweep",
             "",
-            f"`reminders.services.sweep_run(now=...)` with {config['sweep_due']} due contacts among "
+            f"`reminders.services.sweep.sweep_run(now=...)` with {config['sweep_due']} due contacts among "
             "the rest, bulk-created with a far-future `next_reach_out_on`; before each run the "
             "Reminder and Digest rows are deleted and the digest made due again, so each run opens "
             "the same reminders and creates one digest. Median of "

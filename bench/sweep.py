@@ -93,7 +93,7 @@ def measure(owner, now: dt.datetime, *, runs: int, expect_due: int) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from reminders.models import Reminder
-    from reminders.services import sweep_run
+    from reminders.services.sweep import sweep_run
 
     reset(owner, now)
     with CaptureQueriesContext(connection) as queries:

@@ -107,7 +107,7 @@ def contact_save_with_details(*, contact: Contact, formsets: Iterable, today: dt
 @transaction.atomic
 def contact_snooze(*, contact: Contact, until: dt.date, today: dt.date) -> Contact:
     """No reach-out nudge for ``contact`` before ``until``."""
-    from reminders.services import reminders_close_no_longer_due
+    from reminders.services.actions import reminders_close_no_longer_due
 
     contact.snoozed_until = until
     contact.save(update_fields=["snoozed_until", "updated_at"])
@@ -392,7 +392,7 @@ def contact_photo_remove(*, contact: Contact) -> Contact:
 @transaction.atomic
 def contact_mark_fine(*, contact: Contact, today: dt.date) -> Contact:
     """ "We're fine": restart the contact's rhythm from today without inventing an interaction."""
-    from reminders.services import reminders_close_no_longer_due
+    from reminders.services.actions import reminders_close_no_longer_due
 
     contact.cadence_restarted_on = today
     contact.save(update_fields=["cadence_restarted_on", "updated_at"])

@@ -38,7 +38,7 @@ def _check_owner(owner: User, contacts: Sequence[Contact]) -> None:
 def _after_change(
     *, owner: User, contact_ids: set[int], days: set[dt.date], today: dt.date
 ) -> None:
-    from reminders.services import reminders_close_no_longer_due
+    from reminders.services.actions import reminders_close_no_longer_due
 
     contacts_recompute_due(owner=owner, contact_ids=contact_ids)
     reminders_close_no_longer_due(owner=owner, contact_ids=contact_ids, today=today)

@@ -3,7 +3,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from reminders import views as reminder_views
+from network_crm import views as kit_views
+from reminders.views.dashboard import dashboard
 
 
 class FaviconRedirect(RedirectView):
@@ -15,9 +16,9 @@ class FaviconRedirect(RedirectView):
 
 
 urlpatterns = [
-    path("", reminder_views.dashboard, name="dashboard"),
+    path("", dashboard, name="dashboard"),
     path("reminders/", include("reminders.urls")),
-    path("health/", reminder_views.health, name="health"),
+    path("health/", kit_views.health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
     path("interactions/", include("interactions.urls")),

@@ -38,6 +38,14 @@ class ActionLink:
     action: str
     version: int
 
+    def used_up(self, reminder: Reminder | None) -> bool:
+        """The reminder is gone, was acted on since the link was made, or is closed."""
+        return (
+            reminder is None
+            or reminder.version != self.version
+            or reminder.state in (Reminder.State.DONE, Reminder.State.DISMISSED)
+        )
+
 
 def action_token(reminder: Reminder, action: str) -> str:
     if action not in ACTIONS:

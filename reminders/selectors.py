@@ -11,15 +11,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 
 from contacts.models import Circle, Contact, ImportantDate
+from contacts.selectors import CappedList, contacts_due_capped, contacts_with_talking_points
 from interactions.models import ActivityDay, Interaction
-from network_crm.clock import user_zone
-from reminders.models import Reminder
+from network_crm.clock import local_date, user_zone
+from reminders.models import Reminder, SchedulerHeartbeat
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from reminders.links import ActionLink
 
 
 # --- Birthdays and other yearly dates ----------------------------------------------------------
@@ -150,7 +153,10 @@ def circle_health(*, owner: User, today: dt.date) -> list[CircleHealth]:
     )
     not_fine = Q(cadence_restarted_on=None) | Q(last_interaction_on__gte=F("cadence_restarted_on"))
     rows = (
-        Contact.objects.filter(owner=owner, archived=False, paused=False)
+        Contact.objects.for_owner(owner)
+        .active()
+        # Has a rhythm: the due rule leaves next_reach_out_on NULL without one (reading it keeps
+        # this on the index; effective_cadence() would join the circle).
         .exclude(next_reach_out_on=None)
         .values("circle_id")
         .annotate(
@@ -198,18 +204,6 @@ def weekly_activity(*, owner: User, today: dt.date, weeks: int = 52) -> list[Wee
     ]
 
 
-__all__ = [
-    "CircleHealth",
-    "UpcomingDate",
-    "WeekCount",
-    "circle_health",
-    "follow_ups_due",
-    "recently_seen",
-    "upcoming_dates",
-    "weekly_activity",
-]
-
-
 @dataclass(frozen=True)
 class Initiative:
     me: int
@@ -238,7 +232,7 @@ def initiative_split(*, owner: User, today: dt.date, days: int = 365) -> Initiat
 
 @dataclass
 class DigestContents:
-    due: object  # contacts.selectors.CappedList, with talking points attached
+    due: CappedList  # with talking points attached
     reach_out_reminders: dict[int, Reminder]  # contact id -> its live reach-out reminder
     follow_ups: list[Reminder]
     dates: list[UpcomingDate]
@@ -255,11 +249,8 @@ class DigestContents:
 def digest_contents(*, owner: User, day: dt.date) -> DigestContents:
     """Who is due (capped by the daily limit, most overdue first), promises due and dates coming
     up, for one user's digest on their local ``day``."""
-    from contacts.selectors import contacts_due_capped, contacts_with_talking_points
-
     user_settings = owner.settings
-    due = contacts_due_capped(owner=owner, today=day, limit=user_settings.daily_limit)
-    contacts_with_talking_points(due.items)
+    due = due_with_talking_points(owner=owner, today=day)
     reminders = {
         reminder.contact_id: reminder
         for reminder in Reminder.objects.filter(
@@ -321,7 +312,7 @@ def reminder_outcome(*, reminder: Reminder) -> ReminderOutcome:
     interaction = None
     snoozed_until = None
     if reminder.closed_at is not None:
-        closed_on = reminder.closed_at.astimezone(user_zone(reminder.owner)).date()
+        closed_on = local_date(reminder.closed_at, user_zone(reminder.owner))
     if reminder.state == Reminder.State.SNOOZED:
         snoozed_until = reminder.snoozed_until
     # Only reach-out reminders are closed by logging something with the person.
@@ -341,4 +332,116 @@ def reminder_outcome(*, reminder: Reminder) -> ReminderOutcome:
             snoozed_until = contact_snooze
     return ReminderOutcome(
         reminder=reminder, interaction=interaction, closed_on=closed_on, snoozed_until=snoozed_until
+    )
+
+
+# --- The dashboard, section by section (htmx refreshes each one alone) -------------------------
+
+
+def due_with_talking_points(*, owner: User, today: dt.date) -> CappedList:
+    """Who is due, capped by the daily limit, most overdue first, with their talking points."""
+    due = contacts_due_capped(owner=owner, today=today, limit=owner.settings.daily_limit)
+    contacts_with_talking_points(due.items)
+    return due
+
+
+def dashboard_soon(*, owner: User, today: dt.date) -> dict:
+    """Promises due and yearly dates coming up."""
+    return {
+        "follow_ups": follow_ups_due(owner=owner, today=today),
+        "upcoming": upcoming_dates(owner=owner, today=today, days=owner.settings.upcoming_days),
+        "upcoming_days": owner.settings.upcoming_days,
+    }
+
+
+def dashboard_recent(*, owner: User, today: dt.date) -> dict:
+    return {"recent": recently_seen(owner=owner)}
+
+
+def dashboard_health(*, owner: User, today: dt.date) -> dict:
+    """Circle health, who reaches out first, and a year of weeks as the bars of a 60-pixel-high
+    chart (x, y, height, week): the busiest week fills 56 pixels, a week with any at least 1."""
+    weeks = weekly_activity(owner=owner, today=today)
+    total = sum(week.count for week in weeks)
+    busiest = max(weeks, key=lambda week: week.count) if total else None
+    peak = busiest.count if busiest else 0
+    return {
+        "health": circle_health(owner=owner, today=today),
+        "initiative": initiative_split(owner=owner, today=today),
+        "weeks": weeks,
+        "bars": [
+            (index * 6, 60 - height, height, week)
+            for index, week in enumerate(weeks)
+            for height in [max(1, round(56 * week.count / peak)) if week.count else 0]
+        ],
+        "weeks_total": total,
+        "weeks_average": round(total / len(weeks), 1) if weeks else 0,
+        "busiest": busiest,
+    }
+
+
+# --- Is the scheduler running? ---------------------------------------------------------------
+
+# The sweep runs every minute or few; an hour of silence means the scheduler is not running
+# (the dashboard's warning, and /health/ through network_crm.health).
+SWEEP_HEALTHY_WITHIN = dt.timedelta(hours=1)
+# Beat runs the sweep every minute or few; silence for longer than this means it is not running.
+SCHEDULER_STALE_AFTER = dt.timedelta(minutes=10)
+# Beat sweeps as soon as it starts, then every SWEEP_INTERVAL_SECONDS; this much on top of one
+# interval covers the processes starting and the worker picking the sweep up.
+FIRST_SWEEP_MARGIN = dt.timedelta(minutes=1)
+
+
+def sweep_last_run() -> dt.datetime | None:
+    """When the sweep last ran (its heartbeat), or None if it never did."""
+    return (
+        SchedulerHeartbeat.objects.filter(name="sweep")
+        .values_list("last_run_at", flat=True)
+        .first()
+    )
+
+
+def sweep_is_late(*, now: dt.datetime) -> bool:
+    last = sweep_last_run()
+    return last is not None and now - last > SWEEP_HEALTHY_WITHIN
+
+
+def scheduler_status(*, owner: User, now: dt.datetime) -> dict:
+    """For the admin's status line: when the sweep last ran, and whether that is worrying."""
+    last_run = sweep_last_run()
+    if last_run is None:
+        # No sweep yet. That is trouble only once beat, running since at least the moment the
+        # owner signed up on this server, has had one interval plus a margin to sweep.
+        first_sweep_due = (
+            owner.date_joined
+            + dt.timedelta(seconds=settings.SWEEP_INTERVAL_SECONDS)
+            + FIRST_SWEEP_MARGIN
+        )
+        return {"last_run": None, "recent": False, "stale": now > first_sweep_due}
+    age = now - last_run
+    return {
+        "last_run": last_run,
+        "recent": age < dt.timedelta(minutes=1),
+        "stale": age > SCHEDULER_STALE_AFTER,
+    }
+
+
+def dashboard_status(*, owner: User, now: dt.datetime) -> dict:
+    """Whether there is anyone yet, and the scheduler's state (the status line is the admin's)."""
+    return {
+        "has_contacts": Contact.objects.for_owner(owner).exists(),
+        "scheduler": scheduler_status(owner=owner, now=now) if owner.is_superuser else None,
+        "scheduler_stale_warning": sweep_is_late(now=now),
+    }
+
+
+# --- Signed links ------------------------------------------------------------------------------
+
+
+def reminder_of_link(*, link: ActionLink) -> Reminder | None:
+    """The reminder a signed link names, if it still exists and is still the signer's."""
+    return (
+        Reminder.objects.select_related("contact", "owner")
+        .filter(pk=link.reminder_id, owner_id=link.user_id)
+        .first()
     )

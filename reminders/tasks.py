@@ -9,8 +9,10 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
+from network_crm.broker import broker_prune
 from network_crm.clock import now
-from reminders import services
+from reminders.services.digests import digest_send
+from reminders.services.sweep import sweep_run
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +20,7 @@ logger = logging.getLogger(__name__)
 @shared_task(ignore_result=True)
 def sweep() -> str:
     """Run the reminder sweep and enqueue the digests it owes."""
-    report = services.sweep_run(now=now())
+    report = sweep_run(now=now())
     for digest_id in report.digests_to_deliver:
         enqueue_digest(digest_id)
     logger.info("Sweep: %s", report.summary())
@@ -27,7 +29,7 @@ def sweep() -> str:
 
 @shared_task(ignore_result=True)
 def send_digest(digest_id: int) -> str:
-    return services.digest_send(digest_id=digest_id, now=now())
+    return digest_send(digest_id=digest_id, now=now())
 
 
 def enqueue_digest(digest_id: int) -> None:
@@ -41,5 +43,8 @@ def enqueue_digest(digest_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def prune_broker() -> int:
-    """Delete consumed messages from the embedded SQLite broker, which otherwise keeps them."""
-    return services.broker_prune(broker_url=settings.CELERY_BROKER_URL)
+    """Delete consumed messages from the embedded SQLite broker, which otherwise keeps them.
+
+    The prune is the kit's (network_crm/broker.py); the task stays here because beat and any
+    queued message name it "reminders.tasks.prune_broker"."""
+    return broker_prune(broker_url=settings.CELERY_BROKER_URL)

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from reminders import views
+from reminders.views import actions, calendar, signed_links
 
 app_name = "reminders"
 urlpatterns = [
-    path("<int:pk>/done/", views.reminder_done, name="done"),
-    path("act/<str:token>/", views.reminder_act, name="act"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar"),
-    path("calendar/new-address/", views.calendar_regenerate, name="calendar_regenerate"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("<int:pk>/done/", actions.reminder_done, name="done"),
+    path("act/<str:token>/", signed_links.reminder_act, name="act"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar"),
+    path("calendar/new-address/", calendar.calendar_regenerate, name="calendar_regenerate"),
+    path("unsubscribe/<str:token>/", signed_links.unsubscribe, name="unsubscribe"),
 ]

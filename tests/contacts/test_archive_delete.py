@@ -14,7 +14,7 @@ from contacts.models import Contact
 from contacts.services import contacts_recompute_due
 from interactions.models import Interaction
 from reminders.models import Reminder
-from reminders.services import sweep_run
+from reminders.services.sweep import sweep_run
 from tests.conftest import FROZEN_NOW
 from tests.factories import ContactFactory, InteractionFactory
 

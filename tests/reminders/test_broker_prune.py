@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy
 from kombu import Connection
 
-from reminders.services import broker_prune
+from network_crm.broker import broker_prune
 
 
 def test_prune_deletes_consumed_messages_and_keeps_waiting_ones(tmp_path):

@@ -18,7 +18,8 @@ from contacts.models import Contact, ImportantDate
 from contacts.services import contact_save, contact_snooze, contacts_set_flags
 from interactions.services import interaction_log
 from reminders.models import Reminder, SchedulerHeartbeat
-from reminders.services import reminder_act, sweep_run
+from reminders.services.actions import reminder_act
+from reminders.services.sweep import sweep_run
 from tests.fixtures.processes import free_port
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from interactions.models import Interaction
 from reminders import selectors
 from reminders.models import Reminder
 from reminders.selectors import CircleHealth
-from reminders.services import sweep_run
+from reminders.services.sweep import sweep_run
 from tests.conftest import FROZEN_NOW
 from tests.factories import CircleFactory, ContactFactory, InteractionFactory, InterestFactory
 

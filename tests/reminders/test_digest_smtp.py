@@ -18,7 +18,8 @@ from contacts.services import contact_save
 from interactions.models import Interaction
 from interactions.services import interaction_log
 from reminders.models import Digest
-from reminders.services import digest_claim, digest_send, sweep_run
+from reminders.services.digests import digest_claim, digest_send
+from reminders.services.sweep import sweep_run
 from tests.fixtures.processes import free_port, smtp_mailers
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]

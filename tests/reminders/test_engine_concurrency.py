@@ -18,7 +18,7 @@ from accounts.services import user_signup
 from contacts.models import Contact
 from contacts.services import contact_save
 from reminders.models import Digest, Reminder
-from reminders.services import SweepReport, sweep_run
+from reminders.services.sweep import SweepReport, sweep_run
 from tests.fixtures.processes import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

@@ -22,7 +22,9 @@ from contacts.models import Contact, ImportantDate
 from contacts.services import contact_save, contacts_set_flags
 from interactions.services import interaction_log
 from reminders.models import Digest, Reminder
-from reminders.services import digest_send, reminder_act, sweep_run
+from reminders.services.actions import reminder_act
+from reminders.services.digests import digest_send
+from reminders.services.sweep import sweep_run
 
 pytestmark = pytest.mark.django_db
 

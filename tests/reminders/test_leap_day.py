@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from contacts.models import ImportantDate
 from reminders.models import Digest
-from reminders.services import digest_render
+from reminders.services.digests import digest_render
 from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,9 @@ from interactions.models import Interaction
 from interactions.services import interaction_log
 from reminders import links
 from reminders.models import Digest, Reminder
-from reminders.services import digest_schedule_update, digest_send, sweep_run
+from reminders.services.digests import digest_send
+from reminders.services.schedule import digest_schedule_update
+from reminders.services.sweep import sweep_run
 
 pytestmark = pytest.mark.django_db
 

@@ -15,12 +15,9 @@ from contacts.models import Contact
 from contacts.services import contact_save
 from interactions.services import interaction_log
 from reminders.models import Digest, Reminder, SchedulerHeartbeat
-from reminders.services import (
-    digest_next_at,
-    digest_send,
-    digest_time_on,
-    sweep_run,
-)
+from reminders.services.digests import digest_send
+from reminders.services.schedule import digest_next_at, digest_time_on
+from reminders.services.sweep import sweep_run
 
 pytestmark = pytest.mark.django_db
 

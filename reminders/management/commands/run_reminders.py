@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from network_crm.clock import now
-from reminders import services
 from reminders.models import Digest
+from reminders.services.digests import digest_send
+from reminders.services.sweep import sweep_run
 
 
 class Command(BaseCommand):
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run: bool = False, **options):
-        report = services.sweep_run(now=now(), dry_run=dry_run)
+        report = sweep_run(now=now(), dry_run=dry_run)
         prefix = "Would do: " if dry_run else ""
         self.stdout.write(prefix + report.summary())
         if dry_run:
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         for digest_id in report.digests_to_deliver:
             digest = Digest.objects.select_related("owner").get(pk=digest_id)
             try:
-                outcome = services.digest_send(digest_id=digest_id, now=now())
+                outcome = digest_send(digest_id=digest_id, now=now())
             except Exception as exc:  # keep going: one bad address must not block the others
                 self.stderr.write(f"Digest for {digest.owner.email} failed: {exc}")
                 continue

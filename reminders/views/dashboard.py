@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from interactions.forms import QUICK_KINDS
+from network_crm.clock import local_today, now
+from network_crm.http import HtmxHttpRequest
+from reminders import selectors
+
+# The fragments htmx refreshes one by one (?section=...), each a {% partialdef %} of the page.
+SECTIONS = {
+    "soon-section": selectors.dashboard_soon,
+    "recent-section": selectors.dashboard_recent,
+    "health-section": selectors.dashboard_health,
+}
+
+
+@require_GET
+@login_required
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    user = request.user
+    today = local_today(user)
+    context = {"today": today, "quick_kinds": QUICK_KINDS}
+    section = request.GET.get("section", "")
+    if request.htmx and section in SECTIONS:
+        # One fragment refreshes itself after an action (htmx event), the rest stay. Only the
+        # due section shows the due list, so the other fragments don't load it.
+        context.update(SECTIONS[section](owner=user, today=today))
+        return render(request, f"reminders/dashboard.html#{section}", context)
+    context["due"] = selectors.due_with_talking_points(owner=user, today=today)
+    if request.htmx:
+        return render(request, "reminders/dashboard.html#due-section", context)
+    for load in SECTIONS.values():
+        context.update(load(owner=user, today=today))
+    context.update(selectors.dashboard_status(owner=user, now=now()))
+    return render(request, "reminders/dashboard.html", context)
