@@ -195,8 +195,6 @@ def interaction_list(request: HttpRequest) -> HttpResponse:
     )
     page = paginator.get_page(request.GET.get("page"))
     selectors.attach_people(page.object_list)
-    params = request.GET.copy()
-    params.pop("page", None)
     template = "interactions/interaction_list.html" + ("#activity-results" if request.htmx else "")
     return render(
         request,
@@ -204,7 +202,6 @@ def interaction_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
-            "querystring": params.urlencode(),
             "today": local_today(request.user),
         },
     )

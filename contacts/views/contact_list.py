@@ -44,14 +44,11 @@ def _list_context(request: HttpRequest) -> dict:
     today = local_today(request.user)
     contacts = selectors.contacts_search(owner=request.user, filters=filters, today=today)
     page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
     return {
         "page": page,
         "filters_form": filters_form,
         "filters": filters,
         "query": filters.query,
-        "querystring": params.urlencode(),
         "today": today,
         "bulk_form": BulkEditForm(owner=request.user),
         "last_change": _undoable_change(request.user),
