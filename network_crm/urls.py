@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET
 from django.views.generic import RedirectView
 
 from reminders import views as reminder_views
 
 
+@method_decorator(require_GET, name="dispatch")
 class FaviconRedirect(RedirectView):
     permanent = True
 
