@@ -55,6 +55,10 @@ class SignupForm(forms.Form):
                 self.add_error("password", error)
         return cleaned
 
+    def signup_fields(self) -> dict:
+        """The cleaned form as ``user_signup`` arguments (besides now and the invitation)."""
+        return {key: self.cleaned_data[key] for key in ("email", "password", "name", "time_zone")}
+
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(

@@ -15,10 +15,11 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
+from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -40,6 +41,7 @@ from contacts.forms import MyInterestsForm
 from contacts.models import Interest
 from contacts.services import InterestLimitReached, interests_set_mine
 from network_crm.clock import now
+from network_crm.http import HtmxHttpRequest
 
 
 def _invitation_from(request: HttpRequest) -> Invitation | None:
@@ -59,6 +61,7 @@ PENDING_SIGN_IN_SECONDS = 5 * 60
 NEW_RECOVERY_CODES = "two_factor_new_codes"
 
 
+@method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")
 class LoginView(auth_views.LoginView):
     """Log in by email; on a brand-new instance (nobody signed up yet) go straight to sign-up.
     Accounts with two-factor sign-in go on to the code step instead of being logged in."""
@@ -101,6 +104,7 @@ def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpRes
     )
 
 
+@method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     """Always the same answer, in the same time: the address goes to the worker, which looks for
     the account and sends the email, so neither the page nor how long it takes says whether an
@@ -152,9 +156,10 @@ def _code_refused(request: HttpRequest, user: User, check: services.CodeCheck) -
     return "That code isn't right. Type the code your app shows now, or a recovery code."
 
 
+@require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("code")
 @never_cache
-def login_code(request: HttpRequest) -> HttpResponse:
+def login_code(request: HtmxHttpRequest) -> HttpResponse:
     """Second step of signing in: a code from the authenticator app or a recovery code."""
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
@@ -163,29 +168,36 @@ def login_code(request: HttpRequest) -> HttpResponse:
         if pending:
             messages.info(request, "That took a while, so please log in again.")
         return redirect("login")
-    credentials = _axes_credentials(user)
     if refusal := sign_in_refusal(request, user.get_username()):
         request.login_refusal = refusal
-        return get_lockout_response(request, None, credentials)
+        return get_lockout_response(request, None, _axes_credentials(user))
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         check = services.two_factor_check(user=user, code=form.cleaned_data["code"])
         if check.ok:
-            del request.session[PENDING_SIGN_IN]
-            user.otp_device = check.device  # django_otp notes it in the session at login
-            login(request, user, backend=pending["backend"])
-            if isinstance(check.device, StaticDevice):
-                left = services.recovery_codes_left(user=user)
-                messages.warning(
-                    request,
-                    f"You used a recovery code; {left} left. You can make new ones in Settings.",
-                )
-            return redirect(pending["next"])
+            return _sign_in(request, user, pending, check)
         form.add_error("code", _code_refused(request, user, check))
     return render(request, "registration/login_code.html", {"form": form, "pending_user": user})
 
 
-def signup(request: HttpRequest) -> HttpResponse:
+def _sign_in(
+    request: HtmxHttpRequest, user: User, pending: dict, check: services.CodeCheck
+) -> HttpResponse:
+    """The code checked out: now, and only now, the session is the user's."""
+    del request.session[PENDING_SIGN_IN]
+    user.otp_device = check.device  # django_otp notes it in the session at login
+    login(request, user, backend=pending["backend"])
+    if isinstance(check.device, StaticDevice):
+        left = services.recovery_codes_left(user=user)
+        messages.warning(
+            request,
+            f"You used a recovery code; {left} left. You can make new ones in Settings.",
+        )
+    return redirect(pending["next"])
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
     invitation = _invitation_from(request)
@@ -195,18 +207,10 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None, initial=initial, invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_signup(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password"],
-                name=form.cleaned_data["name"],
-                time_zone=form.cleaned_data["time_zone"],
-                now=now(),
-                invitation=invitation,
-            )
+            user = services.user_signup(**form.signup_fields(), now=now(), invitation=invitation)
         except services.InvitationUsed:
-            return render(
-                request, "accounts/signup_closed.html", {"invitation_used": True}, status=403
-            )
+            context = {"invitation_used": True}
+            return render(request, "accounts/signup_closed.html", context, status=403)
         except services.EmailTaken:
             form.add_error("email", "An account with this email already exists. Log in instead?")
         else:
@@ -215,11 +219,8 @@ def signup(request: HttpRequest) -> HttpResponse:
                 request, "Welcome! Add the first person you want to keep in touch with."
             )
             return redirect("dashboard")
-    return render(
-        request,
-        "accounts/signup.html",
-        {"form": form, "invitation": invitation, "time_zones": time_zone_names()},
-    )
+    context = {"form": form, "invitation": invitation, "time_zones": time_zone_names()}
+    return render(request, "accounts/signup.html", context)
 
 
 @login_required
@@ -281,7 +282,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @user_passes_test(lambda user: user.is_superuser)
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: HtmxHttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST)
     if form.is_valid():
         services.invitation_send(owner=request.user, email=form.cleaned_data["email"])
@@ -291,8 +292,9 @@ def invite(request: HttpRequest) -> HttpResponse:
     return redirect("settings")
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: HtmxHttpRequest) -> HttpResponse:
     """Delete my account and everything in it, after typing the password."""
     error = ""
     if request.method == "POST":
@@ -332,61 +334,66 @@ def _qr_code_svg(url: str) -> str:
 
 @require_POST
 @login_required
-def two_factor_start(request: HttpRequest) -> HttpResponse:
+def two_factor_start(request: HtmxHttpRequest) -> HttpResponse:
     if services.two_factor_enabled(user=request.user):
         return redirect("settings")
     services.two_factor_start(user=request.user)
     return redirect("two_factor_setup")
 
 
+@require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("password", "code")
 @never_cache
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: HtmxHttpRequest) -> HttpResponse:
     """Scan the QR code (or type the secret), then confirm with the password and a code."""
-    if services.two_factor_enabled(user=request.user):
-        return redirect("settings")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).last()
+    device = None
+    if not services.two_factor_enabled(user=request.user):
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).last()
     if device is None:
         return redirect("settings")
     form = TwoFactorSetupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if not _password_ok(request, form.cleaned_data["password"]):
-            form.add_error("password", "That password isn't right.")
-        else:
-            check, codes = services.two_factor_confirm(
-                user=request.user, code=form.cleaned_data["code"]
-            )
-            if check.ok:
-                otp_login(request, check.device)  # this session has just shown a code
-                request.session[NEW_RECOVERY_CODES] = codes
-                messages.success(request, "Two-factor sign-in is on.")
-                return redirect("two_factor_recovery_codes")
-            elif check.wait_seconds:
-                form.add_error("code", _wait_message(check))
-            else:
-                # Not counted towards the login lockout: this person is signed in already and
-                # is getting a new app to work (the password above is counted).
-                form.add_error(
-                    "code",
-                    "That code isn't right. Check that the app shows network-crm and type "
-                    "the code it shows now.",
-                )
+    posted = request.method == "POST" and form.is_valid()
+    if posted and (codes := _two_factor_setup_confirm(request, form)):
+        request.session[NEW_RECOVERY_CODES] = codes
+        messages.success(request, "Two-factor sign-in is on.")
+        return redirect("two_factor_recovery_codes")
     secret = b32encode(device.bin_key).decode()
-    return render(
-        request,
-        "accounts/two_factor_setup.html",
-        {
-            "form": form,
-            "qr_code": _qr_code_svg(device.config_url),
-            "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
-        },
-    )
+    context = {
+        "form": form,
+        "qr_code": _qr_code_svg(device.config_url),
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
 
 
+def _two_factor_setup_confirm(request: HtmxHttpRequest, form: TwoFactorSetupForm) -> list[str]:
+    """Check the password, then the app's code: the new recovery codes when both are right;
+    otherwise none, and the form says what was wrong."""
+    if not _password_ok(request, form.cleaned_data["password"]):
+        form.add_error("password", "That password isn't right.")
+        return []
+    check, codes = services.two_factor_confirm(user=request.user, code=form.cleaned_data["code"])
+    if check.ok:
+        otp_login(request, check.device)  # this session has just shown a code
+        return codes
+    if check.wait_seconds:
+        form.add_error("code", _wait_message(check))
+    else:
+        # Not counted towards the login lockout: this person is signed in already and is
+        # getting a new app to work (the password above is counted).
+        form.add_error(
+            "code",
+            "That code isn't right. Check that the app shows network-crm and type "
+            "the code it shows now.",
+        )
+    return []
+
+
+@require_GET
 @never_cache
 @login_required
-def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
+def two_factor_recovery_codes(request: HtmxHttpRequest) -> HttpResponse:
     """New recovery codes, shown once: they are kept in the session only until this page."""
     codes = request.session.pop(NEW_RECOVERY_CODES, None)
     if not codes:
@@ -401,7 +408,7 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _two_factor_confirm_page(request: HttpRequest, *, action: str) -> HttpResponse:
+def _two_factor_confirm_page(request: HtmxHttpRequest, *, action: str) -> HttpResponse:
     """Regenerate recovery codes or turn two-factor sign-in off, after the password or a code."""
     if not services.two_factor_enabled(user=request.user):
         return redirect("settings")
@@ -428,15 +435,17 @@ def _two_factor_confirm_page(request: HttpRequest, *, action: str) -> HttpRespon
     return render(request, "accounts/two_factor_confirm.html", {"form": form, "action": action})
 
 
+@require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("secret")
 @never_cache
 @login_required
-def two_factor_regenerate(request: HttpRequest) -> HttpResponse:
+def two_factor_regenerate(request: HtmxHttpRequest) -> HttpResponse:
     return _two_factor_confirm_page(request, action="regenerate")
 
 
+@require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("secret")
 @never_cache
 @login_required
-def two_factor_disable(request: HttpRequest) -> HttpResponse:
+def two_factor_disable(request: HtmxHttpRequest) -> HttpResponse:
     return _two_factor_confirm_page(request, action="disable")

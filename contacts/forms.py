@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.db.models import QuerySet
 from django.urls import reverse_lazy
 
+from contacts import selectors
 from contacts.limits import MAX_DATES_PER_CONTACT, MAX_METHODS_PER_CONTACT
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from contacts.selectors import ContactFilters
@@ -115,6 +119,56 @@ ImportantDateFormSet = forms.inlineformset_factory(
     validate_max=True,
     can_delete=True,
 )
+
+
+class ContactDetailFormsets:
+    """The contact form's inline rows: ways to reach them and important dates. Each formset holds
+    the contact's first rows only: a contact stored before the limits existed may have thousands,
+    and the page stays small (the rows not shown are kept as they are)."""
+
+    def __init__(self, data, *, contact: Contact | None, instance: Contact):
+        methods, method_count = _first_rows(ContactMethod, contact, MAX_METHODS_PER_CONTACT)
+        dates, date_count = _first_rows(ImportantDate, contact, MAX_DATES_PER_CONTACT)
+        self.methods = ContactMethodFormSet(
+            data, instance=instance, prefix="methods", queryset=methods
+        )
+        self.dates = ImportantDateFormSet(data, instance=instance, prefix="dates", queryset=dates)
+        self.methods_not_shown = max(method_count - MAX_METHODS_PER_CONTACT, 0)
+        self.dates_not_shown = max(date_count - MAX_DATES_PER_CONTACT, 0)
+
+    def __iter__(self):
+        return iter([self.methods, self.dates])
+
+    def is_valid(self) -> bool:
+        return all(formset.is_valid() for formset in self)
+
+    def context(self) -> dict:
+        return {
+            "methods": self.methods,
+            "dates": self.dates,
+            "methods_not_shown": self.methods_not_shown,
+            "dates_not_shown": self.dates_not_shown,
+        }
+
+
+def _first_rows(model, contact: Contact | None, limit: int) -> tuple[QuerySet, int]:
+    """The contact's first ``limit`` rows of ``model``, and how many there are."""
+    if contact is None:
+        return model.objects.none(), 0
+    shown = selectors.first_of(model.objects.filter(contact=contact).values("pk"), limit=limit)
+    return model.objects.filter(pk__in=[row["pk"] for row in shown.items]), shown.total
+
+
+class IntroducerForm(forms.Form):
+    """Who introduced a contact: one of the owner's people picked from the list, or nobody."""
+
+    introduced_by = forms.CharField(required=False)
+
+    def clean_introduced_by(self) -> str:
+        value = self.cleaned_data["introduced_by"]
+        if value and not (value.isascii() and value.isdigit()):
+            raise forms.ValidationError("Choose who introduced them from the list.")
+        return value
 
 
 # A text input whose typing fetches (at most ten) matching interests into the page's
@@ -283,6 +337,19 @@ class BulkEditForm(OwnedForm):
         if action == "remove_interest" and not cleaned.get("target_interest"):
             self.add_error("target_interest", "Pick the interest to remove.")
         return cleaned
+
+    def contact_ids(self, *, today: dt.date) -> list[int]:
+        """The ticked rows, or every contact matching the filters the list was showing."""
+        if self.cleaned_data.get("all_matching"):
+            filters = ContactListFiltersForm(self.data, owner=self.owner).filters()
+            matching = selectors.contacts_search(owner=self.owner, filters=filters, today=today)
+            return list(matching.values_list("pk", flat=True))
+        return [contact.pk for contact in self.cleaned_data["ids"]]
+
+    def filter_fields(self) -> list[tuple[str, str]]:
+        """The list's filters as posted, carried through the delete confirmation."""
+        keys = ("q", "circle", "interest", "status", "sort")
+        return [(key, self.data[key]) for key in keys if self.data.get(key)]
 
     def value(self):
         action = self.cleaned_data["action"]

@@ -10,6 +10,16 @@ from contacts.models import Circle, Contact
 from interactions.models import Interaction
 from network_crm.owned import OwnedForm
 
+
+def moment_on(day: dt.date, *, now: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """When something that happened on ``day`` (a local date) happened: now, if ``day`` is today;
+    otherwise noon of that day, in the user's zone."""
+    current = now.astimezone(zone)
+    if day == current.date():
+        return current
+    return dt.datetime.combine(day, dt.time(12), tzinfo=zone)
+
+
 QUICK_KINDS = [
     (Interaction.Kind.COFFEE, "Coffee"),
     (Interaction.Kind.CALL, "Call"),
@@ -43,6 +53,14 @@ class QuickLogForm(forms.Form):
         if day < self.today - dt.timedelta(days=365 * 100):
             raise forms.ValidationError("Please pick a date within the last hundred years.")
         return day
+
+    def log_fields(self, *, now: dt.datetime, zone: dt.tzinfo) -> dict:
+        """The cleaned form as ``interaction_log`` arguments (besides owner, contacts, today)."""
+        return {
+            "kind": self.cleaned_data["kind"],
+            "occurred_at": moment_on(self.cleaned_data["occurred_on"], now=now, zone=zone),
+            "notes": self.cleaned_data["notes"],
+        }
 
 
 class InteractionForm(OwnedForm):
@@ -110,6 +128,24 @@ class InteractionForm(OwnedForm):
                 Q(pk__in=allowed, archived=False) | Q(pk__in=shown)
             )
 
+    @staticmethod
+    def initial_from(interaction: Interaction, zone: dt.tzinfo) -> dict:
+        """The form's initial values for editing ``interaction``, its moment in the user's zone."""
+        local = interaction.occurred_at.astimezone(zone)
+        return {
+            "kind": interaction.kind,
+            "people": list(interaction.contacts.all()),
+            "occurred_on": local.date(),
+            "at_time": local.time().replace(second=0, microsecond=0),
+            "duration_minutes": interaction.duration_minutes,
+            "place": interaction.place,
+            "initiated_by": interaction.initiated_by,
+            "notes": interaction.notes,
+            "follow_up_on": interaction.follow_up_on,
+            "follow_up_note": interaction.follow_up_note,
+            "ask_next_time": interaction.ask_next_time,
+        }
+
     def clean_occurred_on(self) -> dt.date:
         day = self.cleaned_data["occurred_on"]
         if day > self.today:
@@ -131,6 +167,26 @@ class InteractionForm(OwnedForm):
         if cleaned.get("follow_up_note") and not cleaned.get("follow_up_on"):
             self.add_error("follow_up_on", "When should you follow up?")
         return cleaned
+
+    def log_fields(self, *, now: dt.datetime, zone: dt.tzinfo) -> dict:
+        """The cleaned form as ``interaction_log`` / ``interaction_update`` arguments (besides
+        owner, contacts, today). Without a time, the moment is ``moment_on`` the day."""
+        data = self.cleaned_data
+        if data["at_time"]:
+            occurred_at = dt.datetime.combine(data["occurred_on"], data["at_time"], tzinfo=zone)
+        else:
+            occurred_at = moment_on(data["occurred_on"], now=now, zone=zone)
+        return {
+            "kind": data["kind"],
+            "occurred_at": occurred_at,
+            "duration_minutes": data["duration_minutes"],
+            "place": data["place"],
+            "initiated_by": data["initiated_by"],
+            "notes": data["notes"],
+            "follow_up_on": data["follow_up_on"],
+            "follow_up_note": data["follow_up_note"],
+            "ask_next_time": data["ask_next_time"],
+        }
 
 
 class ActivityFiltersForm(OwnedForm):

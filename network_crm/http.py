@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
@@ -19,3 +21,11 @@ def redirect_back(request: HttpRequest, *, fallback: str) -> HttpResponseRedirec
     ):
         target = fallback
     return HttpResponseRedirect(target)
+
+
+def messages_from_errors(request: HttpRequest, form: forms.BaseForm) -> None:
+    """A form posted from a page it does not own (a row's inline form, the list's bulk bar) has
+    nowhere to show its errors but the messages of the page it goes back to."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)

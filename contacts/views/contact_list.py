@@ -5,28 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import (
-    HttpRequest,
-    HttpResponse,
-    HttpResponseRedirect,
-)
+from django.db.models import Count
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from contacts import selectors, services
-from contacts.forms import (
-    BulkEditForm,
-    ContactListFiltersForm,
-)
-from contacts.models import (
-    BulkChange,
-    Contact,
-)
+from contacts.forms import BulkEditForm, ContactListFiltersForm
+from contacts.models import BulkChange, Contact
 from contacts.views.portability import _export_response
-from interactions.models import Interaction
 from network_crm.clock import local_today, now
-from network_crm.http import redirect_back
+from network_crm.http import HtmxHttpRequest, messages_from_errors, redirect_back
 from network_crm.owned import get_owned_or_404
 
 PAGE_SIZE = 50
@@ -38,84 +28,45 @@ def _undoable_change(user) -> BulkChange | None:
     return latest if latest is not None and latest.undone_at is None else None
 
 
-def _list_context(request: HttpRequest) -> dict:
+@require_GET
+@login_required
+def contact_list(request: HtmxHttpRequest) -> HttpResponse:
     filters_form = ContactListFiltersForm(request.GET or None, owner=request.user)
     filters = filters_form.filters()
     today = local_today(request.user)
     contacts = selectors.contacts_search(owner=request.user, filters=filters, today=today)
-    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return {
-        "page": page,
-        "filters_form": filters_form,
-        "filters": filters,
-        "query": filters.query,
-        "querystring": params.urlencode(),
-        "today": today,
-        "bulk_form": BulkEditForm(owner=request.user),
-        "last_change": _undoable_change(request.user),
-    }
-
-
-@login_required
-def contact_list(request: HttpRequest) -> HttpResponse:
     template = "contacts/contact_list.html" + ("#results" if request.htmx else "")
-    return render(request, template, _list_context(request))
-
-
-def _bulk_targets(request: HttpRequest, form: BulkEditForm) -> list[int]:
-    """The ticked rows, or every contact matching the filters the list was showing."""
-    if form.cleaned_data.get("all_matching"):
-        filters = ContactListFiltersForm(request.POST, owner=request.user).filters()
-        matching = selectors.contacts_search(
-            owner=request.user, filters=filters, today=local_today(request.user)
-        )
-        return list(matching.values_list("pk", flat=True))
-    return [contact.pk for contact in form.cleaned_data["ids"]]
+    return render(
+        request,
+        template,
+        {
+            "page": Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page")),
+            "filters_form": filters_form,
+            "filters": filters,
+            "query": filters.query,
+            "today": today,
+            "bulk_form": BulkEditForm(owner=request.user),
+            "last_change": _undoable_change(request.user),
+        },
+    )
 
 
 @require_POST
 @login_required
-def contact_bulk(request: HttpRequest) -> HttpResponse:
+def contact_bulk(request: HtmxHttpRequest) -> HttpResponse:
     form = BulkEditForm(request.POST, owner=request.user)
     back = reverse("contacts:list") + "?" + request.POST.get("querystring", "")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        messages_from_errors(request, form)
         return HttpResponseRedirect(back)
-    ids = _bulk_targets(request, form)
+    ids = form.contact_ids(today=local_today(request.user))
     action = form.cleaned_data["action"]
     if action.startswith("export_"):
         selected = Contact.objects.filter(owner=request.user, pk__in=ids)
-        export_format = action.removeprefix("export_")
-        return _export_response(selected, export_format, "network-crm-selection")
+        return _export_response(selected, action.removeprefix("export_"), "network-crm-selection")
+    if action == "delete" and request.POST.get("confirmed") != "yes":
+        return _bulk_delete_confirmation(request, form, ids)
     if action == "delete":
-        if request.POST.get("confirmed") != "yes":
-            return render(
-                request,
-                "contacts/contact_bulk_delete.html",
-                {
-                    # "All matching" is confirmed by its filters, not thousands of ids (Django
-                    # refuses a form with more than 1000 fields).
-                    "ids": [] if form.cleaned_data.get("all_matching") else ids,
-                    "all_matching": form.cleaned_data.get("all_matching"),
-                    "filter_fields": [
-                        (key, request.POST[key])
-                        for key in ("q", "circle", "interest", "status", "sort")
-                        if request.POST.get(key)
-                    ],
-                    "contacts": Contact.objects.filter(owner=request.user, pk__in=ids)[:10],
-                    "count": len(ids),
-                    "querystring": request.POST.get("querystring", ""),
-                    "interaction_count": Interaction.objects.filter(
-                        owner=request.user, contacts__in=ids
-                    )
-                    .distinct()
-                    .count(),
-                },
-            )
         deleted = services.contacts_bulk_delete(owner=request.user, contact_ids=ids)
         messages.success(request, f"Deleted {deleted} {'person' if deleted == 1 else 'people'}.")
         return HttpResponseRedirect(back)
@@ -125,14 +76,35 @@ def contact_bulk(request: HttpRequest) -> HttpResponse:
         )
     except services.InterestLimitReached as error:
         messages.error(request, str(error))
-        return HttpResponseRedirect(back)
-    messages.success(request, change.description + ".")
+    else:
+        messages.success(request, change.description + ".")
     return HttpResponseRedirect(back)
+
+
+def _bulk_delete_confirmation(
+    request: HtmxHttpRequest, form: BulkEditForm, ids: list[int]
+) -> HttpResponse:
+    selected = Contact.objects.filter(owner=request.user, pk__in=ids)
+    all_matching = form.cleaned_data.get("all_matching")
+    context = {
+        # "All matching" is confirmed by its filters, not thousands of ids (Django refuses a
+        # form with more than 1000 fields).
+        "ids": [] if all_matching else ids,
+        "all_matching": all_matching,
+        "filter_fields": form.filter_fields(),
+        "contacts": selected[:10],
+        "count": len(ids),
+        "querystring": request.POST.get("querystring", ""),
+        # Through the contacts' side of the relation: an interaction with several of them
+        # counts once.
+        "interaction_count": selected.aggregate(n=Count("interactions", distinct=True))["n"],
+    }
+    return render(request, "contacts/contact_bulk_delete.html", context)
 
 
 @require_POST
 @login_required
-def contact_bulk_undo(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_bulk_undo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     change = get_owned_or_404(BulkChange, request.user, pk=pk)
     if change != _undoable_change(request.user):
         messages.error(request, "Only the most recent bulk change can be undone.")

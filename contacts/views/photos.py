@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpRequest,
-    HttpResponse,
-)
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from contacts import services
-from contacts.models import (
-    Contact,
-)
+from contacts.models import Contact
 from contacts.photos import MAX_UPLOAD_BYTES, PhotoError
+from network_crm.http import HtmxHttpRequest
 from network_crm.owned import get_owned_or_404
 
 
+@require_GET
 @login_required
-def contact_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_photo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The photo file, only for its owner (never served as a public media URL)."""
     contact = get_owned_or_404(Contact, request.user, pk=pk)
     if not contact.photo:
@@ -34,7 +29,7 @@ def contact_photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def contact_photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_photo_upload(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     contact = get_owned_or_404(Contact, request.user, pk=pk)
     # Refuse an oversized upload before Django spools it to disk.
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BYTES + 64 * 1024:
@@ -57,6 +52,3 @@ def contact_photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Photo saved.")
     return redirect(contact)
-
-
-# --- Export ----------------------------------------------------------------------------------
