@@ -25,7 +25,7 @@ help:
 	@echo "make run    - serve network-crm (gunicorn, Celery worker + beat) on http://127.0.0.1:$(WEB_PORT)"
 	@echo "make dev    - the same with Django's autoreloading runserver and DEBUG on"
 	@echo "make test   - run the whole test suite"
-	@echo "make lint   - ruff check + ruff format --check"
+	@echo "make lint   - ruff check + ruff format --check + lint-imports (the layers)"
 	@echo "make bench  - run the benchmarks in bench/"
 
 # uv is used where present; otherwise it is bootstrapped with pip into .tools/ (never downloads Python).
@@ -65,6 +65,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 fmt: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
@@ -83,6 +84,6 @@ bench: $(STAMP)
 	$(PY) bench/run.py --sizes 100,1000,10000 --repeat 15 --duration 60 $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .tools staticfiles .pytest_cache
+	rm -rf $(VENV) .tools staticfiles .pytest_cache .import_linter_cache
 
 .PHONY: help install run dev test lint fmt lock clean bench

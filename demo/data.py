@@ -1,4 +1,4 @@
-"""Word lists for ``contacts.demo``: names from many cultures and scripts, places, work, interests.
+"""Word lists for ``demo.services``: names from many cultures and scripts, places, work, interests.
 
 Built in (not Faker) so that ``seed_demo`` works on a production install. Everything here is
 fictional or generic: companies are made up and every email domain is reserved (example.*, .example).

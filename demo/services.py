@@ -3,7 +3,7 @@
 The same seed on the same local day gives the same people, interests and history (only the times
 of today's latest interactions, kept before "now", depend on the hour of the run). Everything is
 inserted in bulk, with no per-row save(), and the due dates are then computed once by the set-based
-rule, so 10,000 contacts and 200,000 interactions take about a minute on SQLite.
+rule, so that large accounts seed quickly (timings in bench/NOTES.md).
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 
-from contacts import demo_data
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from contacts.selectors import contacts_due
-from contacts.services import circles_create_defaults, contacts_recompute_due
+from contacts.services import circles_create_defaults
+from demo import data as demo_data
 from interactions.models import Interaction
-from interactions.services import activity_recount
+from interactions.services import activity_recount, contacts_recompute_from_log
 from network_crm.clock import user_zone
 from network_crm.text import fold
 
@@ -132,7 +132,7 @@ def demo_seed(
     )
 
     _refresh_planner_statistics()
-    contacts_recompute_due(owner=owner)
+    contacts_recompute_from_log(owner=owner)
     activity_recount(owner=owner)
     due = contacts_due(owner=owner, today=today).count()
     return DemoSeedResult(contacts=len(people), interactions=created, due=due)
@@ -143,8 +143,8 @@ def _refresh_planner_statistics() -> None:
 
     Autovacuum has not seen rows that are not committed yet, so with the statistics of (near)
     empty tables the recompute's correlated subquery is planned as a sequential scan of all
-    interactions per contact: over 4 minutes instead of 4 seconds for 10,000 contacts.
-    ANALYZE counts the rows inserted by the current transaction.
+    interactions per contact (what that costs: bench/NOTES.md). ANALYZE counts the rows
+    inserted by the current transaction.
     """
     if connection.vendor != "postgresql":
         return

@@ -10,7 +10,7 @@ from django.core.validators import validate_email
 
 from accounts.models import User
 from accounts.services import user_signup
-from contacts.demo import INTERACTIONS_PER_CONTACT, demo_seed
+from demo.services import INTERACTIONS_PER_CONTACT, demo_seed
 from network_crm import clock
 
 DEMO_PASSWORD = "demo-password-123"

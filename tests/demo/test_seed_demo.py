@@ -105,7 +105,7 @@ def test_a_bare_name_points_at_accounts_it_may_have_meant():
 
 
 def test_help_says_a_bare_name_means_an_example_com_address_created_if_missing():
-    command = load_command_class("contacts", "seed_demo")
+    command = load_command_class("demo", "seed_demo")
     text = " ".join(command.create_parser("manage.py", "seed_demo").format_help().split())
     assert "A bare NAME (no @) stands for NAME@example.com" in text
     assert "is created, with the password demo-password-123, if no account has that address" in (
