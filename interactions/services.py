@@ -168,3 +168,8 @@ def interaction_delete(*, interaction: Interaction, today: dt.date) -> set[int]:
     interaction.delete()
     _after_change(owner=owner, contact_ids=contact_ids, days={day}, today=today)
     return contact_ids
+
+
+def contacts_recompute_from_log(*, owner: User, contact_ids: Iterable[int] | None = None) -> int:
+    """Recompute last_interaction_on from the log, then the due rule."""
+    return contacts_recompute_due(owner=owner, contact_ids=contact_ids)

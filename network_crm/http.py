@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
 def redirect_back(request: HttpRequest, *, fallback: str) -> HttpResponseRedirect:

@@ -23,7 +23,6 @@ from contacts.models import (
     BulkChange,
     Contact,
 )
-from contacts.views.portability import _export_response
 from interactions.models import Interaction
 from network_crm.clock import local_today, now
 from network_crm.http import redirect_back
@@ -87,10 +86,6 @@ def contact_bulk(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(back)
     ids = _bulk_targets(request, form)
     action = form.cleaned_data["action"]
-    if action.startswith("export_"):
-        selected = Contact.objects.filter(owner=request.user, pk__in=ids)
-        export_format = action.removeprefix("export_")
-        return _export_response(selected, export_format, "network-crm-selection")
     if action == "delete":
         if request.POST.get("confirmed") != "yes":
             return render(
