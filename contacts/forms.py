@@ -275,10 +275,6 @@ BULK_ACTIONS = [
     ("unpause", "Resume reminders"),
     ("archive", "Archive"),
     ("unarchive", "Unarchive"),
-    ("export_vcard", "Export as vCard 4.0"),
-    ("export_vcard3", "Export as vCard 3.0 (older phones, Apple)"),
-    ("export_csv", "Export as CSV for spreadsheets"),
-    ("export_google", "Export as CSV for Google Contacts"),
     ("delete", "Delete…"),
 ]
 

@@ -5,11 +5,9 @@ import datetime as dt
 import functools
 import re
 import uuid
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import (
     EmailValidator,
     MaxValueValidator,
@@ -158,10 +156,6 @@ class Contact(OwnedModel):
     last_interaction_on = models.DateField(null=True, blank=True)
     next_reach_out_on = models.DateField(null=True, blank=True)
 
-    # The import that created this contact, so a whole import can be undone.
-    import_batch = models.ForeignKey(
-        "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
-    )
     # Stable identity for vCard UID, so an exported and re-imported card matches itself.
     uid = models.CharField(max_length=200, default=_new_uid, db_index=True, editable=False)
 
@@ -388,86 +382,6 @@ class ImportantDate(OwnedModel):
 
     def age_on(self, day: dt.date) -> int | None:
         return day.year - self.year if self.year else None
-
-
-class ImportBatch(OwnedModel):
-    """An uploaded contacts file, kept in the database (a worker may run on another machine)
-    through preview, import and a possible undo."""
-
-    class State(models.TextChoices):
-        UPLOADED = "uploaded", "Uploaded"
-        QUEUED = "queued", "Waiting for a worker"
-        IMPORTING = "importing", "Importing"
-        DONE = "done", "Imported"
-        FAILED = "failed", "Failed"
-        UNDONE = "undone", "Undone"
-
-    kind = models.CharField(max_length=20)  # vcard, google, linkedin
-    filename = models.CharField(max_length=255, blank=True)
-    text = models.TextField()
-    state = models.CharField(max_length=10, choices=State, default=State.UPLOADED)
-    total = models.PositiveIntegerField(default=0)
-    processed = models.PositiveIntegerField(default=0)
-    # Counts and samples of what the preview found and what the import did.
-    summary = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.filename or f"Import {self.pk}"
-
-    @property
-    def progress(self) -> ImportProgress:
-        """How far the import is, for the bar and the words alike: both come from this one
-        count, so they can't disagree (and the count never runs past the total)."""
-        total = max(self.total, self.processed)
-        return ImportProgress(done=self.processed, total=total)
-
-    @property
-    def percent(self) -> int:
-        return self.progress.percent
-
-
-@dataclass(frozen=True)
-class ImportProgress:
-    done: int
-    total: int
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.done / self.total) if self.total else 0
-
-
-class Merge(OwnedModel):
-    """A merge of two contacts, with what is needed to undo it."""
-
-    survivor = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="merges")
-    merged_name = models.CharField(max_length=200)
-    # The merged-away contact's row and everything moved from it, and the survivor's old values.
-    snapshot = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(auto_now_add=True)
-    undone_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.merged_name} into {self.survivor}"
-
-
-class NotDuplicate(OwnedModel):
-    """Two contacts the user said are different people: never suggested again."""
-
-    first = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
-    second = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["first", "second"], name="not_duplicate_once")
-        ]
 
 
 class BulkChange(OwnedModel):

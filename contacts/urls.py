@@ -7,7 +7,6 @@ from contacts.views import (
     contact_page,
     interests,
     photos,
-    portability,
 )
 
 app_name = "contacts"
@@ -15,17 +14,6 @@ urlpatterns = [
     path("", contact_list.contact_list, name="list"),
     path("new/", contact_form.contact_create, name="create"),
     path("bulk/", contact_list.contact_bulk, name="bulk"),
-    path("export/", portability.contact_export, name="export"),
-    path("import/", portability.import_start, name="import"),
-    path("duplicates/", portability.duplicate_list, name="duplicates"),
-    path("<int:pk>/merge/<int:other_pk>/", portability.contact_merge, name="merge"),
-    path("merges/<int:pk>/undo/", portability.merge_undo, name="merge_undo"),
-    path("import/<int:pk>/", portability.import_detail, name="import_detail"),
-    path("import/<int:pk>/confirm/", portability.import_confirm, name="import_confirm"),
-    path("import/<int:pk>/columns/", portability.import_mapping, name="import_mapping"),
-    path("import/<int:pk>/undo/", portability.import_undo, name="import_undo"),
-    path("backup.json", portability.account_backup, name="backup"),
-    path("restore/", portability.backup_restore, name="restore"),
     path("bulk/<int:pk>/undo/", contact_list.contact_bulk_undo, name="bulk_undo"),
     path("<int:pk>/", contact_page.contact_detail, name="detail"),
     path("<int:pk>/edit/", contact_form.contact_edit, name="edit"),

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "contacts",
     "interactions",
     "reminders",
+    "portability",
     "demo",
 ]
 

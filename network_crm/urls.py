@@ -24,6 +24,7 @@ urlpatterns = [
     path("health/", kit_views.health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
+    path("contacts/", include("portability.urls")),
     path("interactions/", include("interactions.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that don't name one (the admin's).

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 from contacts import selectors, services
 from contacts.forms import BulkEditForm, ContactListFiltersForm
 from contacts.models import BulkChange, Contact
-from contacts.views.portability import _export_response
 from network_crm.clock import local_today, now
 from network_crm.http import HtmxHttpRequest, messages_from_errors, redirect_back
 from network_crm.owned import get_owned_or_404
@@ -61,9 +60,6 @@ def contact_bulk(request: HtmxHttpRequest) -> HttpResponse:
         return HttpResponseRedirect(back)
     ids = form.contact_ids(today=local_today(request.user))
     action = form.cleaned_data["action"]
-    if action.startswith("export_"):
-        selected = Contact.objects.filter(owner=request.user, pk__in=ids)
-        return _export_response(selected, action.removeprefix("export_"), "network-crm-selection")
     if action == "delete" and request.POST.get("confirmed") != "yes":
         return _bulk_delete_confirmation(request, form, ids)
     if action == "delete":

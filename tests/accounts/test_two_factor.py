@@ -557,7 +557,7 @@ def test_the_backup_leaves_the_secrets_out(client, alice, alice_2fa):
     device, codes = alice_2fa
     ContactFactory(owner=alice, name="Amara Diallo")
     log_in_verified(client, alice, device)
-    response = client.get(reverse("contacts:backup"))
+    response = client.get(reverse("portability:backup"))
     body = b"".join(response.streaming_content).decode()
     assert body.startswith('{"format": "network-crm-backup"')
     assert "Amara Diallo" in body

@@ -11,9 +11,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from contacts import limits, tasks
-from contacts.models import Contact, ContactMethod, ImportBatch, Interest
+from contacts import limits
+from contacts.models import Contact, ContactMethod, Interest
 from contacts.services import InterestLimitReached, contact_interest_add, interest_get_or_create
+from portability import tasks
+from portability.models import ImportBatch
 from tests.factories import ContactFactory, InterestFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +42,7 @@ def category_bomb(count: int = 100_000) -> bytes:
 
 def upload(client, name: str, raw: bytes):
     return client.post(
-        reverse("contacts:import"), {"file": SimpleUploadedFile(name, raw)}, follow=True
+        reverse("portability:import"), {"file": SimpleUploadedFile(name, raw)}, follow=True
     )
 
 
@@ -78,7 +80,7 @@ def test_a_card_with_100000_phone_numbers_keeps_20_says_so_and_runs_in_the_worke
     batch = latest(alice)
     # One card, but 100,000 lines: it is not parsed again inside the web request.
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = alice_client.post(reverse("contacts:import_confirm", args=[batch.pk]))
+        response = alice_client.post(reverse("portability:import_confirm", args=[batch.pk]))
     assert response.status_code == 302
     assert [callback.func for callback in callbacks] == [tasks.run_import.delay]
     assert not Contact.objects.filter(owner=alice).exists()
@@ -100,7 +102,7 @@ def test_a_card_with_100000_categories_makes_50_interests_and_says_so(alice_clie
     assert "Card 1 (Cat Bomb): 99,950 categories beyond the first 50 were not imported." in text_of(
         preview
     )
-    alice_client.post(reverse("contacts:import_confirm", args=[latest(alice).pk]))
+    alice_client.post(reverse("portability:import_confirm", args=[latest(alice).pk]))
     tasks.run_import(latest(alice).pk)  # 100,000 lines: the worker's job
 
     assert Interest.objects.filter(owner=alice).count() == limits.MAX_INTERESTS_PER_CARD == 50
@@ -111,7 +113,7 @@ def test_a_small_file_still_imports_while_the_user_waits(alice_client, alice):
     upload(alice_client, "two.vcf", (card("Ana", "TEL:+351 21 000 0001\r\n") * 2).encode())
 
     response = alice_client.post(
-        reverse("contacts:import_confirm", args=[latest(alice).pk]), follow=True
+        reverse("portability:import_confirm", args=[latest(alice).pk]), follow=True
     )
 
     assert "Imported 1 people." in text_of(response)  # the second is a match of the first
@@ -128,7 +130,7 @@ def test_long_lines_are_cut_and_an_oversized_photo_is_left_out(alice_client, ali
     page = text_of(preview)
     assert "Card 1 (Long Lines): 1 line longer than 30,000 characters was cut short" in page
     assert "its photo is larger than 8 MB and was not imported" in page
-    alice_client.post(reverse("contacts:import_confirm", args=[latest(alice).pk]))
+    alice_client.post(reverse("portability:import_confirm", args=[latest(alice).pk]))
     contact = Contact.objects.get(owner=alice)
     assert contact.notes == "n" * 10_000  # cut as it always was
     assert not contact.photo
@@ -201,7 +203,7 @@ def test_a_csv_row_with_30_phone_numbers_keeps_20_and_says_so(alice_client, alic
     preview = upload(alice_client, "google.csv", raw)
 
     assert "Row 2 (Csv Person): kept the first 20 phone numbers of 30." in text_of(preview)
-    alice_client.post(reverse("contacts:import_confirm", args=[latest(alice).pk]))
+    alice_client.post(reverse("portability:import_confirm", args=[latest(alice).pk]))
     assert Contact.objects.get(owner=alice).methods.count() == 20
 
 
@@ -216,7 +218,7 @@ def test_an_import_adds_interests_up_to_the_limit_and_says_how_many_it_left_out(
         preview
     )
     done = alice_client.post(
-        reverse("contacts:import_confirm", args=[latest(alice).pk]), follow=True
+        reverse("portability:import_confirm", args=[latest(alice).pk]), follow=True
     )
 
     assert "2 interests were not added" in text_of(done)
@@ -234,7 +236,7 @@ def test_a_backup_with_too_many_interests_is_refused_with_a_message(client, alic
     client.force_login(bob)
     upload = SimpleUploadedFile("backup.json", json.dumps(backup).encode())
 
-    response = client.post(reverse("contacts:restore"), {"backup": upload}, follow=True)
+    response = client.post(reverse("portability:restore"), {"backup": upload}, follow=True)
 
     assert "This backup has 1,001 interests; an account holds at most 1,000." in text_of(response)
     assert not Interest.objects.filter(owner=bob).exists()

@@ -97,7 +97,7 @@ def test_no_photo_is_a_404_and_initials_are_shown(client, alice):
 def test_a_vcard_photo_becomes_the_contact_photo(client, alice):
     import base64
 
-    from contacts.imports import import_preview, import_run, import_upload
+    from portability.imports import import_preview, import_run, import_upload
     from tests.conftest import FROZEN_NOW
 
     buffer = io.BytesIO()

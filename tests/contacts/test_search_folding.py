@@ -26,6 +26,8 @@ MIGRATION = importlib.import_module("contacts.migrations.0012_fold_apostrophes_h
 def refold() -> None:
     """The migration's function, with the models as they were just before it (as migrate runs it)."""
     state = MigrationExecutor(connection).loader.project_state(MIGRATION.Migration.dependencies)
+    # A column dropped since then (contacts 0015) is not in the table the test database has.
+    state.remove_field("contacts", "contact", "import_batch")
     MIGRATION.refold(state.apps)
 
 
@@ -113,7 +115,7 @@ def test_names_differing_only_in_apostrophes_or_hyphens_are_suggested_duplicates
 ):
     ContactFactory(owner=alice, name="Anne-Marie O'Brien")
     ContactFactory(owner=alice, name="anne marie obrien")
-    page = alice_client.get(reverse("contacts:duplicates")).content.decode()
+    page = alice_client.get(reverse("portability:duplicates")).content.decode()
     assert "same name" in page
 
 

@@ -139,10 +139,10 @@ def test_a_restored_backup_brings_its_days(client, alice, bob):
     log(alice, [amara], dt.date(2026, 9, 1))
     log(alice, [amara], dt.date(2026, 9, 3), initiated_by="them")
     client.force_login(alice)
-    backup = b"".join(client.get(reverse("contacts:backup")).streaming_content)
+    backup = b"".join(client.get(reverse("portability:backup")).streaming_content)
     client.force_login(bob)
     response = client.post(
-        reverse("contacts:restore"),
+        reverse("portability:restore"),
         {"backup": SimpleUploadedFile("backup.json", backup)},
     )
     assert response.status_code == 302

@@ -42,16 +42,6 @@ from hypothesis.control import currently_in_test_context
 from hypothesis.extra.django import TestCase
 
 from accounts.models import User, UserSettings
-from contacts.importers import (
-    MAPPABLE_FIELDS,
-    ParsedContact,
-    ParseError,
-    decode_upload,
-    parse_google_csv,
-    parse_linkedin_csv,
-    parse_mapped_csv,
-    parse_vcard_text,
-)
 from contacts.limits import MAX_METHODS_PER_CONTACT
 from contacts.models import (
     BulkChange,
@@ -59,13 +49,21 @@ from contacts.models import (
     Contact,
     ContactMethod,
     ImportantDate,
-    ImportBatch,
     Interest,
 )
 from contacts.services import contact_save
 from interactions.models import Interaction
 from network_crm.clock import local_today
 from network_crm.text import fold
+from portability.formats.common import ParsedContact, ParseError, decode_upload
+from portability.formats.csv import (
+    MAPPABLE_FIELDS,
+    parse_google_csv,
+    parse_linkedin_csv,
+    parse_mapped_csv,
+)
+from portability.formats.vcard import parse_vcard_text
+from portability.models import ImportBatch
 from reminders.models import Reminder
 from tests.factories import (
     CircleFactory,
@@ -1108,7 +1106,7 @@ class BulkAndListTest(HostileInputTestCase):
         }.items():
             if key in params:
                 params[key] = self.resolve_id(params[key], mine, bobs)
-        for url in (reverse("contacts:list"), reverse("contacts:export")):
+        for url in (reverse("contacts:list"), reverse("portability:export")):
             response = get(client, url, params, htmx=htmx)
             body = html_of(response)
             assert "BOBCONTACT" not in body and "BOBCIRCLE" not in body
@@ -1597,7 +1595,7 @@ class ImportViewsTest(HostileInputTestCase):
             # the last part of a path, so such a name never reaches the server either.
             filename = "f"
             upload = SimpleUploadedFile(filename, raw)
-        response = client.post(reverse("contacts:import"), {"file": upload})
+        response = client.post(reverse("portability:import"), {"file": upload})
         check_response(response)
         batch = ImportBatch.objects.filter(owner=self.alice).order_by("pk").last()
         if response.status_code == 400:
@@ -1607,14 +1605,14 @@ class ImportViewsTest(HostileInputTestCase):
             assert kept in ("", ".", "..") and batch is None
             return None
         assert response.status_code == 302
-        if response["Location"] == reverse("contacts:import"):
+        if response["Location"] == reverse("portability:import"):
             # Refused, with the reason on the page; nothing kept.
             assert batch is None
-            assert "message-error" in html_of(get(client, reverse("contacts:import")))
+            assert "message-error" in html_of(get(client, reverse("portability:import")))
             if currently_in_test_context():
                 event("refused")
             return None
-        assert response["Location"] == reverse("contacts:import_detail", args=[batch.pk])
+        assert response["Location"] == reverse("portability:import_detail", args=[batch.pk])
         if currently_in_test_context():
             event(f"kind: {batch.kind}")
         for htmx in (False, True):
@@ -1636,7 +1634,7 @@ class ImportViewsTest(HostileInputTestCase):
             assert rows_of(self.alice) == before
         else:
             assert len(batch.filename) <= 255
-            page = html_of(get(client, reverse("contacts:import_detail", args=[batch.pk])))
+            page = html_of(get(client, reverse("portability:import_detail", args=[batch.pk])))
             if batch.filename:
                 assert_rendered(page, batch.filename)
 
@@ -1653,17 +1651,17 @@ class ImportViewsTest(HostileInputTestCase):
             headers = batch.summary["headers"]
             post(
                 client,
-                reverse("contacts:import_mapping", args=[batch.pk]),
+                reverse("portability:import_mapping", args=[batch.pk]),
                 {f"column_{i}": value for i, value in enumerate(columns)},
             )
             batch.refresh_from_db()
             assert set(batch.summary["mapping"]) <= {key for key, _ in MAPPABLE_FIELDS}
             assert len(batch.summary["mapping"]) == len(headers)
-        post(client, reverse("contacts:import_confirm", args=[batch.pk]), {})
-        html = html_of(get(client, reverse("contacts:import_detail", args=[batch.pk])))
+        post(client, reverse("portability:import_confirm", args=[batch.pk]), {})
+        html = html_of(get(client, reverse("portability:import_detail", args=[batch.pk])))
         batch.refresh_from_db()
         assert batch.state in ("uploaded", "done")
-        created = Contact.objects.filter(owner=self.alice, import_batch=batch)
+        created = Contact.objects.filter(owner=self.alice, import_batches=batch)
         event(f"state: {batch.state}, created: {min(created.count(), 2)}+")
         assert Contact.objects.filter(owner=self.alice).count() == before + created.count()
         for contact in created[:3]:
@@ -1682,7 +1680,7 @@ class ImportViewsTest(HostileInputTestCase):
             f"item1.X-ABLABEL:{label}\r\nEND:VCARD\r\n"
         ).encode()
         batch = self.upload(client, raw, "eve.vcf")
-        response = post(client, reverse("contacts:import_confirm", args=[batch.pk]), {})
+        response = post(client, reverse("portability:import_confirm", args=[batch.pk]), {})
         assert response.status_code == 302
         method = ContactMethod.objects.get(owner=self.alice, value="eve@example.com")
         assert len(method.label) <= 40
@@ -1693,10 +1691,10 @@ class ImportViewsTest(HostileInputTestCase):
             b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Eve\r\nURL:javascript:alert(document.cookie)"
             b"\r\nEND:VCARD\r\n"
         )
-        client.post(reverse("contacts:import"), {"file": SimpleUploadedFile("eve.vcf", raw)})
+        client.post(reverse("portability:import"), {"file": SimpleUploadedFile("eve.vcf", raw)})
         batch = ImportBatch.objects.get(owner=self.alice)
-        client.post(reverse("contacts:import_confirm", args=[batch.pk]))
-        contact = Contact.objects.get(owner=self.alice, import_batch=batch)
+        client.post(reverse("portability:import_confirm", args=[batch.pk]))
+        contact = Contact.objects.get(owner=self.alice, import_batches=batch)
         assert unsafe_links(html_of(client.get(contact.get_absolute_url()))) == []
 
 
@@ -1776,7 +1774,7 @@ class RestoreTest(HostileInputTestCase):
 
     def restore(self, client: Client, raw: bytes):
         response = client.post(
-            reverse("contacts:restore"),
+            reverse("portability:restore"),
             {"backup": SimpleUploadedFile("backup.json", raw)},
             follow=True,
         )
@@ -1843,11 +1841,11 @@ class RestoreTest(HostileInputTestCase):
     def round_trip(self, vcard: bytes) -> str:
         """Alice imports ``vcard`` and downloads her backup; Charlie restores it."""
         alice = self.client_for(self.alice)
-        alice.post(reverse("contacts:import"), {"file": SimpleUploadedFile("old.vcf", vcard)})
+        alice.post(reverse("portability:import"), {"file": SimpleUploadedFile("old.vcf", vcard)})
         batch = ImportBatch.objects.get(owner=self.alice)
-        alice.post(reverse("contacts:import_confirm", args=[batch.pk]))
-        assert Contact.objects.filter(import_batch=batch).count() == 1
-        backup = b"".join(alice.get(reverse("contacts:backup")).streaming_content)
+        alice.post(reverse("portability:import_confirm", args=[batch.pk]))
+        assert Contact.objects.filter(import_batches=batch).count() == 1
+        backup = b"".join(alice.get(reverse("portability:backup")).streaming_content)
         return html_of(self.restore(self.client_for(self.charlie), backup))
 
     def test_a_backup_with_an_imported_card_restores(self):
@@ -1865,7 +1863,7 @@ class RestoreTest(HostileInputTestCase):
     def test_deeply_nested_json_is_refused_with_a_message(self):
         client = self.client_for(self.charlie)
         response = client.post(
-            reverse("contacts:restore"),
+            reverse("portability:restore"),
             {"backup": SimpleUploadedFile("backup.json", b"[" * 100_000 + b"]" * 100_000)},
             follow=True,
         )

@@ -15,9 +15,10 @@ from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation
-from contacts.models import BulkChange, Circle, Contact, ImportBatch, Interest, Merge
+from contacts.models import BulkChange, Circle, Contact, Interest
 from contacts.services import contacts_bulk_edit
 from interactions.models import Interaction
+from portability.models import ImportBatch, Merge
 from reminders.models import Digest, Reminder
 from tests.factories import (
     CircleFactory,
@@ -40,12 +41,12 @@ OBJECT_ROUTES = {
     "contacts:interest_add": {"pk": Contact},
     "contacts:interest_remove": {"pk": Contact, "interest_pk": Interest},
     "contacts:bulk_undo": {"pk": BulkChange},
-    "contacts:import_detail": {"pk": ImportBatch},
-    "contacts:merge": {"pk": Contact, "other_pk": Contact},
-    "contacts:merge_undo": {"pk": Merge},
-    "contacts:import_confirm": {"pk": ImportBatch},
-    "contacts:import_mapping": {"pk": ImportBatch},
-    "contacts:import_undo": {"pk": ImportBatch},
+    "portability:import_detail": {"pk": ImportBatch},
+    "portability:merge": {"pk": Contact, "other_pk": Contact},
+    "portability:merge_undo": {"pk": Merge},
+    "portability:import_confirm": {"pk": ImportBatch},
+    "portability:import_mapping": {"pk": ImportBatch},
+    "portability:import_undo": {"pk": ImportBatch},
     "contacts:circle_edit": {"pk": Circle},
     "contacts:circle_delete": {"pk": Circle},
     "interactions:log": {"contact_pk": Contact},

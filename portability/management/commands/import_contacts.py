@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from contacts import exports, imports
-from contacts.management.commands._owner import owner_from
 from network_crm.clock import now
+from portability import backup, imports
+from portability.management.commands._owner import owner_from
 
 
 class Command(BaseCommand):
@@ -87,10 +87,10 @@ class Command(BaseCommand):
             raise CommandError("That file isn't a network-crm backup (not valid JSON).") from None
         try:
             with transaction.atomic():
-                restored = exports.backup_restore(owner=owner, data=data)
+                restored = backup.backup_restore(owner=owner, data=data)
                 if dry_run:
                     transaction.set_rollback(True)
-        except exports.RestoreRefused as error:
+        except backup.RestoreRefused as error:
             raise CommandError(str(error)) from None
         verb = "Would restore" if dry_run else "Restored"
         self.stdout.write(

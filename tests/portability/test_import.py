@@ -1,5 +1,5 @@
-"""Reading other apps' contact files (contacts.importers) and the import service's cost
-(contacts.imports). The sample files in tests/contacts/data/ are small hand-written copies of what
+"""Reading other apps' contact files (portability.formats) and the import service's cost
+(portability.imports). The sample files in tests/portability/data/ are small hand-written copies of what
 Android, Apple Contacts, RFC 6350 tools, Google Contacts and LinkedIn really export."""
 
 from __future__ import annotations
@@ -12,19 +12,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from contacts import imports
-from contacts.importers import (
-    ParsedContact,
-    ParseError,
-    decode_upload,
-    detect_csv,
-    parse_google_csv,
-    parse_linkedin_csv,
-    parse_month_day,
-    parse_vcard_text,
-    split_vcards,
-)
-from contacts.models import Contact, ContactMethod, ImportantDate, ImportBatch
+from contacts.models import Contact, ContactMethod, ImportantDate
+from portability import imports
+from portability.formats.common import ParsedContact, ParseError, decode_upload, parse_month_day
+from portability.formats.csv import detect_csv, parse_google_csv, parse_linkedin_csv
+from portability.formats.vcard import parse_vcard_text, split_vcards
+from portability.models import ImportBatch
 
 DATA = Path(__file__).parent / "data"
 # The 1x1 PNG inside apple_v30.vcf (base64, folded over two lines there).

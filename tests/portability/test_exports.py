@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts import imports
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate
 from contacts.services import contact_interest_add
+from portability import imports
 from tests.factories import ContactFactory, InteractionFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def body(response) -> str:
 )
 def test_vcard_export_parses_back_with_every_detail(alice_client, emile, bob, fmt, version, bday):
     ContactFactory(owner=bob, name="Bob's secret friend")
-    response = alice_client.get(reverse("contacts:export"), {"format": fmt})
+    response = alice_client.get(reverse("portability:export"), {"format": fmt})
     assert response["Content-Type"].startswith("text/vcard")
     text = body(response)
     assert "secret friend" not in text
@@ -74,7 +74,7 @@ def test_vcard_export_parses_back_with_every_detail(alice_client, emile, bob, fm
 def test_csv_export_neutralises_formulas_and_keeps_unicode(alice_client, alice):
     ContactFactory(owner=alice, name='=HYPERLINK("http://evil")', notes="+1 thing", company="@cmd")
     ContactFactory(owner=alice, name="Ísak Jónsson", notes="-minus", role="\tTab")
-    text = body(alice_client.get(reverse("contacts:export"), {"format": "csv"}))
+    text = body(alice_client.get(reverse("portability:export"), {"format": "csv"}))
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     by_name = {row["Name"]: row for row in rows}
@@ -89,12 +89,12 @@ def test_bulk_export_of_the_selection_only(alice_client, alice, bob):
     ContactFactory(owner=alice, name="Not picked")
     theirs = ContactFactory(owner=bob, name="Bob's")
     response = alice_client.post(
-        reverse("contacts:bulk"), {"action": "export_vcard", "ids": [picked.pk]}
+        reverse("portability:export_selection"), {"format": "vcard", "ids": [picked.pk]}
     )
     text = body(response)
     assert "FN:Picked" in text and "Not picked" not in text
     refused = alice_client.post(
-        reverse("contacts:bulk"), {"action": "export_vcard", "ids": [theirs.pk]}
+        reverse("portability:export_selection"), {"format": "vcard", "ids": [theirs.pk]}
     )
     assert refused.status_code == 302  # an invalid choice: back to the list, nothing exported
 
@@ -103,7 +103,7 @@ def test_backup_has_all_my_rows_and_nothing_of_anyone_else(alice_client, alice, 
     InteractionFactory(owner=alice, contacts=[emile], notes="Coffee at the Louvre")
     ContactFactory(owner=bob, name="Bob's friend")
     InteractionFactory(owner=bob, notes="bob's private note")
-    response = alice_client.get(reverse("contacts:backup"))
+    response = alice_client.get(reverse("portability:backup"))
     assert response["Content-Disposition"].startswith('attachment; filename="network-crm-backup-')
     data = json.loads(body(response))
     assert data["format"] == "network-crm-backup"
@@ -127,13 +127,13 @@ def test_a_backup_restores_exactly_into_an_empty_account(client, alice, bob, emi
     other = ContactFactory(owner=alice, name="Kwame", introduced_by=emile, cadence_days=14)
     InteractionFactory(owner=alice, contacts=[emile, other], notes="Dinner", kind="meal")
     client.force_login(alice)
-    original = json.loads(body(client.get(reverse("contacts:backup"))))
+    original = json.loads(body(client.get(reverse("portability:backup"))))
 
     client.force_login(bob)
     upload = SimpleUploadedFile("backup.json", json.dumps(original).encode())
-    response = client.post(reverse("contacts:restore"), {"backup": upload})
+    response = client.post(reverse("portability:restore"), {"backup": upload})
     assert response.status_code == 302
-    restored = json.loads(body(client.get(reverse("contacts:backup"))))
+    restored = json.loads(body(client.get(reverse("portability:backup"))))
 
     def comparable(backup):
         contacts = {c["id"]: c["uid"] for c in backup["contacts"]}
@@ -171,7 +171,7 @@ def test_a_backup_restores_exactly_into_an_empty_account(client, alice, bob, emi
     )
     # Not into an account that already has people, and nothing changes.
     again = client.post(
-        reverse("contacts:restore"),
+        reverse("portability:restore"),
         {"backup": SimpleUploadedFile("b.json", json.dumps(original).encode())},
     )
     assert again.status_code == 302
@@ -186,14 +186,14 @@ def test_a_damaged_backup_restores_nothing(client, bob):
     client.force_login(bob)
     damaged = {"format": "network-crm-backup", "contacts": [{"id": 1, "name": "x"}]}
     response = client.post(
-        reverse("contacts:restore"),
+        reverse("portability:restore"),
         {"backup": SimpleUploadedFile("b.json", json.dumps(damaged).encode())},
         follow=True,
     )
     assert "damaged or incomplete" in response.content.decode()
     assert not Contact.objects.filter(owner=bob).exists()
     response = client.post(
-        reverse("contacts:restore"),
+        reverse("portability:restore"),
         {"backup": SimpleUploadedFile("b.json", b"not json")},
         follow=True,
     )
@@ -224,7 +224,7 @@ def test_a_hand_edited_backup_with_an_invalid_row_restores_nothing(client, alice
 
     ContactFactory(owner=alice, name="Ama")
     client.force_login(alice)
-    backup = json.loads(body(client.get(reverse("contacts:backup"))))
+    backup = json.loads(body(client.get(reverse("portability:backup"))))
     if table == "contact_methods":
         row["contact_id"] = backup["contacts"][0]["id"]
     backup[table] = [row]
@@ -232,7 +232,7 @@ def test_a_hand_edited_backup_with_an_invalid_row_restores_nothing(client, alice
 
     client.force_login(bob)
     response = client.post(
-        reverse("contacts:restore"),
+        reverse("portability:restore"),
         {"backup": SimpleUploadedFile("b.json", json.dumps(backup).encode())},
         follow=True,
     )
@@ -288,7 +288,7 @@ def unfolded(text: str) -> list[str]:
 
 
 def test_vcard3_is_rfc2426_with_apples_year_less_birthday(alice_client, dates_and_labels):
-    text = body(alice_client.get(reverse("contacts:export"), {"format": "vcard3"}))
+    text = body(alice_client.get(reverse("portability:export"), {"format": "vcard3"}))
     lines = unfolded(text)
     assert "BDAY;X-APPLE-OMIT-YEAR=1604:1604-03-14" in lines
     assert "BDAY:1979-12-01" in lines
@@ -317,7 +317,7 @@ def test_vcard3_is_rfc2426_with_apples_year_less_birthday(alice_client, dates_an
 
 
 def test_vcard4_dates_follow_rfc6350(alice_client, dates_and_labels):
-    text = body(alice_client.get(reverse("contacts:export"), {"format": "vcard"}))
+    text = body(alice_client.get(reverse("portability:export"), {"format": "vcard"}))
     lines = unfolded(text)
     assert {"BDAY:--0314", "BDAY:19791201", "ANNIVERSARY:20040829", "ANNIVERSARY:--0602"} <= set(
         lines
@@ -334,7 +334,7 @@ def test_a_year_less_birthday_and_labels_survive_export_then_import(
     alice_client, alice, bob, dates_and_labels, fmt, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    text = body(alice_client.get(reverse("contacts:export"), {"format": fmt}))
+    text = body(alice_client.get(reverse("portability:export"), {"format": fmt}))
     batch = imports.import_upload(
         owner=bob, upload=SimpleUploadedFile("mine.vcf", text.encode("utf-8"))
     )
@@ -356,7 +356,7 @@ def test_each_export_downloads_under_its_own_name(alice_client, alice, tmp_path)
     picked = ContactFactory(owner=alice, name="Ana Lima")
     names = {}
     for fmt in ("vcard", "vcard3", "csv", "google"):
-        response = alice_client.get(reverse("contacts:export"), {"format": fmt})
+        response = alice_client.get(reverse("portability:export"), {"format": fmt})
         names[fmt] = response["Content-Disposition"]
     assert names == {
         "vcard": 'attachment; filename="network-crm-contacts-vcard4.vcf"',
@@ -367,7 +367,8 @@ def test_each_export_downloads_under_its_own_name(alice_client, alice, tmp_path)
     selection = {}
     for action in ("export_vcard", "export_vcard3", "export_csv", "export_google"):
         response = alice_client.post(
-            reverse("contacts:bulk"), {"action": action, "ids": [picked.pk]}
+            reverse("portability:export_selection"),
+            {"format": action.removeprefix("export_"), "ids": [picked.pk]},
         )
         selection[action] = response["Content-Disposition"]
         assert "Lima" in body(response)
@@ -396,7 +397,7 @@ def test_google_csv_has_googles_columns_and_values_as_typed(alice_client, alice)
         owner=alice, contact=ana, kind="phone", label="Mobile", value="+34 612 34 56 78"
     )
     ImportantDate.objects.create(owner=alice, contact=ana, kind="birthday", month=3, day=14)
-    text = body(alice_client.get(reverse("contacts:export"), {"format": "google"}))
+    text = body(alice_client.get(reverse("portability:export"), {"format": "google"}))
     reader = csv.DictReader(io.StringIO(text))
     for column in (
         "First Name",
@@ -456,7 +457,7 @@ def test_google_csv_round_trips_through_our_importer(alice_client, alice, bob, s
     )
     Circle.objects.create(owner=bob, name="Old friends", cadence_days=30)
 
-    text = body(alice_client.get(reverse("contacts:export"), {"format": "google"}))
+    text = body(alice_client.get(reverse("portability:export"), {"format": "google"}))
     batch = imports.import_upload(
         owner=bob, upload=SimpleUploadedFile("google.csv", text.encode("utf-8"))
     )

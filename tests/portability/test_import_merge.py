@@ -13,10 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts import imports
-from contacts.models import Circle, Contact, ContactMethod, ImportantDate, ImportBatch, Interest
+from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from contacts.services import contact_interest_add
-from tests.contacts.test_import_views import confirm, latest, page_text
+from portability import imports
+from portability.models import ImportBatch
+from tests.portability.test_import_views import confirm, latest, page_text
 from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def media_root(settings, tmp_path):
 def upload(client, name: str, raw: bytes | None = None):
     content = (DATA / name).read_bytes() if raw is None else raw
     return client.post(
-        reverse("contacts:import"), {"file": SimpleUploadedFile(name, content)}, follow=True
+        reverse("portability:import"), {"file": SimpleUploadedFile(name, content)}, follow=True
     )
 
 
@@ -149,7 +150,7 @@ def test_undo_takes_back_exactly_what_was_added_unless_changed_since(alice_clien
         owner=alice, contact=helene, kind="email", value="lena@example.org"
     )
 
-    response = alice_client.post(reverse("contacts:import_undo", args=[batch.pk]), follow=True)
+    response = alice_client.post(reverse("portability:import_undo", args=[batch.pk]), follow=True)
     text = page_text(response)
     assert "Import undone: 1 people removed, new details taken back from 1." in text
     assert "The details it added to people you already had were taken back" in text
@@ -213,7 +214,7 @@ def test_new_interests_are_added_and_taken_back(alice_client, alice, helene):
     assert sorted(helene.interests.values_list("name", flat=True)) == ["Cinéma", "Photo"]
     helene.refresh_from_db()
     assert helene.circle is None  # a label naming a circle doesn't move someone you have
-    alice_client.post(reverse("contacts:import_undo", args=[batch.pk]))
+    alice_client.post(reverse("portability:import_undo", args=[batch.pk]))
     assert list(helene.interests.values_list("name", flat=True)) == ["Photo"]
     assert list(Interest.objects.filter(owner=alice).values_list("name", flat=True)) == ["Photo"]
 
@@ -228,7 +229,7 @@ def test_re_importing_your_own_export_adds_nothing_and_keeps_how_you_met(
         owner=alice, name="Ines Duarte", notes="Likes tea.", how_we_met="At Ana's wedding."
     )
     ContactFactory(owner=alice, name="Tom Berg", notes="", how_we_met="Climbing gym.")
-    exported = alice_client.get(reverse("contacts:export"), {"format": export_format})
+    exported = alice_client.get(reverse("portability:export"), {"format": export_format})
     raw = b"".join(exported.streaming_content) if exported.streaming else exported.content
     name = "mine.csv" if export_format == "google" else "mine.vcf"
 

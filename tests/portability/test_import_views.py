@@ -16,9 +16,10 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from contacts import imports, tasks
-from contacts.models import Contact, ContactMethod, ImportantDate, ImportBatch, Interest
+from contacts.models import Contact, ContactMethod, ImportantDate, Interest
 from interactions.models import Interaction
+from portability import imports, tasks
+from portability.models import ImportBatch
 from tests.conftest import FROZEN_NOW
 from tests.factories import ContactFactory, InteractionFactory, InterestFactory
 
@@ -40,12 +41,12 @@ def upload(client, name: str, raw: bytes | None = None):
     """Upload a sample (or ``raw`` bytes under that name) and follow to the preview."""
     content = (DATA / name).read_bytes() if raw is None else raw
     return client.post(
-        reverse("contacts:import"), {"file": SimpleUploadedFile(name, content)}, follow=True
+        reverse("portability:import"), {"file": SimpleUploadedFile(name, content)}, follow=True
     )
 
 
 def confirm(client, batch: ImportBatch):
-    return client.post(reverse("contacts:import_confirm", args=[batch.pk]), follow=True)
+    return client.post(reverse("portability:import_confirm", args=[batch.pk]), follow=True)
 
 
 def latest(owner) -> ImportBatch:
@@ -107,7 +108,7 @@ def interest_names(contact: Contact) -> list[str]:
 def test_upload_shows_a_preview_and_imports_nothing(alice_client, alice, name, summary, problems):
     response = upload(alice_client, name)
     batch = latest(alice)
-    assert response.redirect_chain == [(reverse("contacts:import_detail", args=[batch.pk]), 302)]
+    assert response.redirect_chain == [(reverse("portability:import_detail", args=[batch.pk]), 302)]
     text = page_text(response)
     assert summary in text
     for problem in problems:
@@ -133,13 +134,13 @@ def test_import_page_lists_only_my_recent_imports(client, alice, bob):
     upload(client, "android_v21.vcf")
     client.force_login(alice)
     upload(client, "linkedin_connections.csv")
-    text = page_text(client.get(reverse("contacts:import")))
+    text = page_text(client.get(reverse("portability:import")))
     assert "linkedin_connections.csv — uploaded" in text
     assert "android_v21.vcf" not in text
 
 
 def test_no_file_chosen(alice_client):
-    response = alice_client.post(reverse("contacts:import"), follow=True)
+    response = alice_client.post(reverse("portability:import"), follow=True)
     assert "Choose a file to import first." in page_text(response)
     assert ImportBatch.objects.count() == 0
 
@@ -160,7 +161,7 @@ def test_confirm_imports_vcard40_people_for_alice(alice_client, alice, bob, froz
     assert sorted(contacts) == sorted(["Мария Иванова", "佐藤 花子", "Zoë 🎉"])
     for contact in contacts.values():
         assert contact.owner == alice
-        assert contact.import_batch == batch
+        assert list(contact.import_batches.all()) == [batch]
         assert contact.added_on == TODAY
         assert contact.next_reach_out_on is None  # no circle, no cadence: no nudges
         assert contact.last_interaction_on is None
@@ -323,7 +324,7 @@ def test_a_card_matching_an_existing_contact_adds_nobody(alice_client, alice, ki
     existing = ContactFactory(owner=alice, name="Someone I already have")
     ContactMethod.objects.create(owner=alice, contact=existing, kind=kind, value=value)
     text = page_text(upload(alice_client, "apple_v30.vcf"))
-    # The card's new details go to the person it matched (tests/contacts/test_import_merge.py).
+    # The card's new details go to the person it matched (tests/portability/test_import_merge.py).
     assert "1 new, 1 already in your network (1 with new details to add)" in text
     assert "New details for people you have Only what's missing is added" in text
     assert f"Someone I already have (the card says {skipped}): adds" in text
@@ -363,7 +364,7 @@ def test_undo_removes_exactly_the_imported_people(alice_client, alice, bob, froz
     confirm(alice_client, batch)
     assert Contact.objects.filter(owner=alice).count() == 6
 
-    response = alice_client.post(reverse("contacts:import_undo", args=[batch.pk]), follow=True)
+    response = alice_client.post(reverse("portability:import_undo", args=[batch.pk]), follow=True)
     text = page_text(response)
     assert "Import undone: 3 people removed." in text
     assert "The people from this import were removed." in text
@@ -376,7 +377,7 @@ def test_undo_removes_exactly_the_imported_people(alice_client, alice, bob, froz
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.UNDONE
 
-    again = alice_client.post(reverse("contacts:import_undo", args=[batch.pk]), follow=True)
+    again = alice_client.post(reverse("portability:import_undo", args=[batch.pk]), follow=True)
     assert "Only a finished (or failed) import can be undone." in page_text(again)
     assert Contact.objects.count() == 4
 
@@ -387,7 +388,7 @@ def test_undo_also_removes_interactions_left_with_nobody(alice_client, alice, fr
     confirm(alice_client, batch)
     juergen = Contact.objects.get(name="Jürgen Müller")
     coffee = InteractionFactory(owner=alice, contacts=[juergen])
-    alice_client.post(reverse("contacts:import_undo", args=[batch.pk]))
+    alice_client.post(reverse("portability:import_undo", args=[batch.pk]))
     assert not Contact.objects.filter(pk=juergen.pk).exists()
     assert not Interaction.objects.filter(pk=coffee.pk).exists()
 
@@ -402,7 +403,7 @@ def test_undo_removes_the_imported_photo_files(
     assert path.exists()
     # Files are removed once the deletion is committed (never for a rolled-back one).
     with django_capture_on_commit_callbacks(execute=True):
-        alice_client.post(reverse("contacts:import_undo", args=[batch.pk]))
+        alice_client.post(reverse("portability:import_undo", args=[batch.pk]))
     assert not path.exists()
 
 
@@ -424,7 +425,7 @@ REFUSED = "read vCard files (.vcf) and CSV files with a header row"
 @pytest.mark.parametrize(("name", "raw"), [("empty.vcf", b""), ("blank.csv", b"\r\n\r\n  \r\n")])
 def test_a_file_with_nothing_to_read_gets_a_clear_message(alice_client, name, raw):
     response = upload(alice_client, name, raw)
-    assert response.redirect_chain == [(reverse("contacts:import"), 302)]
+    assert response.redirect_chain == [(reverse("portability:import"), 302)]
     assert REFUSED in page_text(response)
     assert ImportBatch.objects.count() == 0
 
@@ -447,7 +448,7 @@ def xlsx() -> bytes:
 )
 def test_a_binary_file_gets_a_clear_message(alice_client, name, raw):
     response = upload(alice_client, name, raw)
-    assert response.redirect_chain == [(reverse("contacts:import"), 302)]
+    assert response.redirect_chain == [(reverse("portability:import"), 302)]
     assert REFUSED in page_text(response)
     assert ImportBatch.objects.count() == 0
 
@@ -484,7 +485,7 @@ def test_upload_at_the_limit_is_accepted(alice_client, alice, settings):
 def test_oversized_upload_is_refused_and_not_stored(alice_client, settings, size, message):
     settings.IMPORT_MAX_BYTES = 2**20
     response = upload(alice_client, "big.vcf", padded_vcard(size))
-    assert response.redirect_chain == [(reverse("contacts:import"), 302)]
+    assert response.redirect_chain == [(reverse("portability:import"), 302)]
     assert message in page_text(response)
     assert ImportBatch.objects.count() == 0
     assert Contact.objects.count() == 0
@@ -570,7 +571,7 @@ def test_broken_utf16_file_is_not_a_500(alice_client, alice):
 def test_a_file_full_of_control_bytes_gets_a_clear_message(alice_client):
     raw = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:" + b"\x00\x01\x02" * 200 + b"\r\nEND:VCARD\r\n"
     response = upload(alice_client, "weird.vcf", raw)
-    assert response.redirect_chain == [(reverse("contacts:import"), 302)]
+    assert response.redirect_chain == [(reverse("portability:import"), 302)]
     assert REFUSED in page_text(response)
     assert ImportBatch.objects.count() == 0
 
@@ -591,17 +592,19 @@ def test_bob_cannot_see_confirm_or_undo_alices_import(bob_client, alice, bob, fr
         upload=SimpleUploadedFile("mine.vcf", (DATA / "rfc6350_v40.vcf").read_bytes()),
     )
     imports.import_preview(batch=batch)
-    detail = reverse("contacts:import_detail", args=[batch.pk])
+    detail = reverse("portability:import_detail", args=[batch.pk])
     assert bob_client.get(detail).status_code == 404
     assert bob_client.get(detail, headers={"HX-Request": "true"}).status_code == 404
-    assert bob_client.post(reverse("contacts:import_confirm", args=[batch.pk])).status_code == 404
+    assert (
+        bob_client.post(reverse("portability:import_confirm", args=[batch.pk])).status_code == 404
+    )
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.UPLOADED
     assert Contact.objects.count() == 0
-    assert "mine.vcf" not in page_text(bob_client.get(reverse("contacts:import")))
+    assert "mine.vcf" not in page_text(bob_client.get(reverse("portability:import")))
 
     imports.import_run(batch=batch, now=FROZEN_NOW)
-    assert bob_client.post(reverse("contacts:import_undo", args=[batch.pk])).status_code == 404
+    assert bob_client.post(reverse("portability:import_undo", args=[batch.pk])).status_code == 404
     assert Contact.objects.filter(owner=alice).count() == 3
     assert Contact.objects.filter(owner=bob).count() == 0
 
@@ -630,7 +633,7 @@ def big_batch(alice_client, alice, settings, tmp_path):
 
 def status_fragment(client, batch: ImportBatch) -> str:
     response = client.get(
-        reverse("contacts:import_detail", args=[batch.pk]), headers={"HX-Request": "true"}
+        reverse("portability:import_detail", args=[batch.pk]), headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
     return response.content.decode()
@@ -640,7 +643,7 @@ def test_big_import_runs_in_a_worker_with_progress(
     alice_client, alice, big_batch, django_capture_on_commit_callbacks, monkeypatch, frozen_now
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = alice_client.post(reverse("contacts:import_confirm", args=[big_batch.pk]))
+        response = alice_client.post(reverse("portability:import_confirm", args=[big_batch.pk]))
     assert response.status_code == 302
     assert len(callbacks) == 1
     assert callbacks[0].func == tasks.run_import.delay
@@ -672,7 +675,7 @@ def test_big_import_runs_in_a_worker_with_progress(
     assert big_batch.state == ImportBatch.State.DONE
     assert big_batch.processed == big_batch.total == 3000
     assert big_batch.summary["result"] == {"created": 3000, "skipped": 0, "errors": 0}
-    assert Contact.objects.filter(owner=alice, import_batch=big_batch).count() == 3000
+    assert Contact.objects.filter(owner=alice, import_batches=big_batch).count() == 3000
     assert ContactMethod.objects.filter(owner=alice).count() == 6000
     assert Interest.objects.get(owner=alice, name="Bulk").contacts.count() == 3000
     final = status_fragment(alice_client, big_batch)
@@ -687,7 +690,7 @@ def test_big_import_runs_in_a_worker_with_progress(
 
 def test_after_confirming_a_big_file_the_page_polls(alice_client, big_batch):
     response = alice_client.post(
-        reverse("contacts:import_confirm", args=[big_batch.pk]), follow=True
+        reverse("portability:import_confirm", args=[big_batch.pk]), follow=True
     )
     assert response.status_code == 200
     fragment = status_fragment(alice_client, big_batch)

@@ -45,7 +45,7 @@ def test_suggests_pairs_with_reasons_and_only_mine(alice_client, alice, bob, twi
     other = ContactFactory(owner=alice, name="Kwame")
     method(other, "phone", "06 12 34 56 78")
     bobs = ContactFactory(owner=bob, name="Émile Zola")
-    html = alice_client.get(reverse("contacts:duplicates")).content.decode()
+    html = alice_client.get(reverse("portability:duplicates")).content.decode()
     assert "same name" in html and "same email emile@example.com" in html
     assert "same phone ending 5678" in html and "Kwame" in html
     assert f"/contacts/{bobs.pk}/" not in html
@@ -53,7 +53,7 @@ def test_suggests_pairs_with_reasons_and_only_mine(alice_client, alice, bob, twi
 
 def test_merge_moves_everything_and_undo_restores_it(alice_client, alice, twins):
     first, second = twins
-    url = reverse("contacts:merge", args=[first.pk, second.pk])
+    url = reverse("portability:merge", args=[first.pk, second.pk])
     assert "Same person?" in alice_client.get(url).content.decode()
     response = alice_client.post(
         url, {"pick_city": "other", "pick_notes": "other", "pick_name": "survivor"}
@@ -77,10 +77,10 @@ def test_merge_moves_everything_and_undo_restores_it(alice_client, alice, twins)
     assert first.last_interaction_on == dt.date(2026, 9, 1)
     assert first.reminders.get().note == "send book"
 
-    html = alice_client.get(reverse("contacts:duplicates")).content.decode()
+    html = alice_client.get(reverse("portability:duplicates")).content.decode()
     assert "Undo merge" in html
     merge = first.merges.get()
-    alice_client.post(reverse("contacts:merge_undo", args=[merge.pk]))
+    alice_client.post(reverse("portability:merge_undo", args=[merge.pk]))
     restored = Contact.objects.get(pk=second.pk)
     first.refresh_from_db()
     assert restored.name == "emile zola" and restored.city == "Paris"
@@ -100,9 +100,9 @@ def test_merge_moves_everything_and_undo_restores_it(alice_client, alice, twins)
 def test_not_duplicates_is_remembered(alice_client, alice, twins):
     first, second = twins
     alice_client.post(
-        reverse("contacts:merge", args=[first.pk, second.pk]), {"not_duplicates": "1"}
+        reverse("portability:merge", args=[first.pk, second.pk]), {"not_duplicates": "1"}
     )
-    html = alice_client.get(reverse("contacts:duplicates")).content.decode()
+    html = alice_client.get(reverse("portability:duplicates")).content.decode()
     assert "No likely duplicates" in html
     assert Contact.objects.filter(pk=second.pk).exists()
 
@@ -111,13 +111,14 @@ def test_cannot_merge_someone_elses_contact(alice_client, alice, bob):
     mine = ContactFactory(owner=alice)
     theirs = ContactFactory(owner=bob)
     assert (
-        alice_client.post(reverse("contacts:merge", args=[mine.pk, theirs.pk])).status_code == 404
+        alice_client.post(reverse("portability:merge", args=[mine.pk, theirs.pk])).status_code
+        == 404
     )
     assert Contact.objects.filter(pk=theirs.pk).exists()
 
 
 def test_merge_keeps_one_live_reach_out_reminder(alice, twins):
-    from contacts.duplicates import contacts_merge
+    from portability.duplicates import contacts_merge
 
     first, second = twins
     CircleFactory(owner=alice)

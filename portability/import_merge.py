@@ -27,7 +27,7 @@ from network_crm.text import fold
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from contacts.importers import ParsedContact
+    from portability.formats.common import ParsedContact
 
 # The free-text fields a card can fill when they are empty (the name is never changed).
 FILLABLE_FIELDS = ("nickname", "company", "role", "city", "country", "how_we_met", "notes")

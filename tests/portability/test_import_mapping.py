@@ -4,7 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from contacts.models import Contact, ImportBatch
+from contacts.models import Contact
+from portability.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +19,14 @@ CSV = (
 
 def test_any_csv_asks_which_column_is_what_then_imports(alice_client, alice, bob):
     upload = SimpleUploadedFile("people.csv", CSV.encode())
-    response = alice_client.post(reverse("contacts:import"), {"file": upload})
+    response = alice_client.post(reverse("portability:import"), {"file": upload})
     batch = ImportBatch.objects.get(owner=alice)
     assert batch.kind == "csv"
     page = alice_client.get(response.url).content.decode()
     assert "Which column is what?" in page and "Column “Prénom”" in page
     # A mapping without any name column is refused with a message.
     refused = alice_client.post(
-        reverse("contacts:import_mapping", args=[batch.pk]), {"column_2": "email"}, follow=True
+        reverse("portability:import_mapping", args=[batch.pk]), {"column_2": "email"}, follow=True
     )
     assert "Say which column holds the name" in refused.content.decode()
     mapping = {
@@ -39,11 +40,11 @@ def test_any_csv_asks_which_column_is_what_then_imports(alice_client, alice, bob
         "column_7": "",
     }
     preview = alice_client.post(
-        reverse("contacts:import_mapping", args=[batch.pk]), mapping, follow=True
+        reverse("portability:import_mapping", args=[batch.pk]), mapping, follow=True
     ).content.decode()
     assert "2 new" in preview and "1 that can" in preview
     assert not Contact.objects.exists()
-    alice_client.post(reverse("contacts:import_confirm", args=[batch.pk]))
+    alice_client.post(reverse("portability:import_confirm", args=[batch.pk]))
     emile = Contact.objects.get(owner=alice, name="Émile Zola")
     assert emile.company == "Grasset"
     assert sorted(emile.methods.values_list("kind", "value")) == [
@@ -56,6 +57,8 @@ def test_any_csv_asks_which_column_is_what_then_imports(alice_client, alice, bob
     # bob can't touch it
     alice_client.force_login(bob)
     assert (
-        alice_client.post(reverse("contacts:import_mapping", args=[batch.pk]), mapping).status_code
+        alice_client.post(
+            reverse("portability:import_mapping", args=[batch.pk]), mapping
+        ).status_code
         == 404
     )

@@ -2,7 +2,7 @@
 
 Re-importing the same file creates no duplicates: a card matches an existing contact (or one
 earlier in the same file) by vCard UID, email address or phone number. A card matching a contact
-you have adds the details that contact lacks (contacts.import_merge says exactly which); a card
+you have adds the details that contact lacks (portability.import_merge says exactly which); a card
 repeating one earlier in the file is skipped.
 """
 
@@ -14,21 +14,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 
-from contacts.import_merge import MergePlan, MergePlanner, merges_apply, merges_undo
-from contacts.importers import (
-    ParsedContact,
-    ParseError,
-    csv_headers,
-    decode_upload,
-    detect_csv,
-    guess_mapping,
-    parse_file,
-)
 from contacts.limits import IMPORT_SYNC_MAX_LINES, MAX_INTERESTS_PER_OWNER
-from contacts.models import Circle, Contact, ContactMethod, ImportantDate, ImportBatch, Interest
+from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
+from contacts.photos import PhotoError, photo_prepare
 from contacts.services import (
     InterestLimitReached,
     contacts_bulk_delete,
@@ -37,6 +28,11 @@ from contacts.services import (
 )
 from network_crm.clock import local_today
 from network_crm.text import fold
+from portability.formats import parse_file
+from portability.formats.common import ParsedContact, ParseError, decode_upload
+from portability.formats.csv import csv_headers, detect_csv, guess_mapping
+from portability.import_merge import MergePlan, MergePlanner, merges_apply, merges_undo
+from portability.models import ImportBatch, ImportedContact
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -99,7 +95,7 @@ class _Known:
     """What the owner already has, to match cards against (and cards seen earlier in the file).
 
     Each key maps to the existing contact it belongs to, or to None for a card earlier in this
-    file: a card matching an existing contact can add details to it (contacts.import_merge)."""
+    file: a card matching an existing contact can add details to it (portability.import_merge)."""
 
     uids: dict[str, int | None] = field(default_factory=dict)
     emails: dict[str, int | None] = field(default_factory=dict)
@@ -341,7 +337,9 @@ def import_run(*, batch: ImportBatch, now: dt.datetime) -> ImportBatch:
         _merge(batch, plans, merged)
         if left_out := sum(1 for interest in interests.values() if interest is None):
             counts["interests_not_added"] = left_out
-        created_ids = Contact.objects.filter(import_batch=batch).values_list("pk", flat=True)
+        created_ids = ImportedContact.objects.filter(batch=batch).values_list(
+            "contact_id", flat=True
+        )
         contacts_recompute_due(owner=owner, contact_ids=created_ids)
         summary = {**batch.summary, "result": counts, "merged": merged}
         ImportBatch.objects.filter(pk=batch.pk).update(
@@ -398,7 +396,6 @@ def _create(batch: ImportBatch, cards: list[ParsedContact], interests: dict, tod
             notes=card.notes,
             circle=next((circles[fold(n)] for n in card.interests if fold(n) in circles), None),
             added_on=today,
-            import_batch=batch,
             how_we_met=card.how_we_met
             or (f"Connected on LinkedIn on {card.met_on:%d %B %Y}." if card.met_on else ""),
         )
@@ -407,6 +404,9 @@ def _create(batch: ImportBatch, cards: list[ParsedContact], interests: dict, tod
         contact.fill_folded_fields()
         contacts.append(contact)
     Contact.objects.bulk_create(contacts)
+    ImportedContact.objects.bulk_create(
+        [ImportedContact(batch=batch, contact=contact) for contact in contacts]
+    )
     methods, dates, links = [], [], []
     for contact, card in zip(contacts, cards, strict=True):
         for kind, values in (("email", card.emails), ("phone", card.phones), ("link", card.links)):
@@ -453,10 +453,6 @@ def _create(batch: ImportBatch, cards: list[ParsedContact], interests: dict, tod
 
 def _attach_photo(contact: Contact, data: bytes) -> None:
     """Keep a card's photo as the contact's (checked and shrunk); a bad one is just skipped."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from contacts.photos import PhotoError, photo_prepare
-
     try:
         prepared = photo_prepare(SimpleUploadedFile("photo", data))
     except PhotoError:
@@ -471,7 +467,7 @@ def import_undo(*, batch: ImportBatch) -> tuple[int, int]:
     delete does: interactions left with nobody go too), and take back what it added to people
     who were already there. Returns (people removed, people whose new details were taken back)."""
     ids = list(
-        Contact.objects.filter(owner=batch.owner, import_batch=batch).values_list("pk", flat=True)
+        Contact.objects.filter(owner=batch.owner, import_batches=batch).values_list("pk", flat=True)
     )
     removed = contacts_bulk_delete(owner=batch.owner, contact_ids=ids)
     taken_back = merges_undo(owner=batch.owner, records=batch.summary.get("merged", []))

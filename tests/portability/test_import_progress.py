@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from contacts import imports
-from contacts.models import ImportBatch
+from portability import imports
+from portability.models import ImportBatch
 from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def progress_shown(client, batch: ImportBatch) -> tuple[str, str]:
     """(the bar's value, the sentence under it) in the fragment the page polls."""
     response = client.get(
-        reverse("contacts:import_detail", args=[batch.pk]), headers={"HX-Request": "true"}
+        reverse("portability:import_detail", args=[batch.pk]), headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
     page = unescape(response.content.decode())
@@ -59,7 +59,7 @@ def test_another_users_import_progress_is_a_404(alice_client, bob):
     batch = ImportBatch.objects.create(
         owner=bob, kind="vcard", text="", state=ImportBatch.State.IMPORTING, total=10
     )
-    url = reverse("contacts:import_detail", args=[batch.pk])
+    url = reverse("portability:import_detail", args=[batch.pk])
     assert alice_client.get(url, headers={"HX-Request": "true"}).status_code == 404
 
 

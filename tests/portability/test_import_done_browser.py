@@ -15,10 +15,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from contacts import tasks
-from contacts.models import Contact, ContactMethod, ImportBatch
+from contacts.models import Contact, ContactMethod
 from contacts.services import contact_save
 from network_crm.clock import local_today, now
+from portability import tasks
+from portability.models import ImportBatch
 from tests.fixtures.browser import sign_up
 
 pytestmark = pytest.mark.browser

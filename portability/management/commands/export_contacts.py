@@ -8,10 +8,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from contacts import exports
-from contacts.management.commands._owner import owner_from
 from contacts.models import Contact
 from network_crm.clock import local_today
+from portability.backup import backup_json
+from portability.exports import export_chunks
+from portability.formats import export_filename
+from portability.management.commands._owner import owner_from
 
 # The command's names for the formats the export page offers.
 FORMATS = {"vcf": "vcard", "vcf3": "vcard3", "csv": "csv", "google": "google"}
@@ -39,11 +41,11 @@ class Command(BaseCommand):
         owner = owner_from(user)
         contacts = Contact.objects.filter(owner=owner)
         if format == "json":
-            chunks = exports.backup_json(owner=owner)
+            chunks = backup_json(owner=owner)
             default_name = f"network-crm-backup-{local_today(owner).isoformat()}.json"
         else:
-            chunks = exports.export_chunks(contacts, FORMATS[format])
-            default_name = exports.export_filename("network-crm-contacts", FORMATS[format])
+            chunks = export_chunks(contacts, FORMATS[format])
+            default_name = export_filename("network-crm-contacts", FORMATS[format])
         if output and output.is_dir():
             output = output / default_name
         stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout

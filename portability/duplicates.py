@@ -7,6 +7,7 @@ digits, so "+33 6 12 34 56 78" and "06 12 34 56 78" match), and the same name on
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,12 +17,13 @@ from django.db import transaction
 from django.db.models import Count
 from django.forms.models import model_to_dict
 
-from contacts.models import Contact, ContactMethod, ImportantDate, Merge, NotDuplicate
-from contacts.services import contacts_recompute_due
+from contacts.models import Contact, ContactMethod, ImportantDate
+from interactions.models import Interaction
+from interactions.services import contacts_recompute_from_log
+from portability.models import ImportBatch, ImportedContact, Merge, NotDuplicate
+from reminders.models import Reminder
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from accounts.models import User
 
 MERGEABLE_FIELDS = [*Contact.TEXT_FIELDS, "circle", "cadence_days"]
@@ -102,9 +104,6 @@ def contacts_merge(
     """Merge ``other`` into ``survivor``: chosen fields (``picks[field] == "other"`` takes the
     other's value), and every email, phone, date, interest, interaction and reminder moves over.
     ``other`` is deleted; the returned Merge can undo it all."""
-    from interactions.models import Interaction
-    from reminders.models import Reminder
-
     if survivor.owner_id != other.owner_id or survivor.pk == other.pk:
         raise ValueError("Only two different contacts of the same user can be merged.")
     owner = survivor.owner
@@ -115,6 +114,10 @@ def contacts_merge(
             "uid": other.uid,
             "added_on": other.added_on.isoformat(),
             "photo": other.photo.name or "",
+            # The import that created the other, so undoing that import still removes them.
+            "import_batch": ImportedContact.objects.filter(contact=other)
+            .values_list("batch_id", flat=True)
+            .first(),
         },
         "survivor_before": {name: _value(survivor, name) for name in MERGEABLE_FIELDS},
         "moved_methods": [],
@@ -173,7 +176,8 @@ def contacts_merge(
     )
     other.photo = ""  # the survivor may have taken the file
     other.delete()
-    contacts_recompute_due(owner=owner, contact_ids=[survivor.pk])
+    # Interactions moved to the survivor: its last-interaction date comes from the log.
+    contacts_recompute_from_log(owner=owner, contact_ids=[survivor.pk])
     return merge
 
 
@@ -185,11 +189,6 @@ def _value(contact: Contact, name: str):
 def merge_undo(*, merge: Merge, now: dt.datetime) -> Contact:
     """Bring the merged-away contact back with everything that was moved, and restore the
     survivor's fields."""
-    import datetime as dt_module
-
-    from interactions.models import Interaction
-    from reminders.models import Reminder
-
     snap = merge.snapshot
     survivor = merge.survivor
     data = dict(snap["other"])
@@ -200,7 +199,7 @@ def merge_undo(*, merge: Merge, now: dt.datetime) -> Contact:
     circle_id = data.pop("circle", None)
     introduced_by_id = data.pop("introduced_by", None)
     import_batch_id = data.pop("import_batch", None)
-    data["added_on"] = dt_module.date.fromisoformat(data["added_on"])
+    data["added_on"] = dt.date.fromisoformat(data["added_on"])
     for name in (
         "cadence_restarted_on",
         "snoozed_until",
@@ -208,19 +207,23 @@ def merge_undo(*, merge: Merge, now: dt.datetime) -> Contact:
         "next_reach_out_on",
     ):
         if isinstance(data.get(name), str):
-            data[name] = dt_module.date.fromisoformat(data[name])
+            data[name] = dt.date.fromisoformat(data[name])
     data.pop("owner", None)
     other = Contact(
         pk=pk,
         owner=merge.owner,
         circle_id=circle_id,
         introduced_by_id=introduced_by_id,
-        import_batch_id=import_batch_id,
         **{k: v for k, v in data.items() if k in {f.name for f in Contact._meta.fields}},
     )
     if photo and photo != (survivor.photo.name or ""):
         other.photo = photo
     other.save(force_insert=True)
+    if (
+        import_batch_id
+        and ImportBatch.objects.filter(owner=merge.owner, pk=import_batch_id).exists()
+    ):
+        ImportedContact.objects.create(batch_id=import_batch_id, contact=other)
 
     for name, value in snap["survivor_before"].items():
         setattr(survivor, "circle_id" if name == "circle" else name, value)
@@ -256,5 +259,5 @@ def merge_undo(*, merge: Merge, now: dt.datetime) -> Contact:
     Contact.objects.filter(pk__in=snap["moved_introduced"]).update(introduced_by=other)
     merge.undone_at = now
     merge.save(update_fields=["undone_at"])
-    contacts_recompute_due(owner=merge.owner, contact_ids=[survivor.pk, other.pk])
+    contacts_recompute_from_log(owner=merge.owner, contact_ids=[survivor.pk, other.pk])
     return other

@@ -1,0 +1,1 @@
+"""The portability pages, by area: imports, exports, backup, duplicates and merging."""
