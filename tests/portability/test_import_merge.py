@@ -17,8 +17,8 @@ from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Inter
 from contacts.services import contact_interest_add
 from portability import imports
 from portability.models import ImportBatch
-from tests.portability.test_import_views import confirm, latest, page_text
 from tests.factories import ContactFactory
+from tests.portability.test_import_views import confirm, latest, page_text
 
 pytestmark = pytest.mark.django_db
 
