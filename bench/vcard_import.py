@@ -178,8 +178,8 @@ def main() -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.models import User
-    from contacts.imports import import_preview, import_run, import_upload
     from contacts.models import Contact
+    from portability.imports import import_preview, import_run, import_upload
 
     now = dt.datetime.now(dt.UTC)
     owner = User.objects.get(email=BENCH_USER)

@@ -130,3 +130,24 @@ def test_merge_keeps_one_live_reach_out_reminder(alice, twins):
     )
     contacts_merge(survivor=first, other=second, picks={}, today=dt.date(2026, 11, 28))
     assert Reminder.objects.filter(contact=first, kind="reach_out", state="open").count() == 1
+
+
+def test_a_merged_away_imported_person_goes_back_to_their_import_on_undo(alice, twins):
+    """The link from an import to the people it created is portability's (ImportedContact): a
+    merge keeps it in its snapshot, so after an undo, undoing the import still removes them."""
+    from network_crm.clock import now
+    from portability.duplicates import contacts_merge, merge_undo
+    from portability.imports import import_undo
+    from portability.models import ImportBatch, ImportedContact
+
+    first, second = twins
+    batch = ImportBatch.objects.create(owner=alice, kind="vcard", text="", state="done")
+    ImportedContact.objects.create(batch=batch, contact=second)
+    merge = contacts_merge(survivor=first, other=second, picks={}, today=dt.date(2026, 11, 28))
+    assert not ImportedContact.objects.exists()
+    assert merge.snapshot["other"]["import_batch"] == batch.pk
+    restored = merge_undo(merge=merge, now=now())
+    assert list(restored.import_batches.all()) == [batch]
+    assert import_undo(batch=batch)[0] == 1
+    assert not Contact.objects.filter(pk=restored.pk).exists()
+    assert Contact.objects.filter(pk=first.pk).exists()

@@ -480,3 +480,22 @@ def test_google_csv_round_trips_through_our_importer(alice_client, alice, bob, s
     mine = {c.name: details(c) for c in Contact.objects.filter(owner=alice)}
     theirs = {c.name: details(c) for c in Contact.objects.filter(owner=bob)}
     assert theirs == mine
+
+
+def test_the_lists_export_buttons_post_the_selection_or_every_match_to_the_export(
+    alice_client, alice, bob
+):
+    ContactFactory(owner=alice, name="Lima Ortiz")
+    ContactFactory(owner=alice, name="Lima Chen")
+    ContactFactory(owner=alice, name="Oscar")
+    ContactFactory(owner=bob, name="Lima Bob")
+    page = alice_client.get(reverse("contacts:list")).content.decode()
+    export = reverse("portability:export_selection")
+    for fmt in ("vcard", "vcard3", "csv", "google"):
+        assert f'formaction="{export}" name="format" value="{fmt}"' in page
+    response = alice_client.post(export, {"format": "vcard", "all_matching": "on", "q": "lima"})
+    text = body(response)
+    assert "FN:Lima Chen" in text and "FN:Lima Ortiz" in text
+    assert "Oscar" not in text and "Lima Bob" not in text
+    nothing = alice_client.post(export, {"format": "vcard"}, follow=True)
+    assert "Tick at least one person first." in nothing.content.decode()
