@@ -23,9 +23,9 @@ from django.db import connection, transaction
 from contacts import demo_data
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from contacts.selectors import contacts_due
-from contacts.services import circles_create_defaults, contacts_recompute_due
+from contacts.services import circles_create_defaults
 from interactions.models import Interaction
-from interactions.services import activity_recount
+from interactions.services import activity_recount, contacts_recompute_from_log
 from network_crm.clock import user_zone
 from network_crm.text import fold
 
@@ -132,7 +132,7 @@ def demo_seed(
     )
 
     _refresh_planner_statistics()
-    contacts_recompute_due(owner=owner)
+    contacts_recompute_from_log(owner=owner)
     activity_recount(owner=owner)
     due = contacts_due(owner=owner, today=today).count()
     return DemoSeedResult(contacts=len(people), interactions=created, due=due)

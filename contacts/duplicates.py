@@ -17,7 +17,7 @@ from django.db.models import Count
 from django.forms.models import model_to_dict
 
 from contacts.models import Contact, ContactMethod, ImportantDate, Merge, NotDuplicate
-from contacts.services import contacts_recompute_due
+from interactions.services import contacts_recompute_from_log
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -173,7 +173,7 @@ def contacts_merge(
     )
     other.photo = ""  # the survivor may have taken the file
     other.delete()
-    contacts_recompute_due(owner=owner, contact_ids=[survivor.pk])
+    contacts_recompute_from_log(owner=owner, contact_ids=[survivor.pk])
     return merge
 
 
@@ -256,5 +256,5 @@ def merge_undo(*, merge: Merge, now: dt.datetime) -> Contact:
     Contact.objects.filter(pk__in=snap["moved_introduced"]).update(introduced_by=other)
     merge.undone_at = now
     merge.save(update_fields=["undone_at"])
-    contacts_recompute_due(owner=merge.owner, contact_ids=[survivor.pk, other.pk])
+    contacts_recompute_from_log(owner=merge.owner, contact_ids=[survivor.pk, other.pk])
     return other

@@ -509,9 +509,8 @@ def backup_restore(*, owner: User, data: dict) -> int:
     from django.db import transaction
     from django.utils.dateparse import parse_date, parse_datetime
 
-    from contacts.services import contacts_recompute_due
     from interactions.models import Interaction
-    from interactions.services import activity_recount
+    from interactions.services import activity_recount, contacts_recompute_from_log
     from network_crm.clock import user_zone
     from reminders.models import Reminder
 
@@ -640,7 +639,7 @@ def backup_restore(*, owner: User, data: dict) -> int:
                     snoozed_until=parse_date(r["snoozed_until"]) if r["snoozed_until"] else None,
                     note=r["note"],
                 )
-            contacts_recompute_due(owner=owner)
+            contacts_recompute_from_log(owner=owner)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RestoreRefused(
             f"That backup is damaged or incomplete ({type(exc).__name__}); nothing was restored."

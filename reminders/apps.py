@@ -3,3 +3,20 @@ from django.apps import AppConfig
 
 class RemindersConfig(AppConfig):
     name = "reminders"
+
+    def ready(self) -> None:
+        from accounts.signals import user_settings_changed
+        from contacts.signals import due_changed
+        from interactions.signals import interaction_changed
+        from reminders import receivers, sections
+
+        due_changed.connect(
+            receivers.close_reminders_no_longer_due, dispatch_uid="reminders-close-not-due"
+        )
+        interaction_changed.connect(
+            receivers.drop_follow_ups_that_no_longer_fit, dispatch_uid="reminders-follow-ups"
+        )
+        user_settings_changed.connect(
+            receivers.schedule_digest, dispatch_uid="reminders-digest-schedule"
+        )
+        sections.register()

@@ -255,7 +255,8 @@ class DigestContents:
 def digest_contents(*, owner: User, day: dt.date) -> DigestContents:
     """Who is due (capped by the daily limit, most overdue first), promises due and dates coming
     up, for one user's digest on their local ``day``."""
-    from contacts.selectors import contacts_due_capped, contacts_with_talking_points
+    from contacts.selectors import contacts_due_capped
+    from interactions.selectors import contacts_with_talking_points
 
     user_settings = owner.settings
     due = contacts_due_capped(owner=owner, today=day, limit=user_settings.daily_limit)

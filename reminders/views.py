@@ -13,9 +13,11 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from accounts.models import UserSettings
+from accounts.services import calendar_token_regenerate
 from contacts.models import Contact
-from contacts.selectors import contacts_due_capped, contacts_with_talking_points
+from contacts.selectors import contacts_due_capped
 from interactions.forms import QUICK_KINDS
+from interactions.selectors import contacts_with_talking_points
 from network_crm.clock import local_today, now
 from network_crm.http import redirect_back
 from network_crm.owned import get_owned_or_404
@@ -210,7 +212,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @login_required
 def calendar_regenerate(request: HttpRequest) -> HttpResponse:
-    services.calendar_token_regenerate(user_settings=request.user.settings)
+    calendar_token_regenerate(user_settings=request.user.settings)
     messages.success(request, "New calendar address made; the old one no longer works.")
     return redirect(reverse("settings") + "#calendar")
 

@@ -26,6 +26,7 @@ from contacts.models import (
 )
 from network_crm.clock import local_today
 from network_crm.owned import get_owned_or_404
+from network_crm.sections import sections_for
 from network_crm.text import fold
 
 
@@ -113,7 +114,9 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
             "contacts": [contact],
             "count": 1,
             "single": contact,
-            "interaction_count": contact.interactions.count(),
+            "sections": sections_for(
+                "contact.delete", owner=request.user, contact_ids=[contact.pk]
+            ),
         },
     )
 

@@ -24,10 +24,10 @@ from contacts.models import (
     Contact,
 )
 from contacts.views.portability import _export_response
-from interactions.models import Interaction
 from network_crm.clock import local_today, now
 from network_crm.http import redirect_back
 from network_crm.owned import get_owned_or_404
+from network_crm.sections import sections_for
 
 PAGE_SIZE = 50
 
@@ -109,11 +109,7 @@ def contact_bulk(request: HttpRequest) -> HttpResponse:
                     "contacts": Contact.objects.filter(owner=request.user, pk__in=ids)[:10],
                     "count": len(ids),
                     "querystring": request.POST.get("querystring", ""),
-                    "interaction_count": Interaction.objects.filter(
-                        owner=request.user, contacts__in=ids
-                    )
-                    .distinct()
-                    .count(),
+                    "sections": sections_for("contact.delete", owner=request.user, contact_ids=ids),
                 },
             )
         deleted = services.contacts_bulk_delete(owner=request.user, contact_ids=ids)
