@@ -97,7 +97,7 @@ def contact_save(*, contact: Contact, today: dt.date) -> Contact:
     if contact.pk is None:
         contact.added_on = today
     contact.save()
-    return contact_recompute_due(contact=contact)
+    return contact_recompute_due(contact=contact, today=today)
 
 
 @transaction.atomic

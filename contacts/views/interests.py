@@ -103,18 +103,26 @@ def _my_interests_form(request: HttpRequest) -> MyInterestsForm:
     )
 
 
+def _my_interests_saved(request: HttpRequest, form: MyInterestsForm) -> bool:
+    """Save the user's own interests from ``form``; False (with the error on the form) if not."""
+    if not form.is_valid():
+        return False
+    try:
+        services.interests_set_mine(owner=request.user, names=form.names())
+    except services.InterestLimitReached as error:
+        form.add_error("interests", str(error))
+        return False
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def interest_list(request: HttpRequest) -> HttpResponse:
+    """Who shares which interest, and (posted here) the user's own interests."""
     interests_form = _my_interests_form(request)
-    if interests_form.is_bound and interests_form.is_valid():
-        try:
-            services.interests_set_mine(owner=request.user, names=interests_form.names())
-        except services.InterestLimitReached as error:
-            interests_form.add_error("interests", str(error))
-        else:
-            messages.success(request, "Your interests are saved.")
-            return redirect("contacts:interests")
+    if interests_form.is_bound and _my_interests_saved(request, interests_form):
+        messages.success(request, "Your interests are saved.")
+        return redirect("contacts:interests")
     query = request.GET.get("q", "").strip()[:80]
     # A list (one user's interests are few enough to hold), counted once for the whole page.
     interests = selectors.interests_for_overview(owner=request.user, query=query)
