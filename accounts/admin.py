@@ -8,8 +8,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.models import Invitation, User, UserSettings
+from accounts.signals import user_created
 from network_crm.admin import OwnedAdmin
-from reminders.services.calendar import calendar_token_regenerate
 
 # Secrets (the calendar feed's token, authenticator keys, recovery codes) are never shown in the
 # admin, to anyone: a superuser may only turn them off or replace them (the actions below).
@@ -79,11 +79,9 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
         return self.inlines if obj is not None else []
 
     def save_model(self, request, obj, form, change):
-        from contacts.services import circles_create_defaults
-
         super().save_model(request, obj, form, change)
         if not change:  # an account added here starts with the usual circles, like a sign-up
-            circles_create_defaults(owner=obj)
+            user_created.send(sender=User, user=obj)
 
     @admin.action(description="Turn off two-factor sign-in (for someone who lost their phone)")
     def turn_off_two_factor(self, request, queryset):
@@ -99,7 +97,7 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
     @admin.action(description="Make a new calendar address (the old one stops working)")
     def new_calendar_address(self, request, queryset):
         for user_settings in UserSettings.objects.filter(user__in=queryset):
-            calendar_token_regenerate(user_settings=user_settings)
+            services.calendar_token_regenerate(user_settings=user_settings)
         self.message_user(
             request,
             f"New calendar address for {len(queryset)} account(s); the old one no longer "

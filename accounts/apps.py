@@ -10,7 +10,7 @@ def _prepare_new_account(sender, instance, created, raw=False, **kwargs):
         from accounts.services import user_prepare
         from network_crm.clock import now
 
-        user_prepare(user=instance, now=now(), default_circles=False)
+        user_prepare(user=instance, now=now())
 
 
 def _refuse_login_without_code(sender, request, user, **kwargs):

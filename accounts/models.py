@@ -50,13 +50,13 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
     def create_superuser(self, email: str, password: str | None = None, **extra):
-        from contacts.services import circles_create_defaults
+        from accounts.signals import user_created
 
         extra.update(is_staff=True, is_superuser=True)
         user = self._create_user(email, password, **extra)
         # `manage.py createsuperuser` makes accounts too: they start with the usual circles,
-        # like everyone who signs up.
-        circles_create_defaults(owner=user)
+        # like everyone who signs up (the settings row exists: accounts.apps, on post_save).
+        user_created.send(sender=self.model, user=user)
         return user
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import secrets
 from dataclasses import dataclass
 
 from axes.utils import reset as axes_reset
@@ -31,9 +32,7 @@ from accounts.models import (
     UserSettings,
     normalize_email_key,
 )
-from contacts.models import Circle
-from contacts.services import circles_create_defaults
-from reminders.services.schedule import digest_schedule_update
+from accounts.signals import user_created, user_deleting, user_settings_changed
 
 
 class EmailTaken(Exception):
@@ -86,33 +85,40 @@ def user_signup(
     except IntegrityError:
         raise EmailTaken from None
     user_prepare(user=user, now=now, time_zone=time_zone)
+    # The default circles come from contacts' receiver (accounts.signals).
+    user_created.send(sender=User, user=user)
     return user
 
 
-def user_prepare(
-    *, user: User, now: dt.datetime, time_zone: str = "UTC", default_circles: bool = True
-) -> UserSettings:
-    """Give an account what it needs to work: its settings row, a digest schedule and (at
-    sign-up) the default circles. Idempotent; accounts made with createsuperuser or the admin
-    get their settings row this way too."""
+def user_prepare(*, user: User, now: dt.datetime, time_zone: str = "UTC") -> UserSettings:
+    """Give an account what it needs to work: its settings row and a digest schedule (from
+    reminders' receiver of ``user_settings_changed``). Idempotent; every new account gets its
+    settings row this way (accounts.apps, on the user's post_save)."""
     user_settings, created = UserSettings.objects.get_or_create(
         user=user, defaults={"time_zone": time_zone}
     )
     if not created and user_settings.time_zone != time_zone and time_zone != "UTC":
         user_settings.time_zone = time_zone
         user_settings.save(update_fields=["time_zone"])
-    if default_circles and not Circle.objects.filter(owner=user).exists():
-        circles_create_defaults(owner=user)
-    digest_schedule_update(user_settings=user_settings, now=now)
+    user_settings_changed.send(sender=UserSettings, user_settings=user_settings, now=now)
     user.settings = user_settings  # so user.settings is this row, not an older copy
     return user_settings
 
 
 @transaction.atomic
 def user_settings_update(*, user_settings: UserSettings, now: dt.datetime) -> UserSettings:
-    """Save settings edited by a form, and move the next digest to the new hour/zone."""
+    """Save settings edited by a form; the next digest moves to the new hour/zone (reminders'
+    receiver of ``user_settings_changed``)."""
     user_settings.save()
-    return digest_schedule_update(user_settings=user_settings, now=now)
+    user_settings_changed.send(sender=UserSettings, user_settings=user_settings, now=now)
+    return user_settings
+
+
+def calendar_token_regenerate(*, user_settings: UserSettings) -> UserSettings:
+    """A new secret address for the calendar feed; the old one stops working at once."""
+    user_settings.calendar_token = secrets.token_urlsafe(32)
+    user_settings.save(update_fields=["calendar_token"])
+    return user_settings
 
 
 def invitation_send(*, owner: User, email: str) -> Invitation:
@@ -133,15 +139,9 @@ def invitation_send(*, owner: User, email: str) -> Invitation:
 def user_delete(*, user: User) -> None:
     """Delete an account and every row it owns (each owned model cascades from its owner, and
     so do its two-factor devices and recovery codes), photo files included once the deletion is
-    committed."""
-    from contacts.models import Contact
-
-    photos = list(
-        Contact.objects.filter(owner=user).exclude(photo="").values_list("photo", flat=True)
-    )
-    storage = Contact._meta.get_field("photo").storage
+    committed (contacts' receiver of ``user_deleting``)."""
+    user_deleting.send(sender=User, user=user)
     user.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for name in photos])
 
 
 # --- Two-factor sign-in ----------------------------------------------------------------------

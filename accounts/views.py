@@ -13,7 +13,6 @@ from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
-from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
@@ -37,11 +36,9 @@ from accounts.forms import (
     UserSettingsForm,
 )
 from accounts.models import Invitation, User, time_zone_names
-from contacts.forms import MyInterestsForm
-from contacts.models import Interest
-from contacts.services import InterestLimitReached, interests_set_mine
 from network_crm.clock import now
 from network_crm.http import HtmxHttpRequest
+from network_crm.sections import sections_for
 
 
 def _invitation_from(request: HttpRequest) -> Invitation | None:
@@ -236,21 +233,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         instance=request.user,
         prefix="profile",
     )
-    mine = Interest.objects.for_owner(request.user).filter(mine=True).order_by("folded_name")
-    interests_form = MyInterestsForm(
-        request.POST if request.POST.get("form") == "interests" else None,
-        initial={"interests": ", ".join(interest.name for interest in mine)},
-        prefix="mine",
-    )
     if request.method == "POST":
-        if interests_form.is_bound and interests_form.is_valid():
-            try:
-                interests_set_mine(owner=request.user, names=interests_form.names())
-            except InterestLimitReached as error:
-                interests_form.add_error("interests", str(error))
-            else:
-                messages.success(request, "Your interests are saved.")
-                return redirect("settings")
         if settings_form.is_bound and settings_form.is_valid():
             services.user_settings_update(user_settings=settings_form.save(commit=False), now=now())
             messages.success(request, "Settings saved.")
@@ -266,9 +249,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "settings_form": settings_form,
             "profile_form": profile_form,
             "invitation_form": InvitationForm(),
-            "interests_form": interests_form,
-            "calendar_url": settings.SITE_URL
-            + reverse("reminders:calendar", args=[user_settings.calendar_token]),
+            # The calendar feed (reminders) and a link to your interests (contacts).
+            "sections": sections_for("settings", request=request),
             "time_zones": time_zone_names(),
             "invitations": Invitation.objects.filter(owner=request.user).order_by("-created_at")[
                 :20

@@ -12,10 +12,8 @@ from django.db.models import (
     DateField,
     F,
     FloatField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
 from django.db.models.functions import Cast, Coalesce
@@ -248,36 +246,3 @@ def interests_for_overview(*, owner: User, query: str = "") -> list[Interest]:
         if interest.people_count or interest.mine:
             overview.append(interest)
     return overview
-
-
-# --- What to say when nudging: shared interests and "next time, ask about…" ---------------------
-
-
-def contacts_with_talking_points(contacts: list[Contact]) -> list[Contact]:
-    """Attach ``shared_interests`` (names) and ``ask_about`` (the latest "next time, ask about…"
-    note) to each contact, in two queries whatever their number (the list is already capped)."""
-    from interactions.models import Interaction
-
-    ids = [contact.pk for contact in contacts]
-    shared: dict[int, list[str]] = {}
-    for contact_id, name in (
-        Contact.interests.through.objects.filter(contact_id__in=ids, interest__mine=True)
-        .order_by("interest__folded_name")
-        .values_list("contact_id", "interest__name")
-    ):
-        shared.setdefault(contact_id, []).append(name)
-    latest_note = (
-        Interaction.objects.filter(contacts=OuterRef("pk"))
-        .exclude(ask_next_time="")
-        .order_by("-occurred_at", "-pk")
-        .values("ask_next_time")[:1]
-    )
-    notes = dict(
-        Contact.objects.filter(pk__in=ids)
-        .annotate(note=Subquery(latest_note))
-        .values_list("pk", "note")
-    )
-    for contact in contacts:
-        contact.shared_interests = shared.get(contact.pk, [])
-        contact.ask_about = notes.get(contact.pk) or ""
-    return contacts

@@ -14,11 +14,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F, Max, OuterRef, QuerySet, Subquery
+from django.db.models import F, QuerySet
+from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Coalesce, Greatest
 
 from contacts.limits import MAX_INTERESTS_PER_OWNER
 from contacts.models import BulkChange, Circle, Contact, Interest, effective_cadence
+from contacts.signals import contacts_deleting, due_changed
 from network_crm.db import AddDays
 
 if TYPE_CHECKING:
@@ -41,25 +43,28 @@ def circles_create_defaults(*, owner: User) -> list[Circle]:
     )
 
 
-def contacts_recompute_due(*, owner: User, contact_ids: Iterable[int] | None = None) -> int:
-    """Recompute ``last_interaction_on`` and ``next_reach_out_on`` for many contacts at once.
+def contacts_recompute_due(
+    *,
+    owner: User,
+    contact_ids: Iterable[int] | None = None,
+    last_interaction_on: BaseExpression | None = None,
+    today: dt.date | None = None,
+) -> int:
+    """Recompute ``next_reach_out_on`` for many contacts at once from their stored columns.
 
-    Three UPDATE statements whatever the number of contacts; ``contact_ids=None`` means all of
-    ``owner``'s contacts. Returns the number of contacts updated.
+    Two UPDATE statements whatever the number of contacts; ``contact_ids=None`` means all of
+    ``owner``'s contacts. ``last_interaction_on``, when given, is an expression evaluated per
+    contact (``OuterRef("pk")`` is the contact) that first rewrites that column: interactions
+    passes its "latest day in the log" this way (``contacts_recompute_from_log``), so the rule
+    stays here without contacts reading the log. Sends ``due_changed`` (contacts/signals.py)
+    afterwards, with ``today`` when the caller knows it. Returns the number of contacts updated.
     """
-    from interactions.models import Interaction  # interactions depends on contacts, not back
-
     contacts: QuerySet[Contact] = Contact.objects.filter(owner=owner)
-    if contact_ids is not None:
-        contacts = contacts.filter(pk__in=list(contact_ids))
-
-    latest_interaction = (
-        Interaction.contacts.through.objects.filter(contact_id=OuterRef("pk"))
-        .values("contact_id")
-        .annotate(latest=Max("interaction__occurred_on"))
-        .values("latest")
-    )
-    updated = contacts.update(last_interaction_on=Subquery(latest_interaction))
+    ids = None if contact_ids is None else list(contact_ids)
+    if ids is not None:
+        contacts = contacts.filter(pk__in=ids)
+    if last_interaction_on is not None:
+        contacts.update(last_interaction_on=last_interaction_on)
 
     cadence = effective_cadence()
     # The clock runs from the later of the last interaction and a "we're fine" restart; the date
@@ -70,17 +75,18 @@ def contacts_recompute_due(*, owner: User, contact_ids: Iterable[int] | None = N
         Coalesce(F("cadence_restarted_on"), F("last_interaction_on"), F("added_on")),
     )
     # A NULL cadence gives a NULL date: no reach-out nudges for this contact.
-    contacts.update(next_reach_out_on=AddDays(clock_start, cadence))
+    updated = contacts.update(next_reach_out_on=AddDays(clock_start, cadence))
     # A snooze only ever pushes the date later (and never invents one where there is no cadence).
     contacts.filter(snoozed_until__gt=F("next_reach_out_on")).update(
         next_reach_out_on=F("snoozed_until")
     )
+    due_changed.send(sender=Contact, owner=owner, contact_ids=ids, today=today)
     return updated
 
 
-def contact_recompute_due(*, contact: Contact) -> Contact:
+def contact_recompute_due(*, contact: Contact, today: dt.date | None = None) -> Contact:
     """The one rule, for one contact; refreshes the instance's dates."""
-    contacts_recompute_due(owner=contact.owner, contact_ids=[contact.pk])
+    contacts_recompute_due(owner=contact.owner, contact_ids=[contact.pk], today=today)
     contact.refresh_from_db(fields=["last_interaction_on", "next_reach_out_on"])
     return contact
 
@@ -91,7 +97,7 @@ def contact_save(*, contact: Contact, today: dt.date) -> Contact:
     if contact.pk is None:
         contact.added_on = today
     contact.save()
-    return contact_recompute_due(contact=contact)
+    return contact_recompute_due(contact=contact, today=today)
 
 
 @transaction.atomic
@@ -106,13 +112,11 @@ def contact_save_with_details(*, contact: Contact, formsets: Iterable, today: dt
 
 @transaction.atomic
 def contact_snooze(*, contact: Contact, until: dt.date, today: dt.date) -> Contact:
-    """No reach-out nudge for ``contact`` before ``until``."""
-    from reminders.services.actions import reminders_close_no_longer_due
-
+    """No reach-out nudge for ``contact`` before ``until`` (a live reach-out reminder closes,
+    through ``due_changed``)."""
     contact.snoozed_until = until
     contact.save(update_fields=["snoozed_until", "updated_at"])
-    contact_recompute_due(contact=contact)
-    reminders_close_no_longer_due(owner=contact.owner, contact_ids=[contact.pk], today=today)
+    contact_recompute_due(contact=contact, today=today)
     return contact
 
 
@@ -342,27 +346,17 @@ def contacts_bulk_undo(*, change: BulkChange, now: dt.datetime) -> int:
 @transaction.atomic
 def contacts_bulk_delete(*, owner: User, contact_ids: Iterable[int]) -> int:
     """Delete contacts for good, with their reminders; shared interactions lose them as a
-    participant and interactions left with nobody are deleted too."""
-    from interactions.models import Interaction
-    from interactions.services import activity_recount
-
+    participant and interactions left with nobody are deleted too (by interactions' receiver
+    of ``contacts_deleting``, sent before the rows go)."""
     contacts = Contact.objects.filter(owner=owner, pk__in=list(contact_ids))
-    count = contacts.count()
+    ids = list(contacts.values_list("pk", flat=True))
     photos = [name for name in contacts.exclude(photo="").values_list("photo", flat=True)]
     if photos:
         storage = Contact._meta.get_field("photo").storage
         transaction.on_commit(lambda: [storage.delete(name) for name in photos])
-    interaction_ids = list(
-        Interaction.contacts.through.objects.filter(contact__in=contacts).values_list(
-            "interaction_id", flat=True
-        )
-    )
-    contacts.delete()
-    orphans = Interaction.objects.filter(owner=owner, pk__in=interaction_ids, contacts=None)
-    days = set(orphans.values_list("occurred_on", flat=True))
-    orphans.delete()
-    activity_recount(owner=owner, days=days)
-    return count
+    contacts_deleting.send(sender=Contact, owner=owner, contact_ids=ids)
+    Contact.objects.filter(owner=owner, pk__in=ids).delete()
+    return len(ids)
 
 
 # --- Photos ----------------------------------------------------------------------------------
@@ -392,10 +386,7 @@ def contact_photo_remove(*, contact: Contact) -> Contact:
 @transaction.atomic
 def contact_mark_fine(*, contact: Contact, today: dt.date) -> Contact:
     """ "We're fine": restart the contact's rhythm from today without inventing an interaction."""
-    from reminders.services.actions import reminders_close_no_longer_due
-
     contact.cadence_restarted_on = today
     contact.save(update_fields=["cadence_restarted_on", "updated_at"])
-    contact_recompute_due(contact=contact)
-    reminders_close_no_longer_due(owner=contact.owner, contact_ids=[contact.pk], today=today)
+    contact_recompute_due(contact=contact, today=today)
     return contact

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Sum
 
 from contacts.models import Contact
 from interactions.models import ActivityDay, Interaction
@@ -77,3 +77,46 @@ def attach_people(interactions: Iterable[Interaction]) -> None:
         people.setdefault(link.interaction_id, []).append(link.contact)
     for interaction in interactions:
         interaction.people = people.get(interaction.pk, [])
+
+
+def interactions_of_contact(*, contact: Contact) -> QuerySet[Interaction]:
+    """One person's interactions, newest first (their timeline)."""
+    return Interaction.objects.filter(contacts=contact).order_by("-occurred_at", "-pk")
+
+
+def interactions_of_contacts_count(*, owner: User, contact_ids: Iterable[int]) -> int:
+    """How many of the owner's interactions any of these people took part in."""
+    return (
+        Interaction.objects.filter(owner=owner, contacts__in=list(contact_ids)).distinct().count()
+    )
+
+
+# --- What to say when nudging: "next time, ask about…" and shared interests ---------------------
+
+
+def contacts_with_talking_points(contacts: list[Contact]) -> list[Contact]:
+    """Attach ``shared_interests`` (names) and ``ask_about`` (the latest "next time, ask about…"
+    note) to each contact, in two queries whatever their number (the list is already capped)."""
+    ids = [contact.pk for contact in contacts]
+    shared: dict[int, list[str]] = {}
+    for contact_id, name in (
+        Contact.interests.through.objects.filter(contact_id__in=ids, interest__mine=True)
+        .order_by("interest__folded_name")
+        .values_list("contact_id", "interest__name")
+    ):
+        shared.setdefault(contact_id, []).append(name)
+    latest_note = (
+        Interaction.objects.filter(contacts=OuterRef("pk"))
+        .exclude(ask_next_time="")
+        .order_by("-occurred_at", "-pk")
+        .values("ask_next_time")[:1]
+    )
+    notes = dict(
+        Contact.objects.filter(pk__in=ids)
+        .annotate(note=Subquery(latest_note))
+        .values_list("pk", "note")
+    )
+    for contact in contacts:
+        contact.shared_interests = shared.get(contact.pk, [])
+        contact.ask_about = notes.get(contact.pk) or ""
+    return contacts

@@ -1,5 +1,6 @@
-"""Writes to interactions. Logging, editing or deleting one moves its participants' last/next dates
-by the one rule (contacts.services.contacts_recompute_due); a "we're fine" or a snooze stays."""
+"""Writes to interactions. Logging, editing or deleting one moves its participants' last/next dates:
+``contacts_recompute_from_log`` hands the latest day in the log to the one rule
+(contacts.services.contacts_recompute_due); a "we're fine" or a snooze stays."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 
 from accounts.models import User
 from contacts.models import Contact
 from contacts.services import contacts_recompute_due
 from interactions.models import ActivityDay, Interaction
-from network_crm.clock import user_zone
+from interactions.signals import interaction_changed
+from network_crm.clock import local_date
 
 EDITABLE_FIELDS = [
     "kind",
@@ -35,13 +37,35 @@ def _check_owner(owner: User, contacts: Sequence[Contact]) -> None:
         raise PermissionError("Interactions can only include the owner's own contacts.")
 
 
+def contacts_recompute_from_log(
+    *, owner: User, contact_ids: Iterable[int] | None = None, today: dt.date | None = None
+) -> int:
+    """Recompute last_interaction_on from the log, then the due rule.
+
+    The latest ``occurred_on`` among each contact's interactions (NULL when none remain) is
+    written through contacts' own service, in the same statements as the rule: call this
+    wherever interactions were created, moved or deleted (this module, merge and its undo,
+    restore, import, the demo). ``contact_ids=None`` means all of the owner's contacts.
+    """
+    latest_interaction = (
+        Interaction.contacts.through.objects.filter(contact_id=OuterRef("pk"))
+        .values("contact_id")
+        .annotate(latest=Max("interaction__occurred_on"))
+        .values("latest")
+    )
+    return contacts_recompute_due(
+        owner=owner,
+        contact_ids=contact_ids,
+        last_interaction_on=Subquery(latest_interaction),
+        today=today,
+    )
+
+
 def _after_change(
     *, owner: User, contact_ids: set[int], days: set[dt.date], today: dt.date
 ) -> None:
-    from reminders.services.actions import reminders_close_no_longer_due
-
-    contacts_recompute_due(owner=owner, contact_ids=contact_ids)
-    reminders_close_no_longer_due(owner=owner, contact_ids=contact_ids, today=today)
+    # Reach-out reminders no longer due close through contacts' due_changed signal.
+    contacts_recompute_from_log(owner=owner, contact_ids=contact_ids, today=today)
     activity_recount(owner=owner, days=days)
 
 
@@ -106,7 +130,7 @@ def interaction_log(
         owner=owner,
         kind=kind,
         occurred_at=occurred_at,
-        occurred_on=occurred_at.astimezone(user_zone(owner)).date(),
+        occurred_on=local_date(occurred_at, owner.settings.zone),
         notes=notes,
         place=place,
         duration_minutes=duration_minutes,
@@ -136,21 +160,17 @@ def interaction_update(
     promise_moved = "follow_up_on" in fields and fields["follow_up_on"] != interaction.follow_up_on
     for name, value in fields.items():
         setattr(interaction, name, value)
-    interaction.occurred_on = interaction.occurred_at.astimezone(
-        user_zone(interaction.owner)
-    ).date()
+    interaction.occurred_on = local_date(interaction.occurred_at, interaction.owner.settings.zone)
     interaction.save()
     after = {contact.pk for contact in contacts}
     interaction.contacts.set(after)
-    pending_follow_ups = interaction.reminders.filter(
-        kind="follow_up", state__in=["open", "snoozed"]
+    # Pending follow-up reminders that no longer fit go (reminders/receivers.py).
+    interaction_changed.send(
+        sender=Interaction,
+        interaction=interaction,
+        contact_ids=after,
+        follow_up_moved=promise_moved,
     )
-    if promise_moved:
-        # The old date's pending reminder goes; the new date gets its own when it comes.
-        pending_follow_ups.delete()
-    else:
-        # A promise stays with someone who was there: the sweep re-files it if its person left.
-        pending_follow_ups.exclude(contact_id__in=after).delete()
     _after_change(
         owner=interaction.owner,
         contact_ids=before | after,
@@ -168,8 +188,3 @@ def interaction_delete(*, interaction: Interaction, today: dt.date) -> set[int]:
     interaction.delete()
     _after_change(owner=owner, contact_ids=contact_ids, days={day}, today=today)
     return contact_ids
-
-
-def contacts_recompute_from_log(*, owner: User, contact_ids: Iterable[int] | None = None) -> int:
-    """Recompute last_interaction_on from the log, then the due rule."""
-    return contacts_recompute_due(owner=owner, contact_ids=contact_ids)

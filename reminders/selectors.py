@@ -15,8 +15,9 @@ from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 
 from contacts.models import Circle, Contact, ImportantDate
-from contacts.selectors import CappedList, contacts_due_capped, contacts_with_talking_points
+from contacts.selectors import CappedList, contacts_due_capped
 from interactions.models import ActivityDay, Interaction
+from interactions.selectors import contacts_with_talking_points
 from network_crm.clock import local_date, user_zone
 from reminders.models import Reminder, SchedulerHeartbeat
 

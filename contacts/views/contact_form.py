@@ -14,6 +14,7 @@ from contacts.models import Contact
 from network_crm.clock import local_today
 from network_crm.http import HtmxHttpRequest
 from network_crm.owned import get_owned_or_404
+from network_crm.sections import sections_for
 from network_crm.text import fold
 
 
@@ -75,7 +76,9 @@ def contact_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "contacts": [contact],
             "count": 1,
             "single": contact,
-            "interaction_count": contact.interactions.count(),
+            "sections": sections_for(
+                "contact.delete", owner=request.user, contact_ids=[contact.pk]
+            ),
         },
     )
 

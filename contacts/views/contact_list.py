@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from contacts.models import BulkChange, Contact
 from network_crm.clock import local_today, now
 from network_crm.http import HtmxHttpRequest, messages_from_errors, redirect_back
 from network_crm.owned import get_owned_or_404
+from network_crm.sections import sections_for
 
 PAGE_SIZE = 50
 
@@ -91,9 +91,8 @@ def _bulk_delete_confirmation(
         "contacts": selected[:10],
         "count": len(ids),
         "querystring": request.POST.get("querystring", ""),
-        # Through the contacts' side of the relation: an interaction with several of them
-        # counts once.
-        "interaction_count": selected.aggregate(n=Count("interactions", distinct=True))["n"],
+        # What else goes with them (their interactions) comes from the apps above.
+        "sections": sections_for("contact.delete", owner=request.user, contact_ids=ids),
     }
     return render(request, "contacts/contact_bulk_delete.html", context)
 

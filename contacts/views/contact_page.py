@@ -22,10 +22,10 @@ from contacts.limits import MAX_DATES_PER_CONTACT, MAX_METHODS_PER_CONTACT, MAX_
 from contacts.models import (
     Contact,
 )
-from interactions.forms import QuickLogForm
 from network_crm.clock import local_today
 from network_crm.http import redirect_back
 from network_crm.owned import get_owned_or_404
+from network_crm.sections import sections_for
 
 
 @login_required
@@ -40,25 +40,25 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     methods = selectors.first_of(contact.methods.all(), limit=MAX_METHODS_PER_CONTACT)
     dates = selectors.first_of(contact.dates.all(), limit=MAX_DATES_PER_CONTACT)
+    # The log, the quick-log form and open reminders are the apps above's sections.
+    sections = {"request": request, "contact": contact, "today": today}
     return render(
         request,
         template,
         {
             "contact": contact,
             "today": today,
-            "interactions": contact.interactions.order_by("-occurred_at", "-pk")[:10],
-            "interaction_count": contact.interactions.count(),
+            "activity_sections": sections_for("contact.activity", **sections),
             "methods": methods.items,
             "methods_not_shown": methods.more,
             "dates": [(d, d.next_occurrence(today)) for d in dates.items],
             "dates_not_shown": dates.more,
-            "log_form": QuickLogForm(initial={"occurred_on": today}, today=today),
             "interests": interests.items,
             "interests_not_shown": interests.more,
             "shared_interests": [interest for interest in interests.items if interest.mine],
             "interest_form": InterestAddForm(),
             "introduced": contact.introduced.filter(archived=False).order_by("sort_name")[:20],
-            "open_reminders": contact.reminders.filter(state__in=["open", "snoozed"]),
+            "aside_sections": [] if request.htmx else sections_for("contact.aside", **sections),
         },
     )
 

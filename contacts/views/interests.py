@@ -10,11 +10,12 @@ from django.http import (
     HttpResponse,
 )
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from contacts import selectors, services
 from contacts.forms import (
     InterestAddForm,
+    MyInterestsForm,
 )
 from contacts.limits import MAX_SHOWN_INTERESTS
 from contacts.models import (
@@ -92,22 +93,50 @@ def interest_suggestions(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _my_interests_form(request: HttpRequest) -> MyInterestsForm:
+    """The user's own interests as one comma-separated field (bound when it was sent)."""
+    mine = Interest.objects.for_owner(request.user).filter(mine=True).order_by("folded_name")
+    return MyInterestsForm(
+        request.POST if request.POST.get("form") == "interests" else None,
+        initial={"interests": ", ".join(interest.name for interest in mine)},
+        prefix="mine",
+    )
+
+
+def _my_interests_saved(request: HttpRequest, form: MyInterestsForm) -> bool:
+    """Save the user's own interests from ``form``; False (with the error on the form) if not."""
+    if not form.is_valid():
+        return False
+    try:
+        services.interests_set_mine(owner=request.user, names=form.names())
+    except services.InterestLimitReached as error:
+        form.add_error("interests", str(error))
+        return False
+    return True
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def interest_list(request: HttpRequest) -> HttpResponse:
+    """Who shares which interest, and (posted here) the user's own interests."""
+    interests_form = _my_interests_form(request)
+    if interests_form.is_bound and _my_interests_saved(request, interests_form):
+        messages.success(request, "Your interests are saved.")
+        return redirect("contacts:interests")
     query = request.GET.get("q", "").strip()[:80]
     # A list (one user's interests are few enough to hold), counted once for the whole page.
     interests = selectors.interests_for_overview(owner=request.user, query=query)
     page = Paginator(interests, 30).get_page(request.GET.get("page"))
     template = "contacts/interest_list.html" + ("#interest-results" if request.htmx else "")
+    rows = selectors.interests_with_people(owner=request.user, interests=list(page.object_list))
     return render(
         request,
         template,
         {
             "page": page,
             "query": query,
-            "rows": selectors.interests_with_people(
-                owner=request.user, interests=list(page.object_list)
-            ),
+            "rows": rows,
             "today": local_today(request.user),
+            "interests_form": interests_form,
         },
     )

@@ -56,3 +56,11 @@ def days_until(day: dt.date | None, today: dt.date) -> str:
 def age_on(important_date, day: dt.date) -> int | None:
     """How many years a dated event (a birth, a wedding) will be on ``day``."""
     return important_date.age_on(day)
+
+
+@register.simple_tag(takes_context=True)
+def render_section(context, section) -> str:
+    """Render a page section (network_crm/sections.py) with the page's context plus its own."""
+    template = context.template.engine.get_template(section.template)
+    with context.push(**section.context):
+        return template.render(context)

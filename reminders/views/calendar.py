@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import UserSettings
+from accounts.services import calendar_token_regenerate
 from network_crm.clock import now
 from network_crm.http import HtmxHttpRequest
 from reminders import calendar
-from reminders.services.calendar import calendar_token_regenerate
 
 
 @require_safe

@@ -181,12 +181,13 @@ def test_the_limit_is_a_clear_message_on_the_contact_page_and_in_bulk(alice_clie
     assert not Interest.objects.filter(owner=alice, name="Brand new").exists()
 
 
-def test_the_limit_is_a_clear_message_in_settings_and_nothing_changes(alice_client, alice):
+def test_the_limit_is_a_clear_message_for_your_interests_and_nothing_changes(alice_client, alice):
     make_interests(alice, limits.MAX_INTERESTS_PER_OWNER)
     Interest.objects.filter(owner=alice, name="Topic 00001").update(mine=True)
 
     response = alice_client.post(
-        reverse("settings"), {"form": "interests", "mine-interests": "Topic 00002, Brand new"}
+        reverse("contacts:interests"),
+        {"form": "interests", "mine-interests": "Topic 00002, Brand new"},
     )
 
     assert response.status_code == 200

@@ -85,6 +85,7 @@ def test_shared_interests_and_a_live_search_by_interest(page):
 
     # What the user is into, in their own spelling.
     page.get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="Set your interests on the Interests page").click()
     page.get_by_role("textbox", name="Your interests").fill("jazz, Climbing")
     page.get_by_role("button", name="Save interests").click()
     expect(page.get_by_role("status")).to_contain_text("Your interests are saved.")

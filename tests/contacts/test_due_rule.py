@@ -14,7 +14,7 @@ from contacts.services import (
     contact_snooze,
     contacts_recompute_due,
 )
-from interactions.services import interaction_log
+from interactions.services import contacts_recompute_from_log, interaction_log
 from tests.factories import CircleFactory, ContactFactory, InteractionFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,8 @@ def test_latest_interaction_wins_and_older_ones_do_not_move_it_back(alice):
     contact = ContactFactory(owner=alice, cadence_days=30)
     InteractionFactory(owner=alice, contacts=[contact], occurred_at=_at(dt.date(2026, 5, 1)))
     InteractionFactory(owner=alice, contacts=[contact], occurred_at=_at(dt.date(2026, 2, 1)))
-    contact_recompute_due(contact=contact)
+    contacts_recompute_from_log(owner=alice, contact_ids=[contact.pk])
+    contact.refresh_from_db()
     assert contact.last_interaction_on == dt.date(2026, 5, 1)
     assert contact.next_reach_out_on == dt.date(2026, 5, 31)
 
@@ -77,7 +78,8 @@ def test_latest_interaction_wins_and_older_ones_do_not_move_it_back(alice):
 def test_restart_counts_when_later_than_last_interaction(alice):
     contact = ContactFactory(owner=alice, cadence_days=10, cadence_restarted_on=dt.date(2026, 6, 1))
     InteractionFactory(owner=alice, contacts=[contact], occurred_at=_at(dt.date(2026, 5, 1)))
-    contact_recompute_due(contact=contact)
+    contacts_recompute_from_log(owner=alice, contact_ids=[contact.pk])
+    contact.refresh_from_db()
     assert contact.next_reach_out_on == dt.date(2026, 6, 11)
 
 

@@ -138,20 +138,22 @@ def test_interests_set_mine_sets_exactly_the_given_ones(alice, bob):
     assert Interest.objects.filter(owner=alice).count() == 4
 
 
-def test_settings_page_saves_your_interests(alice_client, alice, bob):
+def test_interests_page_saves_your_interests(alice_client, alice, bob):
     InterestFactory(owner=alice, name="Cooking", mine=True)
     InterestFactory(owner=bob, name="Bobsleigh", mine=True)
-    page = text(alice_client.get(reverse("settings")))
+    page = text(alice_client.get(reverse("contacts:interests")))
     assert "Your interests" in page
     assert 'value="Cooking"' in page
     assert "Bobsleigh" not in page
+    # Settings keeps a link to them.
+    assert reverse("contacts:interests") in alice_client.get(reverse("settings")).text
 
     response = alice_client.post(
-        reverse("settings"),
+        reverse("contacts:interests"),
         {"form": "interests", "mine-interests": "Jazz, climbing , Lisbon,, "},
     )
     assert response.status_code == 302
-    assert response.url == reverse("settings")
+    assert response.url == reverse("contacts:interests")
     assert set(Interest.objects.filter(owner=alice, mine=True).values_list("name", flat=True)) == {
         "Jazz",
         "climbing",
@@ -159,16 +161,18 @@ def test_settings_page_saves_your_interests(alice_client, alice, bob):
     }
     assert Interest.objects.get(owner=alice, name="Cooking").mine is False
 
-    page = text(alice_client.get(reverse("settings")))
+    page = text(alice_client.get(reverse("contacts:interests")))
     assert "Your interests are saved." in page
     # Shown back sorted by folded name, comma-separated.
     assert 'value="climbing, Jazz, Lisbon"' in page
     assert Interest.objects.get(owner=bob).mine is True
 
 
-def test_settings_interests_reuse_existing_ones_whatever_the_spelling(alice_client, alice):
+def test_your_interests_reuse_existing_ones_whatever_the_spelling(alice_client, alice):
     jazz = InterestFactory(owner=alice, name="Jazz")
-    alice_client.post(reverse("settings"), {"form": "interests", "mine-interests": "JÁZZ"})
+    alice_client.post(
+        reverse("contacts:interests"), {"form": "interests", "mine-interests": "JÁZZ"}
+    )
     jazz.refresh_from_db()
     assert jazz.mine is True
     assert jazz.name == "Jazz"
