@@ -21,19 +21,22 @@ if TYPE_CHECKING:
 
 
 def reminders_close_no_longer_due(
-    *, owner: User, contact_ids: Iterable[int], today: dt.date, state: str = Reminder.State.DONE
+    *,
+    owner: User,
+    contact_ids: Iterable[int] | None,
+    today: dt.date,
+    state: str = Reminder.State.DONE,
 ) -> int:
-    """Close live reach-out reminders of contacts who are no longer due (logged, snoozed...)."""
-    return (
-        Reminder.objects.filter(
-            owner=owner,
-            contact_id__in=list(contact_ids),
-            kind=Reminder.Kind.REACH_OUT,
-            state__in=Reminder.LIVE_STATES,
-        )
-        .filter(Q(contact__next_reach_out_on__gt=today) | Q(contact__next_reach_out_on=None))
-        .update(state=state, closed_at=dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC))
+    """Close live reach-out reminders of contacts who are no longer due (logged, snoozed...);
+    ``contact_ids=None``: all of the owner's."""
+    reminders = Reminder.objects.filter(
+        owner=owner, kind=Reminder.Kind.REACH_OUT, state__in=Reminder.LIVE_STATES
     )
+    if contact_ids is not None:
+        reminders = reminders.filter(contact_id__in=list(contact_ids))
+    return reminders.filter(
+        Q(contact__next_reach_out_on__gt=today) | Q(contact__next_reach_out_on=None)
+    ).update(state=state, closed_at=dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC))
 
 
 def reminder_close(*, reminder: Reminder, state: str, now: dt.datetime) -> Reminder:

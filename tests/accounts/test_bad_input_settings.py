@@ -126,7 +126,9 @@ class SettingsFormsTest(HostileInputTestCase):
         client = self.client_for(self.alice)
         before = rows_of(self.alice)
         response = post(
-            client, reverse("settings"), {"form": "interests", "mine-interests": interests}
+            client,
+            reverse("contacts:interests"),
+            {"form": "interests", "mine-interests": interests},
         )
         if too_big(form_body({"mine-interests": interests})):
             return
@@ -146,7 +148,7 @@ class SettingsFormsTest(HostileInputTestCase):
                 assert interest.name in [name for name in typed if name] or any(
                     interest.folded_name == fold(name) for name in typed
                 )
-            page = html_of(client.get(reverse("settings")))
+            page = html_of(client.get(reverse("contacts:interests")))
             for interest in mine:
                 assert_rendered(page, interest.name)
         else:
@@ -162,6 +164,8 @@ class SettingsFormsTest(HostileInputTestCase):
         typed = (
             "jazz, " + "Early twentieth-century New Orleans brass band music and its revival " * 2
         )
-        response = post(client, reverse("settings"), {"form": "interests", "mine-interests": typed})
+        response = post(
+            client, reverse("contacts:interests"), {"form": "interests", "mine-interests": typed}
+        )
         assert response.status_code == 200
         assert rows_of(self.alice) == before

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from contacts.duplicates import contacts_merge
+from portability.duplicates import contacts_merge
 
 from contacts.services import circle_save, contacts_bulk_edit, contacts_bulk_undo
 from reminders.models import Reminder
