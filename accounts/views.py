@@ -18,12 +18,12 @@ from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import services, tasks
+from accounts import selectors, services, tasks
 from accounts.backends import client_address, sign_in_refusal
 from accounts.forms import (
     EmailAuthenticationForm,
@@ -220,45 +220,35 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
-def settings_page(request: HttpRequest) -> HttpResponse:
-    user_settings = request.user.settings
+def settings_page(request: HtmxHttpRequest) -> HttpResponse:
+    sent = request.POST.get("form")
     settings_form = UserSettingsForm(
-        request.POST if request.POST.get("form") == "settings" else None,
-        instance=user_settings,
+        request.POST if sent == "settings" else None,
+        instance=request.user.settings,
         prefix="settings",
     )
     profile_form = EmailChangeForm(
-        request.POST if request.POST.get("form") == "profile" else None,
-        instance=request.user,
-        prefix="profile",
+        request.POST if sent == "profile" else None, instance=request.user, prefix="profile"
     )
-    if request.method == "POST":
-        if settings_form.is_bound and settings_form.is_valid():
-            services.user_settings_update(user_settings=settings_form.save(commit=False), now=now())
-            messages.success(request, "Settings saved.")
-            return redirect("settings")
-        if profile_form.is_bound and profile_form.is_valid():
-            profile_form.save()
-            messages.success(request, "Your name and email address are saved.")
-            return redirect("settings")
-    return render(
-        request,
-        "accounts/settings.html",
-        {
-            "settings_form": settings_form,
-            "profile_form": profile_form,
-            "invitation_form": InvitationForm(),
-            # The calendar feed (reminders) and a link to your interests (contacts).
-            "sections": sections_for("settings", request=request),
-            "time_zones": time_zone_names(),
-            "invitations": Invitation.objects.filter(owner=request.user).order_by("-created_at")[
-                :20
-            ],
-            "two_factor_on": services.two_factor_enabled(user=request.user),
-            "recovery_codes_left": services.recovery_codes_left(user=request.user),
-        },
-    )
+    if settings_form.is_bound and settings_form.is_valid():
+        services.user_settings_update(user_settings=settings_form.save(commit=False), now=now())
+        messages.success(request, "Settings saved.")
+        return redirect("settings")
+    if profile_form.is_bound and profile_form.is_valid():
+        profile_form.save()
+        messages.success(request, "Your name and email address are saved.")
+        return redirect("settings")
+    context = {
+        "settings_form": settings_form,
+        "profile_form": profile_form,
+        "invitation_form": InvitationForm(),
+        # The calendar feed (reminders) and a link to your interests (contacts).
+        "sections": sections_for("settings", request=request),
+        **selectors.settings_page_details(user=request.user),
+    }
+    return render(request, "accounts/settings.html", context)
 
 
 @require_POST
@@ -372,7 +362,7 @@ def _two_factor_setup_confirm(request: HtmxHttpRequest, form: TwoFactorSetupForm
     return []
 
 
-@require_GET
+@require_safe
 @never_cache
 @login_required
 def two_factor_recovery_codes(request: HtmxHttpRequest) -> HttpResponse:

@@ -357,6 +357,36 @@ class BulkEditForm(OwnedForm):
         }.get(action)
 
 
+class SnoozeForm(forms.Form):
+    """How long to snooze someone: ``days`` (kept within 1-365) or a date ``until`` after today
+    and within two years. ``days`` is set once the form is valid."""
+
+    DEFAULT_DAYS = 7
+
+    def __init__(self, *args, today: dt.date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.days = self.DEFAULT_DAYS
+
+    def clean(self) -> dict:
+        try:
+            raw_until = self.data.get("until")
+            until = dt.date.fromisoformat(raw_until) if raw_until else None
+            days = min(max(int(self.data.get("days", self.DEFAULT_DAYS)), 1), 365)
+        except ValueError as exc:
+            raise forms.ValidationError("Pick a number of days or a date to snooze until.") from exc
+        if until is not None:
+            if not self.today < until <= self.today + dt.timedelta(days=365 * 2):
+                raise forms.ValidationError("Pick a date after today and within two years.")
+            days = (until - self.today).days
+        self.days = days
+        return self.cleaned_data
+
+    @property
+    def until(self) -> dt.date:
+        return self.today + dt.timedelta(days=self.days)
+
+
 class InterestAddForm(forms.Form):
     name = forms.CharField(label="Add an interest", max_length=80)
 

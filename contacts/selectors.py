@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
+from contacts.limits import MAX_DATES_PER_CONTACT, MAX_METHODS_PER_CONTACT, MAX_SHOWN_INTERESTS
 from contacts.models import Contact, ContactMethod, Interest, effective_cadence
 from network_crm.db import DaysDiff
 from network_crm.text import fold
@@ -64,6 +65,25 @@ def first_of(queryset: QuerySet, *, limit: int) -> CappedList:
     items = list(queryset[:limit])
     total = len(items) if len(items) < limit else queryset.count()
     return CappedList(items=items, total=total)
+
+
+def contact_page_details(*, contact: Contact, today: dt.date) -> dict:
+    """What a person's page shows of their own details, each list capped (contacts/limits.py)."""
+    interests = first_of(
+        contact.interests.order_by("-mine", "folded_name"), limit=MAX_SHOWN_INTERESTS
+    )
+    methods = first_of(contact.methods.all(), limit=MAX_METHODS_PER_CONTACT)
+    dates = first_of(contact.dates.all(), limit=MAX_DATES_PER_CONTACT)
+    return {
+        "methods": methods.items,
+        "methods_not_shown": methods.more,
+        "dates": [(date, date.next_occurrence(today)) for date in dates.items],
+        "dates_not_shown": dates.more,
+        "interests": interests.items,
+        "interests_not_shown": interests.more,
+        "shared_interests": [interest for interest in interests.items if interest.mine],
+        "introduced": contact.introduced.filter(archived=False).order_by("sort_name")[:20],
+    }
 
 
 def contacts_due_capped(*, owner: User, today: dt.date, limit: int) -> CappedList:

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
 from contacts.models import Contact
@@ -124,7 +124,7 @@ def interaction_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 ACTIVITY_PAGE_SIZE = 30
 
 
-@require_GET
+@require_safe
 @login_required
 def interaction_list(request: HtmxHttpRequest) -> HttpResponse:
     filters = ActivityFiltersForm(request.GET or None, owner=request.user)

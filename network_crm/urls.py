@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 
 from network_crm import views as kit_views
 from reminders.views.dashboard import dashboard
 
 
-@method_decorator(require_GET, name="dispatch")
+@method_decorator(require_safe, name="dispatch")
 class FaviconRedirect(RedirectView):
     permanent = True
 

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from contacts import selectors, services
 from contacts.forms import BulkEditForm, ContactListFiltersForm
@@ -27,7 +27,7 @@ def _undoable_change(user) -> BulkChange | None:
     return latest if latest is not None and latest.undone_at is None else None
 
 
-@require_GET
+@require_safe
 @login_required
 def contact_list(request: HtmxHttpRequest) -> HttpResponse:
     filters_form = ContactListFiltersForm(request.GET or None, owner=request.user)

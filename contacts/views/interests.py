@@ -6,11 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import (
-    HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from contacts import selectors, services
 from contacts.forms import (
@@ -23,11 +22,12 @@ from contacts.models import (
     Interest,
 )
 from network_crm.clock import local_today
+from network_crm.http import HtmxHttpRequest
 from network_crm.owned import get_owned_or_404
 from network_crm.text import fold
 
 
-def _interests_fragment(request: HttpRequest, contact: Contact, form=None) -> HttpResponse:
+def _interests_fragment(request: HtmxHttpRequest, contact: Contact, form=None) -> HttpResponse:
     interests = selectors.first_of(
         contact.interests.order_by("-mine", "folded_name"), limit=MAX_SHOWN_INTERESTS
     )
@@ -48,7 +48,7 @@ def _interests_fragment(request: HttpRequest, contact: Contact, form=None) -> Ht
 
 @require_POST
 @login_required
-def contact_interest_add(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_interest_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     contact = get_owned_or_404(Contact, request.user, pk=pk)
     form = InterestAddForm(request.POST)
     problem = "Type an interest to add."
@@ -68,7 +68,7 @@ def contact_interest_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def contact_interest_remove(request: HttpRequest, pk: int, interest_pk: int) -> HttpResponse:
+def contact_interest_remove(request: HtmxHttpRequest, pk: int, interest_pk: int) -> HttpResponse:
     contact = get_owned_or_404(Contact, request.user, pk=pk)
     interest = get_owned_or_404(Interest, request.user, pk=interest_pk)
     services.contact_interest_remove(contact=contact, interest=interest)
@@ -77,8 +77,9 @@ def contact_interest_remove(request: HttpRequest, pk: int, interest_pk: int) -> 
     return redirect(contact)
 
 
+@require_safe
 @login_required
-def interest_suggestions(request: HttpRequest) -> HttpResponse:
+def interest_suggestions(request: HtmxHttpRequest) -> HttpResponse:
     """Options for the interest input's datalist: the user's interests starting with the text."""
     # Each interest box sends its own field ("name", "interest", "target_interest", ...): the
     # text typed is the one value of the request.
@@ -93,7 +94,7 @@ def interest_suggestions(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _my_interests_form(request: HttpRequest) -> MyInterestsForm:
+def _my_interests_form(request: HtmxHttpRequest) -> MyInterestsForm:
     """The user's own interests as one comma-separated field (bound when it was sent)."""
     mine = Interest.objects.for_owner(request.user).filter(mine=True).order_by("folded_name")
     return MyInterestsForm(
@@ -103,7 +104,7 @@ def _my_interests_form(request: HttpRequest) -> MyInterestsForm:
     )
 
 
-def _my_interests_saved(request: HttpRequest, form: MyInterestsForm) -> bool:
+def _my_interests_saved(request: HtmxHttpRequest, form: MyInterestsForm) -> bool:
     """Save the user's own interests from ``form``; False (with the error on the form) if not."""
     if not form.is_valid():
         return False
@@ -117,7 +118,7 @@ def _my_interests_saved(request: HttpRequest, form: MyInterestsForm) -> bool:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def interest_list(request: HttpRequest) -> HttpResponse:
+def interest_list(request: HtmxHttpRequest) -> HttpResponse:
     """Who shares which interest, and (posted here) the user's own interests."""
     interests_form = _my_interests_form(request)
     if interests_form.is_bound and _my_interests_saved(request, interests_form):

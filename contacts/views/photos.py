@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from contacts import services
 from contacts.models import Contact
@@ -15,7 +15,7 @@ from network_crm.http import HtmxHttpRequest
 from network_crm.owned import get_owned_or_404
 
 
-@require_GET
+@require_safe
 @login_required
 def contact_photo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The photo file, only for its owner (never served as a public media URL)."""

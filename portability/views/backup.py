@@ -7,14 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from network_crm.clock import local_today
 from network_crm.http import HtmxHttpRequest
 from portability import backup
 
 
-@require_GET
+@require_safe
 @login_required
 def account_backup(request: HtmxHttpRequest) -> HttpResponse:
     """Everything the user owns as one JSON file."""

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from contacts.models import Contact
 from network_crm.clock import local_today, now
@@ -17,7 +17,7 @@ from portability.forms import merge_picks
 from portability.models import Merge
 
 
-@require_GET
+@require_safe
 @login_required
 def duplicate_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(

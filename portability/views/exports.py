@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from contacts.forms import ContactListFiltersForm
 from contacts.models import Contact
@@ -31,7 +31,7 @@ def _export_response(
     return response
 
 
-@require_GET
+@require_safe
 @login_required
 def contact_export(request: HtmxHttpRequest) -> HttpResponse:
     """All (or the filtered) contacts as vCard 4.0, vCard 3.0 (?format=vcard3), CSV for

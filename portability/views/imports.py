@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from network_crm.clock import now
 from network_crm.http import HtmxHttpRequest
@@ -41,7 +41,7 @@ def import_start(request: HtmxHttpRequest) -> HttpResponse:
     return redirect("portability:import_detail", pk=batch.pk)
 
 
-@require_GET
+@require_safe
 @login_required
 def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Preview (before), progress (during, polled by htmx) and result (after) of one import."""

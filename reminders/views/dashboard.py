@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from interactions.forms import QUICK_KINDS
 from network_crm.clock import local_today, now
@@ -18,7 +18,7 @@ SECTIONS = {
 }
 
 
-@require_GET
+@require_safe
 @login_required
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user

@@ -3,7 +3,7 @@
 Walks every URL pattern (the admin and views that come with Django or other packages aside) and
 checks, per view:
 
-- it says which methods it answers (`require_GET`, `require_POST`,
+- it says which methods it answers (`require_safe`, `require_POST`,
   `require_http_methods([...])`, or a class-based view's handlers): a PUT from a signed-in user
   gets 405 before the view does anything;
 - it is short: at most MAX_VIEW_LINES lines from its first decorator to its last line. Form

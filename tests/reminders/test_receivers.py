@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from portability.duplicates import contacts_merge
 
 from contacts.services import circle_save, contacts_bulk_edit, contacts_bulk_undo
+from portability.duplicates import contacts_merge
 from reminders.models import Reminder
 from tests.conftest import FROZEN_NOW
 from tests.factories import CircleFactory, ContactFactory, InteractionFactory
