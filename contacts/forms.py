@@ -294,12 +294,33 @@ class BoundedIdsField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class BulkEditForm(OwnedForm):
-    """Which contacts (ticked rows, or every one matching the current filters) and what to do."""
+class ContactSelectionForm(OwnedForm):
+    """The people picked on the contact list: the ticked rows, or every one matching the filters
+    the list was showing (sent along with the form). What the list's bulk bar and its export
+    buttons (portability) both post."""
 
-    action = forms.ChoiceField(label="With the selected people", choices=BULK_ACTIONS)
     ids = BoundedIdsField(queryset=Contact.objects.all(), required=False)
     all_matching = forms.BooleanField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("ids") and not cleaned.get("all_matching"):
+            raise forms.ValidationError("Tick at least one person first.")
+        return cleaned
+
+    def contact_ids(self, *, today: dt.date) -> list[int]:
+        """The ticked rows, or every contact matching the filters the list was showing."""
+        if self.cleaned_data.get("all_matching"):
+            filters = ContactListFiltersForm(self.data, owner=self.owner).filters()
+            matching = selectors.contacts_search(owner=self.owner, filters=filters, today=today)
+            return list(matching.values_list("pk", flat=True))
+        return [contact.pk for contact in self.cleaned_data["ids"]]
+
+
+class BulkEditForm(ContactSelectionForm):
+    """Which contacts and what to do with them."""
+
+    action = forms.ChoiceField(label="With the selected people", choices=BULK_ACTIONS)
     target_circle = forms.ModelChoiceField(
         label="Circle to move them to",
         queryset=Circle.objects.all(),
@@ -326,21 +347,11 @@ class BulkEditForm(OwnedForm):
     def clean(self):
         cleaned = super().clean()
         action = cleaned.get("action")
-        if not cleaned.get("ids") and not cleaned.get("all_matching"):
-            raise forms.ValidationError("Tick at least one person first.")
         if action == "add_interest" and not (cleaned.get("interest_name") or "").strip():
             self.add_error("interest_name", "Type the interest to add.")
         if action == "remove_interest" and not cleaned.get("target_interest"):
             self.add_error("target_interest", "Pick the interest to remove.")
         return cleaned
-
-    def contact_ids(self, *, today: dt.date) -> list[int]:
-        """The ticked rows, or every contact matching the filters the list was showing."""
-        if self.cleaned_data.get("all_matching"):
-            filters = ContactListFiltersForm(self.data, owner=self.owner).filters()
-            matching = selectors.contacts_search(owner=self.owner, filters=filters, today=today)
-            return list(matching.values_list("pk", flat=True))
-        return [contact.pk for contact in self.cleaned_data["ids"]]
 
     def filter_fields(self) -> list[tuple[str, str]]:
         """The list's filters as posted, carried through the delete confirmation."""

@@ -195,7 +195,7 @@ class Contact(OwnedModel):
                 name="contact_owner_circle_health",
             ),
             # The sweep looks for active contacts that came due across every owner: without this
-            # index SQLite scanned the whole table (20 ms at 100,000 contacts, 3 at 10,000).
+            # index SQLite scanned the whole table (bench/NOTES.md).
             models.Index(
                 fields=["next_reach_out_on"],
                 condition=models.Q(archived=False, paused=False),

@@ -128,13 +128,14 @@ def contacts_search(*, owner: User, filters: ContactFilters, today: dt.date) -> 
         contacts = contacts.filter(circle_id=filters.circle_id)
     if filters.interest_id:
         # IN (the interest's links) lets the database start from those few rows; EXISTS had it
-        # test every contact of the owner (11 ms instead of 1 at 10,000 contacts on SQLite).
+        # test every contact of the owner (measured: bench/NOTES.md, "Why the queries look the
+        # way they do").
         links = Contact.interests.through.objects.filter(interest_id=filters.interest_id)
         contacts = contacts.filter(pk__in=links.values("contact_id"))
     for word in fold(filters.query).split():
         # IN (one list per word) rather than EXISTS per contact: the lists are built once, and a
-        # contact whose own text doesn't match costs a lookup, not two subqueries (a count of
-        # matches for a rare word: 28 ms instead of 50 at 10,000 contacts on SQLite).
+        # contact whose own text doesn't match costs a lookup, not two subqueries (bench/NOTES.md,
+        # "Why the queries look the way they do").
         interest_match = Contact.interests.through.objects.filter(
             interest__owner=owner, interest__folded_name__contains=word
         )
@@ -179,8 +180,8 @@ def interests_with_people(
     share it, most recently seen first. Two queries whatever the number of people: the first
     ``per_interest`` people of every interest (see ``_first_people_sql``), then those contacts.
 
-    (Ranking every link of the page's interests with a window function read all of them: 70 ms
-    for 16,500 links at 10,000 contacts on SQLite, growing with the data.)"""
+    (Ranking every link of the page's interests with a window function read all of them and
+    grew with the data: bench/NOTES.md, "Why the queries look the way they do".)"""
     if not interests:
         return []
     sql, params = _first_people_sql(owner=owner, interests=interests, limit=per_interest)
@@ -243,8 +244,8 @@ def interests_for_overview(*, owner: User, query: str = "") -> list[Interest]:
     first, then by name, each with ``people_count``: how many active people share it.
 
     Counted as every link minus the archived people's links: the first count reads only the
-    link table's interest index, the second starts from the few archived contacts. (Joining
-    every link to its contact to test "archived" took 19 ms at 10,000 contacts on SQLite.)"""
+    link table's interest index, the second starts from the few archived contacts, instead of
+    joining every link to its contact (bench/NOTES.md, "Why the queries look the way they do")."""
     interests = Interest.objects.filter(owner=owner)
     for word in fold(query).split():
         interests = interests.filter(folded_name__contains=word)

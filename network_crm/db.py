@@ -67,7 +67,7 @@ class DaysDiff(Func):
 # progress handler, called every few thousand virtual-machine steps, interrupts a statement
 # once its time is up. The request that ran it gets a 503 page (QueryTimeoutMiddleware).
 
-_PROGRESS_STEPS = 10_000  # SQLite VM instructions between two looks at the clock (~1 ms)
+_PROGRESS_STEPS = 10_000  # SQLite VM instructions between two looks at the clock (bench/NOTES.md)
 _POSTGRES_QUERY_CANCELED = "57014"
 
 

@@ -311,8 +311,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# max_retries/interval_start: kombu otherwise retries the first connect with 2 s and 4 s sleeps,
-# so a publish with Redis down blocked a request for 6-7 s; now it fails within the timeout.
+# max_retries/interval_start: kombu otherwise retries the first connect with growing sleeps, so a
+# publish with Redis down blocked a request for seconds (bench/NOTES.md); now it fails within the
+# timeout.
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 1, "interval_start": 0}
     if CELERY_BROKER_URL.startswith("redis")

@@ -6,9 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.http import QueryDict
 
-from contacts.forms import BoundedIdsField
-from contacts.models import Contact
-from network_crm.owned import OwnedForm
+from contacts.forms import ContactSelectionForm
 from portability.duplicates import MERGEABLE_FIELDS
 from portability.formats import EXPORT_FORMATS
 from portability.formats.csv import MAPPABLE_FIELDS
@@ -37,19 +35,10 @@ class ImportMappingForm(forms.Form):
         return self.cleaned_data
 
 
-class SelectionExportForm(OwnedForm):
-    """The contact list's "export the selection": the ticked rows (or every one matching the
-    list's filters, sent along with the form) in one of the export formats."""
+class SelectionExportForm(ContactSelectionForm):
+    """The contact list's "export the selection" in one of the export formats."""
 
     format = forms.ChoiceField(choices=[(key, key) for key in EXPORT_FORMATS])
-    ids = BoundedIdsField(queryset=Contact.objects.all(), required=False)
-    all_matching = forms.BooleanField(required=False)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if not cleaned.get("ids") and not cleaned.get("all_matching"):
-            raise forms.ValidationError("Tick at least one person first.")
-        return cleaned
 
 
 def merge_picks(data: QueryDict) -> dict[str, str]:

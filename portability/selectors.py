@@ -26,16 +26,6 @@ def contacts_to_export(
     return contacts_search(owner=owner, filters=filters, today=today)
 
 
-def selection_to_export(
-    *, owner: User, ids: list[int], filters: ContactFilters | None, today: dt.date
-) -> QuerySet[Contact]:
-    """The ticked people, or (``filters`` given) every one matching the list's filters."""
-    if filters is not None:
-        matching = contacts_search(owner=owner, filters=filters, today=today)
-        ids = list(matching.values_list("pk", flat=True))
-    return Contact.objects.filter(owner=owner, pk__in=ids)
-
-
 def import_columns(*, batch: ImportBatch) -> list[tuple[str, str]]:
     """(header, mapped field) for each column of a CSV still waiting for its mapping."""
     if batch.kind != "csv" or batch.state != ImportBatch.State.UPLOADED:

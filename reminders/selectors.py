@@ -142,8 +142,8 @@ class CircleHealth:
 def circle_health(*, owner: User, today: dt.date) -> list[CircleHealth]:
     """Per circle, how many active people with a rhythm are in touch, snoozed, "fine" or due.
 
-    Read from the contact_owner_circle_health index alone (4 ms at 10,000 contacts on SQLite;
-    11 ms when every contact row was read from the table)."""
+    Read from the contact_owner_circle_health index alone, never from the contact rows
+    (bench/NOTES.md, "Why the queries look the way they do")."""
     not_due = Q(next_reach_out_on__gt=today)
     # A snooze that set the date (it only ever pushes it later: see contacts_recompute_due).
     snoozed = not_due & Q(snoozed_until=F("next_reach_out_on"))
@@ -191,8 +191,8 @@ class WeekCount:
 def weekly_activity(*, owner: User, today: dt.date, weeks: int = 52) -> list[WeekCount]:
     """Interactions per week over the last ``weeks`` weeks (oldest first), summed here from the
     owner's per-day counts (ActivityDay): at most 7 × ``weeks`` small rows, however many
-    interactions there were. (Counting the interactions themselves took 9 ms for 118,000 in a
-    year on SQLite, and grew with them.)"""
+    interactions there were; counting the interactions themselves grew with them
+    (docs/decisions/0002, bench/NOTES.md)."""
     start = today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
     counts = [0] * weeks
     for day, n in ActivityDay.objects.filter(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from contacts.forms import ContactListFiltersForm
 from contacts.models import Contact
 from network_crm.clock import local_today
-from network_crm.http import HtmxHttpRequest
+from network_crm.http import HtmxHttpRequest, messages_from_errors
 from portability import selectors
 from portability.exports import export_chunks
 from portability.formats import EXPORT_FORMATS, export_filename
@@ -54,18 +53,9 @@ def selection_export(request: HtmxHttpRequest) -> HttpResponse:
     """The contact list's selection (its bulk form's export buttons post here)."""
     form = SelectionExportForm(request.POST, owner=request.user)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        messages_from_errors(request, form)
         back = reverse("contacts:list") + "?" + request.POST.get("querystring", "")
         return HttpResponseRedirect(back)
-    all_matching = form.cleaned_data.get("all_matching")
-    contacts = selectors.selection_to_export(
-        owner=request.user,
-        ids=[contact.pk for contact in form.cleaned_data["ids"]],
-        filters=ContactListFiltersForm(request.POST, owner=request.user).filters()
-        if all_matching
-        else None,
-        today=local_today(request.user),
-    )
+    ids = form.contact_ids(today=local_today(request.user))
+    contacts = Contact.objects.filter(owner=request.user, pk__in=ids)
     return _export_response(contacts, form.cleaned_data["format"], "network-crm-selection")
