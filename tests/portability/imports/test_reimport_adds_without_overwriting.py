@@ -18,11 +18,11 @@ from contacts.services import contact_interest_add
 from portability import imports
 from portability.models import ImportBatch
 from tests.factories import ContactFactory
-from tests.portability.test_import_views import confirm, latest, page_text
+from tests.portability.views.test_import_pages import confirm, latest, page_text
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,7 @@ from tests.factories import ContactFactory, InteractionFactory, InterestFactory
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 TODAY = FROZEN_NOW.date()
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP438AAAAQBAYDFKhhdAAAAAElFTkSuQmCC"
@@ -324,7 +324,7 @@ def test_a_card_matching_an_existing_contact_adds_nobody(alice_client, alice, ki
     existing = ContactFactory(owner=alice, name="Someone I already have")
     ContactMethod.objects.create(owner=alice, contact=existing, kind=kind, value=value)
     text = page_text(upload(alice_client, "apple_v30.vcf"))
-    # The card's new details go to the person it matched (tests/portability/test_import_merge.py).
+    # The card's new details go to the person it matched (tests/portability/imports/test_reimport_adds_without_overwriting.py).
     assert "1 new, 1 already in your network (1 with new details to add)" in text
     assert "New details for people you have Only what's missing is added" in text
     assert f"Someone I already have (the card says {skipped}): adds" in text

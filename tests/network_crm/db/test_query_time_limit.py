@@ -12,7 +12,7 @@ from django.db import connection
 # autocommit) never meet.
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("tests.network_crm.slow_query_urls"),
+    pytest.mark.urls("tests.network_crm.db.slow_query_urls"),
 ]
 
 

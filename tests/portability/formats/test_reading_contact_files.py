@@ -19,7 +19,7 @@ from portability.formats.csv import detect_csv, parse_google_csv, parse_linkedin
 from portability.formats.vcard import parse_vcard_text, split_vcards
 from portability.models import ImportBatch
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 # The 1x1 PNG inside apple_v30.vcf (base64, folded over two lines there).
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP438AAAAQBAYDFKhhdAAAAAElFTkSuQmCC"

@@ -1,5 +1,5 @@
 """Faults: the database busy with another writer. Requests wait for it and succeed; nothing is
-half-written. (The broker being down is covered in tests/reminders/test_engine_processes.py.)"""
+half-written. (The broker being down is covered in tests/reminders/test_engine_survives_process_faults.py.)"""
 
 from __future__ import annotations
 

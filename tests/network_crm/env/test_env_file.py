@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from network_crm.env import load_env_file, parse_env_file
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_the_file_is_read_as_shells_and_other_tools_write_it():

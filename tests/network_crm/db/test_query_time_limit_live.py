@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from tests.factories import ContactFactory
 from tests.fixtures.processes import LOCALHOST
-from tests.network_crm import test_concurrent_clients as concurrent
+from tests.network_crm import test_twenty_clients_against_gunicorn as concurrent
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -72,7 +72,7 @@ def server(request, monkeypatch):
         "gunicorn_env",
         lambda var_dir: {
             **procfile_env(var_dir),
-            "DJANGO_SETTINGS_MODULE": "tests.network_crm.slow_query_settings",
+            "DJANGO_SETTINGS_MODULE": "tests.network_crm.db.slow_query_settings",
             "DB_STATEMENT_TIMEOUT_SECONDS": str(TIME_LIMIT),
         },
     )
