@@ -22,6 +22,7 @@ from contacts.limits import MAX_INTERESTS_PER_OWNER
 from contacts.models import BulkChange, Circle, Contact, Interest, effective_cadence
 from contacts.signals import contacts_deleting, due_changed
 from network_crm.db import AddDays
+from network_crm.text import people
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -262,7 +263,7 @@ def contacts_bulk_edit(
             [through(contact_id=pk, interest_id=interest.pk) for pk in added], batch_size=1000
         )
         payload = {"interest_id": interest.pk, "added": added}
-        description = f"Added “{interest.name}” to {count} {_people(count)}"
+        description = f"Added “{interest.name}” to {count} {people(count)}"
     elif action == "remove_interest":
         interest = value
         through = Contact.interests.through
@@ -270,7 +271,7 @@ def contacts_bulk_edit(
         removed = list(links.values_list("contact_id", flat=True))
         links.delete()
         payload = {"interest_id": interest.pk, "removed": removed}
-        description = f"Removed “{interest.name}” from {count} {_people(count)}"
+        description = f"Removed “{interest.name}” from {count} {people(count)}"
     else:
         raise ValueError(f"Unknown bulk action {action!r}.")
     contacts_recompute_due(owner=owner, contact_ids=ids)
@@ -279,12 +280,8 @@ def contacts_bulk_edit(
     )
 
 
-def _people(count: int) -> str:
-    return "person" if count == 1 else "people"
-
-
 def _describe(action: str, count: int, value: object) -> str:
-    who = f"{count} {_people(count)}"
+    who = f"{count} {people(count)}"
     return {
         "set_circle": f"Moved {who} to {value}" if value else f"Took {who} out of their circle",
         "set_cadence": f"Set {who} to every {value} days"

@@ -32,3 +32,8 @@ def fold(text: str) -> str:
     # After NFKC, so full-width look-alikes (＇, －) are caught too.
     composed = unicodedata.normalize("NFKC", stripped).translate(_APOSTROPHES_AND_DASHES)
     return " ".join(composed.split())
+
+
+def people(count: int) -> str:
+    """ "person" or "people" for ``count`` of them, for messages ("Imported 1 person.")."""
+    return "person" if count == 1 else "people"

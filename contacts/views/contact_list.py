@@ -17,6 +17,7 @@ from network_crm.clock import local_today, now
 from network_crm.http import HtmxHttpRequest, messages_from_errors, redirect_back
 from network_crm.owned import get_owned_or_404
 from network_crm.sections import sections_for
+from network_crm.text import people
 
 PAGE_SIZE = 50
 
@@ -64,7 +65,7 @@ def contact_bulk(request: HtmxHttpRequest) -> HttpResponse:
         return _bulk_delete_confirmation(request, form, ids)
     if action == "delete":
         deleted = services.contacts_bulk_delete(owner=request.user, contact_ids=ids)
-        messages.success(request, f"Deleted {deleted} {'person' if deleted == 1 else 'people'}.")
+        messages.success(request, f"Deleted {deleted} {people(deleted)}.")
         return HttpResponseRedirect(back)
     try:
         change = services.contacts_bulk_edit(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from network_crm.clock import now
 from network_crm.http import HtmxHttpRequest
 from network_crm.owned import get_owned_or_404
+from network_crm.text import people
 from portability import imports, selectors, services
 from portability.formats.csv import MAPPABLE_FIELDS
 from portability.forms import ImportMappingForm
@@ -79,7 +80,8 @@ def import_confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         result = done.summary.get("result", {})
         updated = len(done.summary.get("merged", []))
         details = f"; new details added to {updated} already there" if updated else ""
-        messages.success(request, f"Imported {result.get('created', 0)} people{details}.")
+        created = result.get("created", 0)
+        messages.success(request, f"Imported {created} {people(created)}{details}.")
     return redirect("portability:import_detail", pk=batch.pk)
 
 

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from network_crm.clock import now
+from network_crm.text import people
 from portability import backup, imports
 from portability.management.commands._owner import owner_from
 
@@ -57,7 +58,8 @@ class Command(BaseCommand):
         result = batch.summary.get("result", {})
         updated = len(batch.summary.get("merged", []))
         self.stdout.write(
-            f"Imported {result.get('created', 0)} people for {owner.email}; "
+            f"Imported {result.get('created', 0)} {people(result.get('created', 0))} "
+            f"for {owner.email}; "
             f"{result.get('skipped', 0)} already there"
             + (f" (new details added to {updated})" if updated else "")
             + f", {result.get('errors', 0)} unreadable."

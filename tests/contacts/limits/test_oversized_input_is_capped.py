@@ -116,7 +116,7 @@ def test_a_small_file_still_imports_while_the_user_waits(alice_client, alice):
         reverse("portability:import_confirm", args=[latest(alice).pk]), follow=True
     )
 
-    assert "Imported 1 people." in text_of(response)  # the second is a match of the first
+    assert "Imported 1 person." in text_of(response)  # the second is a match of the first
     assert latest(alice).state == ImportBatch.State.DONE
 
 
