@@ -26,7 +26,7 @@ from contacts.services import circles_create_defaults
 from demo import data as demo_data
 from interactions.models import Interaction
 from interactions.services import activity_recount, contacts_recompute_from_log
-from network_crm.clock import user_zone
+from network_crm.clock import local_date, user_zone
 from network_crm.text import fold
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def demo_seed(
 
     rng = random.Random(seed)
     zone = _owner_zone(owner)
-    today = now.astimezone(zone).date()
+    today = local_date(now, zone)
 
     circles = list(Circle.objects.filter(owner=owner))
     if not circles:
@@ -564,7 +564,7 @@ def _insert_history(
 ) -> int:
     rows = _plan_rows(rng, people, count)
     rows.sort(key=lambda row: (row.day, row.minute))
-    today_ord = now.astimezone(zone).date().toordinal()
+    today_ord = local_date(now, zone).toordinal()
     through = Interaction.contacts.through
     for start in range(0, len(rows), BATCH_SIZE):
         chunk = rows[start : start + BATCH_SIZE]
@@ -654,7 +654,7 @@ def _interaction(
     minutes_ago = rng.randint(5, 120)
     if occurred_at > now:  # later today: make it earlier today (or late last night)
         occurred_at = (now - dt.timedelta(minutes=minutes_ago)).replace(second=0, microsecond=0)
-    occurred_on = occurred_at.astimezone(zone).date()
+    occurred_on = local_date(occurred_at, zone)
 
     duration = rng.randint(*durations) // 5 * 5 if durations and rng.random() < 0.7 else None
     place = ""

@@ -21,7 +21,7 @@ from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Inter
 from interactions.models import Interaction
 from interactions.services import EDITABLE_FIELDS as INTERACTION_FIELDS
 from interactions.services import activity_recount, contacts_recompute_from_log
-from network_crm.clock import user_zone
+from network_crm.clock import local_date, user_zone
 from reminders.models import Reminder
 
 if TYPE_CHECKING:
@@ -245,7 +245,7 @@ def _restore(owner: User, data: dict) -> dict[int, Contact]:
             owner=owner,
             **TABLES["interactions"].copied(r),
             occurred_at=occurred_at,
-            occurred_on=occurred_at.astimezone(zone).date(),
+            occurred_on=local_date(occurred_at, zone),
             follow_up_on=_date(r["follow_up_on"]),
         )
     Interaction.contacts.through.objects.bulk_create(

@@ -165,7 +165,9 @@ def contacts_merge(
     links.bulk_create([links.model(contact_id=survivor.pk, interaction_id=pk) for pk in moved])
 
     # One live reach-out reminder per contact: the other's is closed rather than moved.
-    Reminder.objects.filter(contact=other, kind="reach_out", state__in=["open", "snoozed"]).delete()
+    Reminder.objects.filter(
+        contact=other, kind="reach_out", state__in=Reminder.LIVE_STATES
+    ).delete()
     snapshot["moved_reminders"] = list(other.reminders.values_list("pk", flat=True))
     Reminder.objects.filter(pk__in=snapshot["moved_reminders"]).update(contact=survivor)
     snapshot["moved_introduced"] = list(other.introduced.values_list("pk", flat=True))
