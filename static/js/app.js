@@ -13,6 +13,31 @@
     });
   }
 
+  // ==== dashboard ====
+  // This area's code goes here, above the next section.
+
+
+
+  // ==== contact ====
+  // This area's code goes here, above the next section.
+
+
+
+  // ==== locale ====
+  // This area's code goes here, above the next section.
+
+
+
+  // ==== activity ====
+  // This area's code goes here, above the next section.
+
+
+
+  // ==== a11y ====
+  // This area's code goes here, above the next section.
+
+
+
   document.addEventListener("DOMContentLoaded", function () { proposeTimeZone(document); });
   document.addEventListener("htmx:load", function (event) { proposeTimeZone(event.target); });
 })();
