@@ -5,6 +5,7 @@ the list's own undo (contacts:bulk_undo). Export and merge are portability's (po
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin import widgets
 from django.db.models import QuerySet
 from django.urls import reverse
 
@@ -31,11 +32,15 @@ class SetRhythmForm(ActionForm):
     rhythm = forms.ChoiceField(
         label="Rhythm",
         choices=[(RHYTHM_DAYS, "Every … days"), (RHYTHM_CIRCLE, "Follow their circle")],
-        widget=forms.RadioSelect,
+        widget=widgets.AdminRadioSelect(attrs={"class": "radiolist"}),
         initial=RHYTHM_DAYS,
     )
     cadence_days = forms.IntegerField(
-        label="Every how many days", required=False, min_value=1, max_value=3650
+        label="Every how many days",
+        required=False,
+        min_value=1,
+        max_value=3650,
+        widget=widgets.AdminIntegerFieldWidget,
     )
 
     def clean(self):
@@ -54,6 +59,7 @@ class AddInterestForm(ActionForm):
     name = forms.CharField(
         label="Interest",
         max_length=80,
+        widget=widgets.AdminTextInputWidget,
         help_text="One you already have (matched ignoring case and accents) or a new one.",
     )
 

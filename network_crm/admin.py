@@ -231,7 +231,11 @@ def _confirmation_page(
         "named": named,
         "more": count - len(named),
         "explanation": explanation,
-        "form": form,
+        "adminform": helpers.AdminForm(
+            form, [(None, {"fields": list(form.fields)})], {}, model_admin=modeladmin
+        )
+        if form is not None
+        else None,
         "media": modeladmin.media + (form.media if form is not None else forms.Media()),
         "button": button.format(who=who, count=f"{count:,}"),
         "action_name": name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 
@@ -24,7 +25,10 @@ FORMAT_CHOICES = [
 
 class ExportForm(ActionForm):
     format = forms.ChoiceField(
-        label="Format", choices=FORMAT_CHOICES, initial="vcard", widget=forms.RadioSelect
+        label="Format",
+        choices=FORMAT_CHOICES,
+        initial="vcard",
+        widget=widgets.AdminRadioSelect(attrs={"class": "radiolist"}),
     )
 
 
