@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 
 from contacts import services
+from contacts.admin_actions import CONTACT_ACTIONS
 from contacts.admin_filters import CircleFilter, CityFilter, LastContactFilter, StatusFilter
 from contacts.limits import MAX_DATES_PER_CONTACT, MAX_INTERESTS_PER_OWNER, MAX_METHODS_PER_CONTACT
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
@@ -97,7 +98,7 @@ class ContactAdmin(OwnedAdmin):
         "next_reach_out_on",
         "cadence_restarted_on",
     ]
-    actions = ["pause", "unpause", "archive"]
+    actions = CONTACT_ACTIONS
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -151,21 +152,3 @@ class ContactAdmin(OwnedAdmin):
     def save_model(self, request, obj, form, change):
         obj.owner_id = obj.owner_id or request.user.pk
         services.contact_save(contact=obj, today=local_today(request.user))
-
-    def _set(self, request, queryset, label: str, **flags):
-        count = services.contacts_set_flags(
-            owner=request.user, contact_ids=queryset.values_list("pk", flat=True), **flags
-        )
-        self.message_user(request, f"{label} {count} contact(s).", messages.SUCCESS)
-
-    @admin.action(description="Pause reminders for the selected contacts")
-    def pause(self, request, queryset):
-        self._set(request, queryset, "Paused", paused=True)
-
-    @admin.action(description="Resume reminders for the selected contacts")
-    def unpause(self, request, queryset):
-        self._set(request, queryset, "Resumed", paused=False)
-
-    @admin.action(description="Archive the selected contacts")
-    def archive(self, request, queryset):
-        self._set(request, queryset, "Archived", archived=True)

@@ -6,19 +6,31 @@ notes. Only superusers manage user accounts.
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.contrib.admin import widgets
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers, widgets
 from django.contrib.admin.filters import FieldListFilter
+from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import smart_split
 
-from network_crm.owned import is_owned_model
+from network_crm.owned import OwnedForm, is_owned_model
+
+# How many of the selected rows a confirmation page names ("Ann, Bob, Carl and 9 more").
+NAMED_ON_CONFIRMATION = 8
 
 # An admin search uses this many words at most: each word is one more condition per search
 # field, and a thousand of them make SQLite refuse the query ("Expression tree is too large").
@@ -75,6 +87,177 @@ class SafeQueryAdminMixin:
         return super().get_search_results(request, queryset, search_term)
 
 
+# --- Confirmed actions --------------------------------------------------------------------------
+#
+# An action on many rows first shows what it will do, to how many and to whom, with the fields
+# it needs (which circle, which interest); only "Confirm" changes anything, through the app's own
+# service, and the message it leaves on the list can carry an Undo button
+# (templates/admin/base_site.html). The selection travels as Django's own action fields, so the
+# confirmation posts back to the changelist with its filters and search in the URL and
+# ``select_across`` ("select all N matching") means every row matching them, on every page.
+
+
+@dataclass(frozen=True)
+class ActionDone:
+    """What a confirmed action did: the sentence for the message and, if it can be undone, the
+    URL its Undo button posts to (with ``next``: the page showing the message)."""
+
+    message: str
+    undo_url: str | None = None
+    level: int = messages.SUCCESS
+
+
+# base_site.html reads this prefix (its slice:":5") to find the URL.
+UNDO_TAG = "undo="
+
+
+def message_with_undo(request: HttpRequest, done: ActionDone) -> None:
+    """Leave ``done`` as a message; its Undo URL rides in the message's extra tags (what a
+    message keeps between requests) and base_site.html turns it into a button."""
+    tags = f"{UNDO_TAG}{done.undo_url}" if done.undo_url else ""
+    messages.add_message(request, done.level, done.message, extra_tags=tags)
+
+
+class ActionForm(OwnedForm):
+    """The fields a confirmed action asks for. Choices are scoped to the owner (OwnedForm);
+    ``selection`` is the queryset the action will change, for choices that depend on it."""
+
+    def __init__(self, *args: Any, selection: QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.selection = selection
+
+
+ActionFunction = Callable[[admin.ModelAdmin, HttpRequest, QuerySet, Any], Any]
+
+
+def confirmed_action(
+    *,
+    description: str,
+    title: str,
+    button: str,
+    explanation: str | Callable[[QuerySet], str] = "",
+    form_class: type[ActionForm] | None = None,
+    noun: Callable[[int], str] | None = None,
+) -> Callable[[ActionFunction], Callable]:
+    """Make ``function(modeladmin, request, queryset, form)`` an admin action that asks first.
+
+    The first POST (from the changelist's action bar) renders
+    admin/network_crm/confirmed_action.html: ``title``, how many rows and a few of them by name,
+    ``explanation`` (text, or a function of the queryset), the fields of ``form_class``, and
+    ``button`` ("Move {who}": ``{who}`` is "12 people", ``{count}`` the number). Its "Confirm"
+    posts again with ``confirmed=yes``: a valid form calls ``function``, which does the work
+    through a service and returns an ``ActionDone`` (a message, maybe an Undo) or a response of
+    its own (a download); a ``ValidationError`` it raises goes back to the page. The queryset is
+    Django's (changelist filters, search, ``select_across``), itself the admin's owner-scoped
+    ``get_queryset``: ids of someone else's rows are simply not in it.
+    """
+
+    def decorator(function: ActionFunction) -> Callable:
+        @functools.wraps(function)
+        def action(modeladmin, request, queryset):
+            count = queryset.count()
+            if count == 0:
+                modeladmin.message_user(
+                    request, "None of the selected rows can be changed.", messages.WARNING
+                )
+                return None
+            confirmed = request.POST.get("confirmed") == "yes"
+            form = None
+            if form_class is not None:
+                data = request.POST if confirmed else None
+                form = form_class(data, owner=request.user, selection=queryset)
+            if confirmed and (form is None or form.is_valid()):
+                try:
+                    result = function(modeladmin, request, queryset, form)
+                except forms.ValidationError as error:
+                    if form is None:
+                        raise
+                    form.add_error(None, error)
+                else:
+                    if isinstance(result, HttpResponseBase):
+                        return result
+                    if isinstance(result, ActionDone):
+                        message_with_undo(request, result)
+                    return HttpResponseRedirect(request.get_full_path())
+            return _confirmation_page(
+                modeladmin,
+                request,
+                queryset,
+                name=action.__name__,
+                count=count,
+                form=form,
+                title=title,
+                button=button,
+                explanation=explanation(queryset) if callable(explanation) else explanation,
+                noun=noun,
+            )
+
+        return admin.action(description=description)(action)
+
+    return decorator
+
+
+def _confirmation_page(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet,
+    *,
+    name: str,
+    count: int,
+    form: ActionForm | None,
+    title: str,
+    button: str,
+    explanation: str,
+    noun: Callable[[int], str] | None,
+) -> TemplateResponse:
+    opts = modeladmin.model._meta
+    word = noun(count) if noun else (opts.verbose_name if count == 1 else opts.verbose_name_plural)
+    who = f"{count:,} {word}"
+    select_across = request.POST.get("select_across") == "1"
+    named = [str(obj) for obj in queryset[:NAMED_ON_CONFIRMATION]]
+    if select_across:
+        # Every matching row, found again from the filters in the URL on confirm: the few
+        # ticked ids only keep Django's "a selection was posted" check happy.
+        carried = [str(pk) for pk in queryset.values_list("pk", flat=True)[:1]]
+    else:
+        carried = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": opts,
+        "title": title,
+        "subtitle": None,
+        "who": who,
+        "count": count,
+        "named": named,
+        "more": count - len(named),
+        "explanation": explanation,
+        "adminform": helpers.AdminForm(
+            form, [(None, {"fields": list(form.fields)})], {}, model_admin=modeladmin
+        )
+        if form is not None
+        else None,
+        "media": modeladmin.media + (form.media if form is not None else forms.Media()),
+        "button": button.format(who=who, count=f"{count:,}"),
+        "action_name": name,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "selected": carried,
+        "select_across": select_across,
+        "form_url": request.get_full_path(),
+    }
+    return TemplateResponse(request, "admin/network_crm/confirmed_action.html", context)
+
+
+# Actions that an app higher up adds to a lower app's admin (portability's export and merge on
+# contacts), the way sections compose pages: registered in that app's admin module, read by
+# OwnedAdmin.get_actions.
+_registered_actions: dict[type[Model], dict[str, Callable]] = {}
+
+
+def admin_action_register(model: type[Model], action: Callable) -> None:
+    """Offer ``action`` (a function, e.g. a ``confirmed_action``) on ``model``'s changelist."""
+    _registered_actions.setdefault(model, {})[action.__name__] = action
+
+
 class OwnedRelatedFieldListFilter(admin.RelatedFieldListFilter):
     """A related-field filter that lists only the requesting user's rows."""
 
@@ -112,6 +295,17 @@ class OwnedAdmin(SafeQueryAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(owner=request.user)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        if self.actions is None or IS_POPUP_VAR in request.GET:
+            return actions
+        extra = (
+            self.get_action(function, action_location)
+            for function in _registered_actions.get(self.model, {}).values()
+        )
+        extra = self._filter_actions_by_permissions(request, [a for a in extra if a])
+        return {**actions, **{action.name: action for action in extra}}
 
     def get_list_filter(self, request):
         filters = []

@@ -85,6 +85,7 @@ def test_bulk_pause_action_goes_through_the_service_and_only_touches_own_rows(cl
         {
             "action": "pause",
             "_selected_action": [data["alice_contact"].pk, data["bob_contact"].pk],
+            "confirmed": "yes",
         },
     )
     assert response.status_code == 302
