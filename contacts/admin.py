@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.utils.formats import date_format
 
 from contacts import services
@@ -13,8 +16,17 @@ from contacts.admin_filters import CircleFilter, CityFilter, LastContactFilter, 
 from contacts.limits import MAX_DATES_PER_CONTACT, MAX_INTERESTS_PER_OWNER, MAX_METHODS_PER_CONTACT
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from contacts.selectors import contacts_matching
-from network_crm.admin import MAX_SEARCH_WORDS, OwnedAdmin, OwnedTabularInline
+from network_crm.admin import (
+    MAX_SEARCH_WORDS,
+    ActionDone,
+    ActionForm,
+    OwnedAdmin,
+    OwnedTabularInline,
+    confirmed_action,
+)
+from network_crm.admin_undo import UndoableAdmin
 from network_crm.clock import local_today
+from network_crm.text import fold, people
 
 # Dates in the admin's lists, day first like the app's own pages ("23 Nov 2026"): one place to
 # change when the user's date setting arrives.
@@ -26,21 +38,165 @@ def shown_date(day: dt.date | None) -> str | None:
     return date_format(day, ADMIN_DATE_FORMAT) if day else None
 
 
+class RenameCircleForm(ActionForm):
+    name = forms.CharField(label="Name", max_length=80, widget=widgets.AdminTextInputWidget)
+    cadence_days = forms.IntegerField(
+        label="Reach out every (days)",
+        required=False,
+        min_value=1,
+        max_value=3650,
+        widget=widgets.AdminIntegerFieldWidget,
+        help_text="Empty: no reminders for its people, unless they have a rhythm of their own.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        circle = self.selection.first()
+        if circle is not None and not self.is_bound:
+            self.initial = {"name": circle.name, "cadence_days": circle.cadence_days}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.selection.count() != 1:
+            raise forms.ValidationError("Pick one circle to rename.")
+        name = " ".join(cleaned.get("name", "").split())
+        taken = Circle.objects.filter(owner=self.owner, name__iexact=name)
+        if name and taken.exclude(pk=self.selection.get().pk).exists():
+            self.add_error("name", "You already have a circle with that name.")
+        cleaned["name"] = name
+        return cleaned
+
+
+@confirmed_action(
+    description="Rename and re-time…",
+    title="Rename a circle",
+    button="Save the circle",
+    explanation=(
+        "A new rhythm re-times everyone in the circle who follows it: their next reminder is "
+        "worked out again from their last contact."
+    ),
+    form_class=RenameCircleForm,
+    noun=lambda count: "circle" if count == 1 else "circles",
+)
+def rename_circle(modeladmin, request, queryset, form):
+    circle = queryset.get()
+    before = {"pk": circle.pk, "name": circle.name, "cadence_days": circle.cadence_days}
+    members = services.circle_rename(
+        circle=circle,
+        name=form.cleaned_data["name"],
+        cadence_days=form.cleaned_data["cadence_days"],
+    )
+    undo_url = modeladmin.undo_remember(request, kind="rename", payload=before)
+    return ActionDone(_circle_sentence(before, circle, members), undo_url=undo_url)
+
+
+def _circle_sentence(before: dict, circle: Circle, members: int) -> str:
+    parts = []
+    if before["name"] != circle.name:
+        parts.append(f"Renamed “{before['name']}” to “{circle.name}”")
+    if before["cadence_days"] != circle.cadence_days:
+        rhythm = f"every {circle.cadence_days} days" if circle.cadence_days else "no rhythm"
+        parts.append(
+            f"set “{circle.name}” to {rhythm} and re-timed its {members} {people(members)}"
+        )
+    sentence = "; ".join(parts) or f"“{circle.name}” is unchanged"
+    return sentence[:1].upper() + sentence[1:] + "."
+
+
 @admin.register(Circle)
-class CircleAdmin(OwnedAdmin):
-    list_display = ["name", "cadence_days"]
+class CircleAdmin(UndoableAdmin, OwnedAdmin):
+    list_display = ["name", "cadence_days", "members"]
     list_editable = ["cadence_days"]
     search_fields = ["name"]
+    actions = [rename_circle]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("contacts"))
+
+    @admin.display(description="People", ordering="member_count")
+    def members(self, circle: Circle) -> int:
+        return circle.member_count
 
     def save_model(self, request, obj, form, change):
         obj.owner_id = obj.owner_id or request.user.pk
         services.circle_save(circle=obj)
 
+    def undo_rename(self, request, before: dict) -> str:
+        circle = Circle.objects.filter(owner=request.user, pk=before["pk"]).first()
+        if circle is None:
+            return "That circle was deleted since: nothing to undo."
+        if (
+            Circle.objects.filter(owner=request.user, name__iexact=before["name"])
+            .exclude(pk=circle.pk)
+            .exists()
+        ):
+            return f"Another circle is called “{before['name']}” now: nothing was undone."
+        services.circle_rename(
+            circle=circle, name=before["name"], cadence_days=before["cadence_days"]
+        )
+        return f"Undone: “{circle.name}” is back as it was."
+
+
+class MergeInterestsForm(ActionForm):
+    keep = forms.ModelChoiceField(
+        label="Keep",
+        queryset=Interest.objects.none(),
+        widget=widgets.AdminRadioSelect(attrs={"class": "radiolist"}),
+        empty_label=None,
+        help_text="Everyone with one of the others gets this one; the others are deleted.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = self.selection.order_by("folded_name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.selection.count() < 2:
+            raise forms.ValidationError("Pick at least two interests to merge.")
+        return cleaned
+
+
+@confirmed_action(
+    description="Merge into one…",
+    title="Merge interests",
+    button="Merge {who}",
+    explanation="Nobody gets an interest twice; “I'm into this too” stays if any of them had it.",
+    form_class=MergeInterestsForm,
+    noun=lambda count: "interest" if count == 1 else "interests",
+)
+def merge_interests(modeladmin, request, queryset, form):
+    keep = form.cleaned_data["keep"]
+    merged = services.interests_merge(owner=request.user, keep=keep, others=list(queryset))
+    names = ", ".join(f"“{item['name']}”" for item in merged["removed"])
+    undo_url = modeladmin.undo_remember(request, kind="merge", payload=merged)
+    return ActionDone(
+        f"Merged {names} into “{keep.name}”: {len(merged['added_to_kept'])} "
+        f"{people(len(merged['added_to_kept']))} gained it.",
+        undo_url=undo_url,
+    )
+
 
 @admin.register(Interest)
-class InterestAdmin(OwnedAdmin):
-    list_display = ["name"]
+class InterestAdmin(UndoableAdmin, OwnedAdmin):
+    list_display = ["name", "mine", "sharers"]
     search_fields = ["name", "folded_name"]
+    actions = [merge_interests]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(sharer_count=Count("contacts"))
+
+    @admin.display(description="People", ordering="sharer_count")
+    def sharers(self, interest: Interest) -> int:
+        return interest.sharer_count
+
+    def get_search_results(self, request, queryset, search_term):
+        # Folded like the app's interests page: "jazz" finds "Jázz".
+        return super().get_search_results(request, queryset, fold(search_term))
+
+    def undo_merge(self, request, merged: dict) -> str:
+        count = services.interests_merge_undo(owner=request.user, merge=merged)
+        return f"Undone: {count} interest{'s' if count != 1 else ''} back, with their people."
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

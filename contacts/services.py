@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Coalesce, Greatest
 
@@ -197,7 +197,83 @@ def interests_set_mine(*, owner: User, names: Iterable[str]) -> list[Interest]:
     return mine
 
 
+@transaction.atomic
+def interests_merge(*, owner: User, keep: Interest, others: Iterable[Interest]) -> dict:
+    """Fold ``others`` into ``keep``: everyone who had one of them has ``keep`` (once), and
+    they are deleted; "I'm into this too" stays if any of them had it. Returns what
+    ``interests_merge_undo`` needs to put them back (JSON-safe)."""
+    others = [i for i in others if i.owner_id == owner.pk and i.pk != keep.pk]
+    if keep.owner_id != owner.pk:
+        raise PermissionError("Interests can only be merged into the owner's own.")
+    through = Contact.interests.through
+    had_kept = set(through.objects.filter(interest=keep).values_list("contact_id", flat=True))
+    removed = []
+    for other in others:
+        people_ids = list(
+            through.objects.filter(interest=other).values_list("contact_id", flat=True)
+        )
+        removed.append(
+            {"pk": other.pk, "name": other.name, "mine": other.mine, "contact_ids": people_ids}
+        )
+    moved = {pk for item in removed for pk in item["contact_ids"]} - had_kept
+    through.objects.bulk_create(
+        [through(contact_id=pk, interest_id=keep.pk) for pk in sorted(moved)],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    kept_mine = keep.mine
+    if any(item["mine"] for item in removed) and not keep.mine:
+        Interest.objects.filter(pk=keep.pk).update(mine=True)
+        keep.mine = True
+    Interest.objects.filter(owner=owner, pk__in=[item["pk"] for item in removed]).delete()
+    return {
+        "kept_id": keep.pk,
+        "kept_mine": kept_mine,
+        "added_to_kept": sorted(moved),
+        "removed": removed,
+    }
+
+
+@transaction.atomic
+def interests_merge_undo(*, owner: User, merge: dict) -> int:
+    """Undo ``interests_merge``: the merged interests come back (same ids, names and people)
+    and the kept one loses the people the merge gave it. Returns how many came back."""
+    through = Contact.interests.through
+    kept = Interest.objects.filter(owner=owner, pk=merge["kept_id"]).first()
+    if kept is not None:
+        through.objects.filter(interest=kept, contact_id__in=merge["added_to_kept"]).delete()
+        Interest.objects.filter(pk=kept.pk).update(mine=merge["kept_mine"])
+    owned = set(Contact.objects.filter(owner=owner).values_list("pk", flat=True))
+    restored = 0
+    for item in merge["removed"]:
+        folded = Interest.fold_name(item["name"])
+        if Interest.objects.filter(Q(pk=item["pk"]) | Q(owner=owner, folded_name=folded)).exists():
+            continue  # made again since, under that id or name: left as it is
+        Interest.objects.create(owner=owner, pk=item["pk"], name=item["name"], mine=item["mine"])
+        through.objects.bulk_create(
+            [
+                through(contact_id=pk, interest_id=item["pk"])
+                for pk in item["contact_ids"]
+                if pk in owned
+            ],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+        restored += 1
+    return restored
+
+
 # --- Circles ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def circle_rename(*, circle: Circle, name: str, cadence_days: int | None) -> int:
+    """Rename a circle and set its rhythm; its people are re-timed (``circle_save``). Returns
+    how many people are in it."""
+    circle.name = name
+    circle.cadence_days = cadence_days
+    circle_save(circle=circle)
+    return Contact.objects.filter(owner=circle.owner, circle=circle).count()
 
 
 @transaction.atomic

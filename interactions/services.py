@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
+from django.core import serializers
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 
@@ -188,3 +189,81 @@ def interaction_delete(*, interaction: Interaction, today: dt.date) -> set[int]:
     interaction.delete()
     _after_change(owner=owner, contact_ids=contact_ids, days={day}, today=today)
     return contact_ids
+
+
+# --- Bulk changes from the admin -------------------------------------------------------------
+
+
+@transaction.atomic
+def interactions_rekind(*, owner: User, interaction_ids: Iterable[int], kind: str) -> dict:
+    """Make the owner's ``interaction_ids`` all of ``kind``: one UPDATE. A kind moves no due
+    date and no day's count, so nothing is recomputed. Returns what it replaced,
+    ``{old kind: [ids]}``, for ``interactions_rekind_undo``."""
+    if kind not in Interaction.Kind.values:
+        raise ValueError(f"Unknown kind {kind!r}.")
+    interactions = Interaction.objects.filter(owner=owner, pk__in=list(interaction_ids))
+    previous: dict[str, list[int]] = {}
+    for pk, old in interactions.exclude(kind=kind).values_list("pk", "kind"):
+        previous.setdefault(old, []).append(pk)
+    interactions.update(kind=kind)
+    return previous
+
+
+@transaction.atomic
+def interactions_rekind_undo(*, owner: User, previous: dict[str, list[int]]) -> int:
+    """Put back the kinds ``interactions_rekind`` replaced (one UPDATE per old kind)."""
+    changed = 0
+    for kind, ids in previous.items():
+        if kind in Interaction.Kind.values:
+            changed += Interaction.objects.filter(owner=owner, pk__in=ids).update(kind=kind)
+    return changed
+
+
+@transaction.atomic
+def interactions_delete(*, owner: User, interaction_ids: Iterable[int], today: dt.date) -> str:
+    """Delete many of the owner's interactions at once (set-based): their people's dates fall
+    back on what remains and the days they were on are recounted, once for the whole batch.
+
+    Returns a snapshot of what went (Django's JSON serialisation: fields and people) for
+    ``interactions_restore``. Their follow-up reminders go with them."""
+    interactions = Interaction.objects.filter(owner=owner, pk__in=list(interaction_ids))
+    snapshot = serializers.serialize("json", interactions)
+    links = Interaction.contacts.through.objects.filter(interaction__in=interactions)
+    contact_ids = set(links.values_list("contact_id", flat=True))
+    days = set(interactions.values_list("occurred_on", flat=True))
+    interactions.delete()
+    _after_change(owner=owner, contact_ids=contact_ids, days=days, today=today)
+    return snapshot
+
+
+@transaction.atomic
+def interactions_restore(*, owner: User, snapshot: str, today: dt.date) -> int:
+    """Bring back interactions ``interactions_delete`` removed, with their ids, among the
+    people who still exist; one with nobody left stays deleted. Dates and days follow."""
+    objects = [
+        item
+        for item in serializers.deserialize("json", snapshot)
+        if item.object.owner_id == owner.pk
+    ]
+    existing = set(
+        Contact.objects.filter(
+            owner=owner, pk__in={pk for item in objects for pk in item.m2m_data["contacts"]}
+        ).values_list("pk", flat=True)
+    )
+    taken = set(
+        Interaction.objects.filter(pk__in=[item.object.pk for item in objects]).values_list(
+            "pk", flat=True
+        )
+    )
+    restored, contact_ids, days = 0, set(), set()
+    for item in objects:
+        people = [pk for pk in item.m2m_data["contacts"] if pk in existing]
+        if not people or item.object.pk in taken:
+            continue
+        item.object.save(force_insert=True)
+        item.object.contacts.set(people)
+        contact_ids.update(people)
+        days.add(item.object.occurred_on)
+        restored += 1
+    _after_change(owner=owner, contact_ids=contact_ids, days=days, today=today)
+    return restored

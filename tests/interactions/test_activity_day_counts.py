@@ -122,7 +122,7 @@ def test_deleting_in_the_admin_goes_through_the_service(client, alice):
     client.force_login(alice)
     response = client.post(
         reverse("admin:interactions_interaction_changelist"),
-        {"action": "delete_selected", "_selected_action": [latest.pk], "post": "yes"},
+        {"action": "delete_interactions", "_selected_action": [latest.pk], "confirmed": "yes"},
     )
     assert response.status_code == 302
     assert list(Interaction.objects.filter(owner=alice)) == [older]
