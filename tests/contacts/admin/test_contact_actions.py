@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from contacts.models import BulkChange, Contact, Interest
 from contacts.services import contacts_recompute_due
+from interactions.models import Interaction
+from interactions.services import interaction_log
 from tests.factories import CircleFactory, ContactFactory, InterestFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -199,3 +201,23 @@ def test_pause_says_how_many_are_paused_already(alice_client, setup):
         },
     ).content.decode()
     assert "1 of them is paused already." in html
+
+
+def test_deleting_in_the_admin_goes_through_the_service(alice_client, alice, setup):
+    amara, kwame = setup["amara"], setup["kwame"]
+    at = dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)
+    today = dt.date(2026, 11, 28)
+    alone = interaction_log(
+        owner=alice, contacts=[amara], kind="coffee", occurred_at=at, today=today
+    )
+    shared = interaction_log(
+        owner=alice, contacts=[amara, kwame], kind="call", occurred_at=at, today=today
+    )
+    response = alice_client.post(
+        CHANGELIST, {"action": "delete_selected", "_selected_action": [amara.pk], "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Contact.objects.filter(pk=amara.pk).exists()
+    # The coffee with only her goes too (contacts_deleting's receiver); the shared call stays.
+    assert list(Interaction.objects.filter(owner=alice)) == [shared]
+    assert not Interaction.objects.filter(pk=alone.pk).exists()
