@@ -308,3 +308,13 @@ class ContactAdmin(OwnedAdmin):
     def save_model(self, request, obj, form, change):
         obj.owner_id = obj.owner_id or request.user.pk
         services.contact_save(contact=obj, today=local_today(request.user))
+
+    # Deleting (one, or Django's "Delete selected") goes through the app's service: photos go
+    # with them and interactions left with nobody are deleted and their days recounted.
+    def delete_model(self, request, obj):
+        services.contacts_bulk_delete(owner=request.user, contact_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        services.contacts_bulk_delete(
+            owner=request.user, contact_ids=queryset.values_list("pk", flat=True)
+        )

@@ -89,9 +89,12 @@ def _bulk_edit(request, queryset: QuerySet, action: str, value: object = None) -
     )
 
 
-def _already(queryset: QuerySet, sentence: str, **flags: bool) -> str:
+def _already(queryset: QuerySet, state: str, **flags: bool) -> str:
+    """ "3 of them are paused already." (or nothing)."""
     count = queryset.filter(**flags).count()
-    return sentence.format(count=count, people=people(count)) if count else ""
+    if not count:
+        return ""
+    return f"{count:,} of them {'is' if count == 1 else 'are'} {state} already."
 
 
 @confirmed_action(
@@ -153,7 +156,7 @@ def remove_interest(modeladmin, request, queryset, form):
             None,
             [
                 "They get no reminders until you resume them.",
-                _already(queryset, "{count} {people} of them are paused already.", paused=True),
+                _already(queryset, "paused", paused=True),
             ],
         )
     ),
@@ -178,9 +181,15 @@ def unpause(modeladmin, request, queryset, form):
     description="Archive…",
     title="Archive",
     button="Archive {who}",
-    explanation=(
-        "Archived people leave the dashboard and the list (the list's “Archived” filter shows "
-        "them) and get no reminders; their history is kept."
+    explanation=lambda queryset: " ".join(
+        filter(
+            None,
+            [
+                "Archived people leave the dashboard and the list (its “Archived” filter shows "
+                "them) and get no reminders; their history is kept.",
+                _already(queryset, "archived", archived=True),
+            ],
+        )
     ),
     noun=people,
 )

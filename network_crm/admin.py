@@ -138,13 +138,15 @@ def confirmed_action(
     explanation: str | Callable[[QuerySet], str] = "",
     form_class: type[ActionForm] | None = None,
     noun: Callable[[int], str] | None = None,
+    verb: str = "changes",
 ) -> Callable[[ActionFunction], Callable]:
     """Make ``function(modeladmin, request, queryset, form)`` an admin action that asks first.
 
     The first POST (from the changelist's action bar) renders
     admin/network_crm/confirmed_action.html: ``title``, how many rows and a few of them by name,
     ``explanation`` (text, or a function of the queryset), the fields of ``form_class``, and
-    ``button`` ("Move {who}": ``{who}`` is "12 people", ``{count}`` the number). Its "Confirm"
+    ``button`` ("Move {who}": ``{who}`` is "12 people", ``{count}`` the number); the page says
+    "This ``verb`` 12 people" ("changes"; an export "exports"). Its "Confirm"
     posts again with ``confirmed=yes``: a valid form calls ``function``, which does the work
     through a service and returns an ``ActionDone`` (a message, maybe an Undo) or a response of
     its own (a download); a ``ValidationError`` it raises goes back to the page. The queryset is
@@ -190,6 +192,7 @@ def confirmed_action(
                 button=button,
                 explanation=explanation(queryset) if callable(explanation) else explanation,
                 noun=noun,
+                verb=verb,
             )
 
         return admin.action(description=description)(action)
@@ -209,6 +212,7 @@ def _confirmation_page(
     button: str,
     explanation: str,
     noun: Callable[[int], str] | None,
+    verb: str,
 ) -> TemplateResponse:
     opts = modeladmin.model._meta
     word = noun(count) if noun else (opts.verbose_name if count == 1 else opts.verbose_name_plural)
@@ -227,6 +231,7 @@ def _confirmation_page(
         "title": title,
         "subtitle": None,
         "who": who,
+        "verb": verb,
         "count": count,
         "named": named,
         "more": count - len(named),

@@ -39,6 +39,7 @@ class ExportForm(ActionForm):
     explanation="A file to download; nothing in your contacts changes.",
     form_class=ExportForm,
     noun=people,
+    verb="exports",
 )
 def export_selection(modeladmin, request, queryset, form):
     export_format = form.cleaned_data["format"]
