@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 
 from contacts import services
 from contacts.admin_actions import CONTACT_ACTIONS
-from contacts.admin_filters import CircleFilter, CityFilter, LastContactFilter, StatusFilter
+from contacts.admin_filters import CityFilter, LastContactFilter, NoneNamedFilter, StatusFilter
 from contacts.limits import MAX_DATES_PER_CONTACT, MAX_INTERESTS_PER_OWNER, MAX_METHODS_PER_CONTACT
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from contacts.selectors import contacts_matching
@@ -236,9 +236,9 @@ class ContactAdmin(OwnedAdmin):
     list_editable = ["circle", "cadence_days"]
     list_select_related = ["circle"]
     list_filter = [
-        ("circle", CircleFilter),
+        ("circle", NoneNamedFilter),
         StatusFilter,
-        "interests",
+        ("interests", NoneNamedFilter),
         CityFilter,
         LastContactFilter,
     ]
@@ -287,6 +287,7 @@ class ContactAdmin(OwnedAdmin):
             field = self.formfield_for_dbfield(db_field, request=request, **field_kwargs)
             if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
                 field.widget = field.widget.widget
+                field.empty_label = "No circle"
             return field
 
         return super().get_changelist_formset(request, formfield_callback=formfield, **kwargs)

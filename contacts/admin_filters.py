@@ -33,12 +33,15 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-class CircleFilter(OwnedRelatedFieldListFilter):
-    """The user's circles, and "No circle" for people in none (rather than Django's "-")."""
+class NoneNamedFilter(OwnedRelatedFieldListFilter):
+    """The user's circles (or interests), and "No circle" ("No interests") for people without
+    one, rather than Django's "-"."""
+
+    NONE_LABELS = {"circle": _("No circle"), "interests": _("No interests")}
 
     def __init__(self, field, request, params, model, model_admin, field_path):
         super().__init__(field, request, params, model, model_admin, field_path)
-        self.empty_value_display = _("No circle")
+        self.empty_value_display = self.NONE_LABELS.get(field_path, self.empty_value_display)
 
 
 class StatusFilter(admin.SimpleListFilter):

@@ -88,6 +88,7 @@ def test_the_list_refuses_another_users_circle(admin_client, alice, bob):
 
     page = admin_client.get(URL).content.decode()
     assert "Friends" in page and "poker night" not in page  # not among the menu's choices
+    assert '<option value="">No circle</option>' in page
 
     response = list_edit(admin_client, [{"id": amara.pk, "circle": theirs.pk, "cadence_days": 9}])
     assert response.status_code == 200
@@ -171,11 +172,12 @@ def test_the_circle_and_interest_filters(admin_client, alice, bob):
     CircleFactory(owner=bob, name="Bob's poker night")
 
     page = admin_client.get(URL)
-    assert "No circle" in page.content.decode()
+    assert "No circle" in page.content.decode() and "No interests" in page.content.decode()
     assert "poker night" not in page.content.decode()
     assert names(admin_client.get(URL, {"circle__id__exact": friends.pk})) == ["Amara"]
     assert names(admin_client.get(URL, {"circle__isnull": "True"})) == ["Kwame"]
     assert names(admin_client.get(URL, {"interests__id__exact": jazz.pk})) == ["Amara"]
+    assert names(admin_client.get(URL, {"interests__isnull": "True"})) == ["Kwame"]
 
 
 @pytest.mark.parametrize("admin_client", [False, True], indirect=True)
