@@ -227,7 +227,7 @@ def interactions_delete(*, owner: User, interaction_ids: Iterable[int], today: d
     Returns a snapshot of what went (Django's JSON serialisation: fields and people) for
     ``interactions_restore``. Their follow-up reminders go with them."""
     interactions = Interaction.objects.filter(owner=owner, pk__in=list(interaction_ids))
-    snapshot = serializers.serialize("json", interactions)
+    snapshot = serializers.serialize("json", interactions.prefetch_related("contacts"))
     links = Interaction.contacts.through.objects.filter(interaction__in=interactions)
     contact_ids = set(links.values_list("contact_id", flat=True))
     days = set(interactions.values_list("occurred_on", flat=True))
