@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.admin import widgets
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 
 from contacts import services
@@ -64,15 +64,24 @@ class AddInterestForm(ActionForm):
     )
 
 
+class HeldInterestField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Interest) -> str:
+        return f"{obj.name} ({obj.holders:,} of them)"
+
+
 class RemoveInterestForm(ActionForm):
-    interest = forms.ModelChoiceField(label="Interest", queryset=Interest.objects.none())
+    interest = HeldInterestField(
+        label="Interest",
+        queryset=Interest.objects.none(),
+        help_text="The interests some of them have, with how many.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Only interests some of the selected people have: the others would change nothing.
         self.fields["interest"].queryset = (
             Interest.objects.filter(owner=self.owner, contacts__in=self.selection.values("pk"))
-            .distinct()
+            .annotate(holders=Count("contacts"))
             .order_by("folded_name")
         )
 

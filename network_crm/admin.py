@@ -247,6 +247,8 @@ def _confirmation_page(
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "selected": carried,
         "select_across": select_across,
+        # "Select all" on a list narrowed by filters or a search, or on the whole list.
+        "narrowed": bool(set(request.GET) - {"p", "o"}),
         "form_url": request.get_full_path(),
     }
     return TemplateResponse(request, "admin/network_crm/confirmed_action.html", context)

@@ -168,7 +168,7 @@ def test_the_fields_offer_only_the_users_own_circles_and_the_selections_interest
         CHANGELIST,
         {"action": "remove_interest", "index": "0", "_selected_action": [setup["amara"].pk]},
     ).content.decode()
-    assert ">Jazz<" in html and "Secret hobby" not in html
+    assert ">Jazz (1 of them)<" in html and "Secret hobby" not in html
     # Another user's circle posted on confirm is refused: nothing moves.
     response = alice_client.post(
         CHANGELIST,

@@ -115,7 +115,7 @@ def test_each_contact_action_asks_applies_and_undoes(page, superuser, monkeypatc
         lambda: linked.filter(interest__name="Bouldering").count() == 0 or pytest.fail("still"),
     )
     choose(page, two, "Remove an interest…")
-    page.get_by_label("Interest").select_option(label="Jazz")
+    page.get_by_label("Interest").select_option(label="Jazz (2 of them)")
     confirm_then_undo(
         page,
         "Remove it from 2 people",
@@ -190,4 +190,10 @@ def test_each_contact_action_asks_applies_and_undoes(page, superuser, monkeypatc
     expect(page.locator(".messagelist")).to_contain_text("Merging takes exactly two people")
     choose(page, two, "Merge two people…")
     expect(page).to_have_url(re.compile(r"/contacts/\d+/merge/\d+/$"))
-    expect(page.get_by_text("Kwame Mensah").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Same person?")).to_be_visible()
+    page.get_by_role("button", name="Merge into one person").click()
+    expect(page.get_by_text("Merged Kwame Mensah into Amara Diallo.")).to_be_visible()
+    assert not Contact.objects.filter(name="Kwame Mensah").exists()
+    page.get_by_role("button", name="Undo merge").click()
+    expect(page.get_by_text("Merge undone: Kwame Mensah is back.")).to_be_visible()
+    assert Contact.objects.filter(owner=alice).count() == 3

@@ -176,3 +176,9 @@ def test_actions_registered_by_an_app_above_are_offered(alice_client, people):
     html = alice_client.get(CHANGELIST).content.decode()
     for name in ("move_to_circle", "set_rhythm", "export_selection", "merge_two"):
         assert f'value="{name}"' in html
+
+
+def test_select_all_on_the_whole_list_says_so(alice_client, people):
+    post = {"action": "pause", "index": "0", "_selected_action": [people["zoe"].pk]}
+    html = alice_client.post(CHANGELIST, {**post, "select_across": "1"}).content.decode()
+    assert "This changes <strong>4 people</strong>, everyone on the list:" in html
