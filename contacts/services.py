@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core import signing
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import BaseExpression
@@ -463,3 +465,77 @@ def contact_mark_fine(*, contact: Contact, today: dt.date) -> Contact:
     contact.save(update_fields=["cadence_restarted_on", "updated_at"])
     contact_recompute_due(contact=contact, today=today)
     return contact
+
+
+# --- Undo of one person's snooze or "we're fine" ---------------------------------------------
+
+# Which column each single-person action writes; its undo puts the previous value back.
+UNDOABLE_FIELDS = {"snooze": "snoozed_until", "fine": "cadence_restarted_on"}
+UNDO_SALT = "contacts.undo"
+UNDO_MAX_AGE = dt.timedelta(days=1)
+
+
+class UndoStale(Exception):
+    """The undo no longer applies: already undone, changed since, forged or too old."""
+
+
+@dataclass(frozen=True)
+class ContactUndo:
+    """What one snooze or "we're fine" replaced: enough to put it back. It travels signed in the
+    Undo form (``token``), so the undo needs no table of its own and cannot be forged."""
+
+    action: str
+    contact_id: int
+    previous: dt.date | None
+    applied: dt.date
+
+    def token(self) -> str:
+        previous = self.previous.isoformat() if self.previous else None
+        fields = [self.action, self.contact_id, previous, self.applied.isoformat()]
+        return signing.dumps(fields, salt=UNDO_SALT)
+
+    @classmethod
+    def from_token(cls, token: str, *, contact_id: int) -> ContactUndo:
+        try:
+            action, pk, previous, applied = signing.loads(
+                token, salt=UNDO_SALT, max_age=UNDO_MAX_AGE
+            )
+            undo = cls(
+                action=action,
+                contact_id=pk,
+                previous=dt.date.fromisoformat(previous) if previous else None,
+                applied=dt.date.fromisoformat(applied),
+            )
+        except (signing.BadSignature, ValueError, TypeError) as error:
+            raise UndoStale from error
+        if undo.contact_id != contact_id or undo.action not in UNDOABLE_FIELDS:
+            raise UndoStale
+        return undo
+
+
+def contact_snooze_undoable(*, contact: Contact, until: dt.date, today: dt.date) -> ContactUndo:
+    """``contact_snooze``, returning what its Undo needs (the snooze it replaced)."""
+    previous = contact.snoozed_until
+    contact_snooze(contact=contact, until=until, today=today)
+    return ContactUndo(action="snooze", contact_id=contact.pk, previous=previous, applied=until)
+
+
+def contact_mark_fine_undoable(*, contact: Contact, today: dt.date) -> ContactUndo:
+    """``contact_mark_fine``, returning what its Undo needs (the restart day it replaced)."""
+    previous = contact.cadence_restarted_on
+    contact_mark_fine(contact=contact, today=today)
+    return ContactUndo(action="fine", contact_id=contact.pk, previous=previous, applied=today)
+
+
+@transaction.atomic
+def contact_undo(*, contact: Contact, undo: ContactUndo, today: dt.date) -> Contact:
+    """Put back what a snooze or "we're fine" replaced and recompute when they are due. Only
+    while the column still holds what that action wrote (UndoStale otherwise: a second click,
+    or another change since, is not overwritten)."""
+    field = UNDOABLE_FIELDS[undo.action]
+    locked = Contact.objects.select_for_update().filter(owner=contact.owner, pk=contact.pk).first()
+    if locked is None or undo.contact_id != contact.pk or getattr(locked, field) != undo.applied:
+        raise UndoStale
+    setattr(locked, field, undo.previous)
+    locked.save(update_fields=[field, "updated_at"])
+    return contact_recompute_due(contact=locked, today=today)

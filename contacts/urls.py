@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/edit/", contact_form.contact_edit, name="edit"),
     path("<int:pk>/snooze/", contact_page.contact_snooze, name="snooze"),
     path("<int:pk>/fine/", contact_page.contact_fine, name="fine"),
+    path("<int:pk>/undo/", contact_page.contact_undo, name="undo"),
     path("<int:pk>/archive/", contact_form.contact_archive, name="archive"),
     path("<int:pk>/delete/", contact_form.contact_delete, name="delete"),
     path("<int:pk>/photo/", photos.contact_photo, name="photo"),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
@@ -15,9 +18,18 @@ from contacts.models import Contact
 from interactions import selectors, services
 from interactions.forms import ActivityFiltersForm, InteractionForm, QuickLogForm
 from interactions.models import Interaction
+from network_crm.announce import Undo, announce, announce_oob
 from network_crm.clock import local_today, now, user_zone
 from network_crm.http import HtmxHttpRequest, redirect_back
 from network_crm.owned import get_owned_or_404
+
+
+def _logged_text(interaction: Interaction, contact: Contact, today: dt.date) -> str:
+    kind = interaction.get_kind_display().lower()
+    day = interaction.occurred_on
+    return f"Logged {kind} with {contact.name}" + (
+        "." if day == today else f" on {date_format(day, 'l j F')}."
+    )
 
 
 @require_POST
@@ -35,19 +47,17 @@ def interaction_log(request: HtmxHttpRequest, contact_pk: int) -> HttpResponse:
     interaction = services.interaction_log(
         owner=request.user, contacts=[contact], today=today, **fields
     )
-    if not request.htmx:
-        kind = interaction.get_kind_display().lower()
-        messages.success(request, f"Logged: {kind} with {contact.name}.")
-        return redirect_back(request, fallback=contact.get_absolute_url())
-    context = {"interaction": interaction, "contact": contact}
-    if request.POST.get("quick"):
-        # One-click log from the dashboard: a note with an undo, and the lists refresh.
-        response = render(request, "interactions/_logged_toast.html", context)
-    else:
-        # A fresh form in place of the one sent; the contact's other fragments listen.
-        fresh = QuickLogForm(initial={"occurred_on": today}, today=today)
-        context = {"form": fresh, "contact": contact, "logged": interaction}
-        response = render(request, "interactions/log_form.html", context)
+    text = _logged_text(interaction, contact, today)
+    undo = Undo(reverse("interactions:delete", args=[interaction.pk]))
+    if not request.htmx or request.POST.get("quick"):
+        # One click from the dashboard (or no htmx): what happened, with an Undo.
+        fallback = contact.get_absolute_url()
+        return announce(request, text, fallback=fallback, undo=undo, event="contactChanged")
+    # A fresh form in place of the one sent, the announcement beside it (out of band); the
+    # contact's other fragments listen.
+    fresh = QuickLogForm(initial={"occurred_on": today}, today=today)
+    response = render(request, "interactions/log_form.html", {"form": fresh, "contact": contact})
+    response.write(announce_oob(request, text, undo=undo))
     return trigger_client_event(response, "contactChanged")
 
 
@@ -113,12 +123,16 @@ def interaction_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "interactions/interaction_delete.html",
             {"interaction": interaction, "people": list(interaction.contacts.all())},
         )
+    # Over htmx, deleting is the Undo of a log (the announcement's button).
+    kind = interaction.get_kind_display().lower()
+    people = ", ".join(contact.name for contact in interaction.contacts.all())
     services.interaction_delete(interaction=interaction, today=local_today(request.user))
-    if request.htmx:
-        response = HttpResponse('<p class="muted">Undone.</p>')
-        return trigger_client_event(response, "contactChanged")
-    messages.success(request, "Deleted. Due dates follow the interactions that remain.")
-    return redirect_back(request, fallback=reverse("interactions:list"))
+    text = (
+        f"Undone: the {kind} with {people} is out of the log."
+        if request.htmx
+        else "Deleted. Due dates follow the interactions that remain."
+    )
+    return announce(request, text, fallback=reverse("interactions:list"), event="contactChanged")
 
 
 ACTIVITY_PAGE_SIZE = 30

@@ -46,6 +46,22 @@ def reminder_close(*, reminder: Reminder, state: str, now: dt.datetime) -> Remin
     return reminder
 
 
+@transaction.atomic
+def reminder_reopen(*, reminder: Reminder, state: str, closed_at: dt.datetime) -> Reminder:
+    """Undo of "done" on a follow-up: back to ``state`` (open or snoozed), only while the
+    reminder is still closed as that click left it (ReminderGone otherwise). Reach-out
+    reminders are not reopened: whether someone is due is the contact's rule, not the row's."""
+    if reminder.kind == Reminder.Kind.REACH_OUT or state not in Reminder.LIVE_STATES:
+        raise ReminderGone
+    reopened = Reminder.objects.filter(
+        pk=reminder.pk, state=Reminder.State.DONE, closed_at=closed_at
+    ).update(state=state, closed_at=None)
+    if not reopened:
+        raise ReminderGone
+    reminder.state, reminder.closed_at = state, None
+    return reminder
+
+
 class ReminderGone(Exception):
     """The reminder was already acted on (or no longer exists)."""
 

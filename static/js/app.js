@@ -16,6 +16,48 @@
   // ==== dashboard ====
   // This area's code goes here, above the next section.
 
+  // The one live region (#announce, base.html) says what an htmx action did. Focus goes there
+  // (never back to <body>), so its Undo is one Tab away; it empties when the next action starts.
+  // The lists refreshing afterwards (contactChanged) are GETs: they leave it, and focus, alone.
+  function announcement() { return document.getElementById("announce"); }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var region = announcement();
+    var verb = event.detail.requestConfig && event.detail.requestConfig.verb;
+    if (!region || verb === "get" || region.contains(event.detail.elt)) return;
+    region.replaceChildren();
+  });
+
+  function focusAnnouncement(event) {
+    var region = announcement();
+    var target = event.detail && event.detail.target;
+    if (!region || !(target === region || event.target === region)) return;
+    if (!region.textContent.trim()) return;
+    var menu = document.activeElement && document.activeElement.closest("details.menu");
+    if (menu) menu.open = false;
+    region.focus();
+  }
+  document.addEventListener("htmx:afterSwap", focusAnnouncement);
+  document.addEventListener("htmx:oobAfterSwap", focusAnnouncement);
+
+  // Compact menus (<details class="menu">): Escape closes and returns to the button, a click
+  // elsewhere closes, and opening one closes the others. Without JS they still open and close.
+  function closeMenus(except) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (menu !== except) menu.open = false;
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest && event.target.closest("details.menu"));
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = document.activeElement && document.activeElement.closest("details.menu[open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+
 
 
   // ==== contact ====

@@ -132,12 +132,13 @@ def test_snooze_a_week_without_javascript(alice_client, alice, frozen_now):
     assert contact.next_reach_out_on == dt.date(2026, 12, 5)
 
 
-def test_snooze_with_htmx_answers_204_and_an_event(alice_client, alice, frozen_now):
+def test_snooze_with_htmx_answers_the_announcement_and_an_event(alice_client, alice, frozen_now):
     contact = ContactFactory(owner=alice, cadence_days=7)
     response = alice_client.post(
         reverse("contacts:snooze", args=[contact.pk]), {"days": "7"}, headers={"HX-Request": "true"}
     )
-    assert response.status_code == 204
+    assert response.status_code == 200
+    assert response.headers["HX-Retarget"] == "#announce"
     assert "contactChanged" in json.loads(response.headers["HX-Trigger"])
 
 

@@ -41,7 +41,9 @@ def test_add_a_person_log_a_coffee_and_see_them_due(page):
     log_form.get_by_label("When").fill(ten_days_ago.isoformat())
     log_form.get_by_role("button", name="Log it").click()
 
-    expect(page.get_by_role("status").filter(has_text="Logged: coffee")).to_be_visible()
+    expect(
+        page.get_by_role("status").filter(has_text="Logged coffee with Amara Okoye")
+    ).to_be_visible()
     expect(activity).to_contain_text("Due now")
     history = activity.get_by_role("list", name="Interactions, newest first")
     expect(history.get_by_role("listitem")).to_have_count(1)

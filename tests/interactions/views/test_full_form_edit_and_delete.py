@@ -10,6 +10,7 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.html import escape
 
 from contacts.models import Contact
 from interactions import services
@@ -442,7 +443,8 @@ def test_htmx_delete_says_undone_and_tells_the_page(alice_client, alice, frozen_
     coffee = log(alice, [amara], dt.date(2026, 11, 20))
     response = alice_client.post(delete_url(coffee), headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert "Undone." in response.content.decode()
+    text = f"Undone: the coffee with {escape(amara.name)} is out of the log."
+    assert text in response.content.decode()
     assert "contactChanged" in json.loads(response.headers["HX-Trigger"])
     assert not Interaction.objects.exists()
     assert dates(amara) == (None, ADDED + dt.timedelta(days=7))

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from interactions.models import Interaction
 from reminders.models import Reminder
@@ -41,7 +42,11 @@ def test_backdated_log_in_place_with_htmx(alice_client, alice, frozen_now):
     assert "contactChanged" in json.loads(response.headers["HX-Trigger"])
     html = response.content.decode()
     assert 'id="log-form"' in html and "<html" not in html
-    assert "Logged: call on Wednesday 18 November" in html
+    # Beside the fresh form, out of band: the announcement, with the undo (a delete).
+    assert '<div id="announce" hx-swap-oob="innerHTML">' in html
+    assert f"Logged call with {escape(contact.name)} on Wednesday 18 November." in html
+    undo_url = reverse("interactions:delete", args=[Interaction.objects.get().pk])
+    assert f'hx-post="{undo_url}"' in html
     contact.refresh_from_db()
     assert contact.last_interaction_on == dt.date(2026, 11, 18)
     assert contact.next_reach_out_on == dt.date(2026, 11, 25)

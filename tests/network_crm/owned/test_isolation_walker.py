@@ -33,6 +33,7 @@ OBJECT_ROUTES = {
     "contacts:edit": {"pk": Contact},
     "contacts:snooze": {"pk": Contact},
     "contacts:fine": {"pk": Contact},
+    "contacts:undo": {"pk": Contact},
     "contacts:archive": {"pk": Contact},
     "contacts:delete": {"pk": Contact},
     "contacts:introducer": {"pk": Contact},
@@ -54,6 +55,7 @@ OBJECT_ROUTES = {
     "interactions:edit": {"pk": Interaction},
     "interactions:delete": {"pk": Interaction},
     "reminders:done": {"pk": Reminder},
+    "reminders:undo_done": {"pk": Reminder},
 }
 ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id"}
 

@@ -58,7 +58,7 @@ def soon_html(client, login=None) -> str:
 # --- Quick log with undo --------------------------------------------------------------------
 
 
-def test_quick_log_from_the_dashboard_shows_a_toast_with_undo(alice_client, alice, frozen_now):
+def test_quick_log_from_the_dashboard_announces_it_with_undo(alice_client, alice, frozen_now):
     amara = ContactFactory(owner=alice, name="Amara Diallo", cadence_days=7)
     interaction_services.interaction_log(
         owner=alice,
@@ -72,10 +72,10 @@ def test_quick_log_from_the_dashboard_shows_a_toast_with_undo(alice_client, alic
         dt.date(2026, 11, 10),
         dt.date(2026, 11, 17),
     )
-    # The dashboard offers the one-click log for her, aimed at the toast area.
+    # The dashboard offers the one-click log for her, aimed at the announcement.
     due = section(alice_client.get(DASHBOARD).content.decode(), "due")
     log_url = reverse("interactions:log", args=[amara.pk])
-    assert f'hx-post="{log_url}" hx-target="#toast"' in due
+    assert f'hx-post="{log_url}" hx-target="#announce"' in due
     assert '<input type="hidden" name="quick" value="1">' in due
     assert 'Log coffee<span class="visually-hidden"> with Amara Diallo</span>' in due
 
@@ -102,7 +102,7 @@ def test_quick_log_from_the_dashboard_shows_a_toast_with_undo(alice_client, alic
 
     response = alice_client.post(undo_url, {"next": DASHBOARD}, headers=HTMX)
     assert response.status_code == 200
-    assert "Undone." in response.content.decode()
+    assert "Undone: the coffee with Amara Diallo is out of the log." in response.content.decode()
     assert "contactChanged" in json.loads(response.headers["HX-Trigger"])
     assert not Interaction.objects.filter(pk=interaction.pk).exists()
     amara.refresh_from_db()
@@ -313,15 +313,21 @@ def test_a_promise_that_came_due_shows_with_a_done_button(alice_client, alice, f
     assert "Book the concert" not in soon
 
 
-def test_done_with_htmx_answers_204_and_the_promise_disappears(alice_client, alice, frozen_now):
+def test_done_with_htmx_says_so_with_undo_and_the_promise_disappears(
+    alice_client, alice, frozen_now
+):
     amara = ContactFactory(owner=alice, name="Amara Diallo")
     promise(alice, amara, TODAY - dt.timedelta(days=1), "Send Amara the article")
     sweep_run(now=FROZEN_NOW)
     reminder = Reminder.objects.get(kind="follow_up")
 
     response = alice_client.post(reverse("reminders:done", args=[reminder.pk]), headers=HTMX)
-    assert response.status_code == 204
+    assert response.status_code == 200
     assert "reminderChanged" in json.loads(response.headers["HX-Trigger"])
+    assert response.headers["HX-Retarget"] == "#announce"
+    html = response.content.decode()
+    assert "Done: Send Amara the article." in html
+    assert f'action="{reverse("reminders:undo_done", args=[reminder.pk])}"' in html
     reminder.refresh_from_db()
     assert (reminder.state, reminder.closed_at) == ("done", FROZEN_NOW)
     assert "Send Amara the article" not in soon_html(alice_client)
