@@ -114,6 +114,7 @@ def test_the_form_shows_the_button_and_no_doubled_optional_hints(alice_client, a
     assert "Year (optional)" in html
     assert ">Optional<" not in html
     assert "work, home, mobile…</div>" not in html
+    assert "{#" not in html and "{%" not in html  # no template comment shown as text
 
 
 def test_rows_added_without_saving_are_saved_with_the_form(alice_client, alice):
