@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django import forms
 from django.db.models import QuerySet
@@ -89,12 +90,28 @@ class OwnedInlineFormSet(forms.BaseInlineFormSet):
         return super().save_new(form, commit=commit)
 
 
+class ContactMethodRows(OwnedInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": "One person can have at most %(num)d ways to reach them here: "
+        "remove one to add another."
+    }
+
+
+class ImportantDateRows(OwnedInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": "One person can have at most %(num)d dates here: "
+        "remove one to add another."
+    }
+
+
 ContactMethodFormSet = forms.inlineformset_factory(
     Contact,
     ContactMethod,
-    formset=OwnedInlineFormSet,
+    formset=ContactMethodRows,
     fields=["kind", "label", "value"],
-    labels={"kind": "Type", "label": "Label", "value": "Address, number or link"},
+    labels={"kind": "Type", "label": "Label (optional)", "value": "Address, number or link"},
+    # The placeholder gives the examples; the model's help text would say them a second time.
+    help_texts={"label": ""},
     widgets={"label": forms.TextInput(attrs={"placeholder": "work, home, mobile…"})},
     extra=2,
     max_num=MAX_METHODS_PER_CONTACT,
@@ -106,10 +123,13 @@ ContactMethodFormSet = forms.inlineformset_factory(
 ImportantDateFormSet = forms.inlineformset_factory(
     Contact,
     ImportantDate,
-    formset=OwnedInlineFormSet,
+    formset=ImportantDateRows,
     fields=["kind", "label", "day", "month", "year"],
     labels={"kind": "What", "label": "Label (optional)", "year": "Year (optional)"},
+    # "(optional)" is in the labels; the model's help texts would say it again under the inputs.
+    help_texts={"label": "", "year": ""},
     widgets={
+        "label": forms.TextInput(attrs={"placeholder": "e.g. Mia's birthday"}),
         "day": forms.NumberInput(attrs={"min": 1, "max": 31, "inputmode": "numeric"}),
         "year": forms.NumberInput(attrs={"min": 1900, "max": 2100, "inputmode": "numeric"}),
     },
@@ -121,18 +141,64 @@ ImportantDateFormSet = forms.inlineformset_factory(
 )
 
 
+@dataclass(frozen=True)
+class RowKind:
+    """One kind of the contact form's inline rows, and the words of its "add another" button."""
+
+    prefix: str
+    formset: type[forms.BaseInlineFormSet]
+    limit: int
+    add_label: str
+    full_message: str
+
+    def blank_row(self, index: int) -> forms.ModelForm:
+        """An empty row numbered ``index``, exactly as the formset would render it, its first
+        field focused once htmx puts it in the page."""
+        row = self.formset(prefix=self.prefix, queryset=self.formset.model.objects.none())
+        form = row.empty_form
+        form.prefix = row.add_prefix(index)
+        form.fields["kind"].widget.attrs["autofocus"] = True
+        return form
+
+    def adder(self, total: int) -> dict:
+        """What the "add another" control needs: the index of the next row, and the limit."""
+        return {"kind": self, "total": total, "full": total >= self.limit}
+
+
+ROW_KINDS = {
+    "methods": RowKind(
+        prefix="methods",
+        formset=ContactMethodFormSet,
+        limit=MAX_METHODS_PER_CONTACT,
+        add_label="Add another way to reach them",
+        full_message=f"That's the most one person can have here ({MAX_METHODS_PER_CONTACT}).",
+    ),
+    "dates": RowKind(
+        prefix="dates",
+        formset=ImportantDateFormSet,
+        limit=MAX_DATES_PER_CONTACT,
+        add_label="Add another date",
+        full_message=f"That's the most one person can have here ({MAX_DATES_PER_CONTACT}).",
+    ),
+}
+# Empty rows offered by a page that a browser without JavaScript asked for ("save and add more").
+MORE_ROWS = 3
+
+
 class ContactDetailFormsets:
     """The contact form's inline rows: ways to reach them and important dates. Each formset holds
     the contact's first rows only: a contact stored before the limits existed may have thousands,
     and the page stays small (the rows not shown are kept as they are)."""
 
-    def __init__(self, data, *, contact: Contact | None, instance: Contact):
+    def __init__(self, data, *, contact: Contact | None, instance: Contact, more: str = ""):
         methods, method_count = _first_rows(ContactMethod, contact, MAX_METHODS_PER_CONTACT)
         dates, date_count = _first_rows(ImportantDate, contact, MAX_DATES_PER_CONTACT)
         self.methods = ContactMethodFormSet(
             data, instance=instance, prefix="methods", queryset=methods
         )
         self.dates = ImportantDateFormSet(data, instance=instance, prefix="dates", queryset=dates)
+        if more in ROW_KINDS and data is None:
+            getattr(self, more).extra = MORE_ROWS
         self.methods_not_shown = max(method_count - MAX_METHODS_PER_CONTACT, 0)
         self.dates_not_shown = max(date_count - MAX_DATES_PER_CONTACT, 0)
 
@@ -148,6 +214,8 @@ class ContactDetailFormsets:
             "dates": self.dates,
             "methods_not_shown": self.methods_not_shown,
             "dates_not_shown": self.dates_not_shown,
+            "methods_more": ROW_KINDS["methods"].adder(self.methods.total_form_count()),
+            "dates_more": ROW_KINDS["dates"].adder(self.dates.total_form_count()),
         }
 
 

@@ -45,6 +45,8 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A refused form gets a page in the app's look that says why and how to try again.
+CSRF_FAILURE_VIEW = "network_crm.views.csrf_failure"
 # Where links in emails point (digest actions, invitations, password reset). Without SITE_URL,
 # the local address `make run` serves on: it passes its port to every process as WEB_PORT, not
 # PORT, which honcho sets differently for each (web N, worker N+100, beat N+200), so the digests

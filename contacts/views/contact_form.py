@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from contacts import services
-from contacts.forms import ContactDetailFormsets, ContactForm, IntroducerForm
+from contacts.forms import ROW_KINDS, ContactDetailFormsets, ContactForm, IntroducerForm
 from contacts.models import Contact
 from network_crm.clock import local_today
 from network_crm.http import HtmxHttpRequest
@@ -20,14 +21,25 @@ from network_crm.text import fold
 
 def _contact_form_page(request: HtmxHttpRequest, contact: Contact | None) -> HttpResponse:
     form = ContactForm(request.POST or None, instance=contact, owner=request.user)
-    formsets = ContactDetailFormsets(request.POST or None, contact=contact, instance=form.instance)
+    formsets = ContactDetailFormsets(
+        request.POST or None,
+        contact=contact,
+        instance=form.instance,
+        more=request.GET.get("more", ""),
+    )
     if request.method == "POST" and form.is_valid() and formsets.is_valid():
         saved = services.contact_save_with_details(
             contact=form.save(commit=False), formsets=formsets, today=local_today(request.user)
         )
         messages.success(request, "Saved." if contact else f"{saved.name} is in your network.")
+        # Without JavaScript, "Add another…" submits the form: saved, back with empty rows.
+        if (more := request.POST.get("add_row")) in ROW_KINDS:
+            return redirect(f"{reverse('contacts:edit', args=[saved.pk])}?more={more}#{more}")
         return redirect(saved)
-    context = {"form": form, "contact": contact, **formsets.context()}
+    row_url = (
+        reverse("contacts:edit_row", args=[contact.pk]) if contact else reverse("contacts:new_row")
+    )
+    context = {"form": form, "contact": contact, "row_url": row_url, **formsets.context()}
     return render(request, "contacts/contact_form.html", context)
 
 
@@ -41,6 +53,23 @@ def contact_create(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def contact_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _contact_form_page(request, get_owned_or_404(Contact, request.user, pk=pk))
+
+
+@require_safe
+@login_required
+def contact_form_row(request: HtmxHttpRequest, pk: int | None = None) -> HttpResponse:
+    """One more empty row of the contact form (htmx "Add another…"), numbered after the rows the
+    form has (its ``<kind>-TOTAL_FORMS``); at the limit, the limit's message instead."""
+    if pk is not None:
+        get_owned_or_404(Contact, request.user, pk=pk)
+    kind = ROW_KINDS.get(request.GET.get("kind", ""))
+    total = request.GET.get(f"{kind.prefix}-TOTAL_FORMS", "") if kind else ""
+    if kind is None or not (total.isascii() and total.isdigit() and len(total) <= 6):
+        return HttpResponseBadRequest("Unknown kind of row, or no row count.")
+    index = min(int(total), kind.limit)
+    row = kind.blank_row(index) if index < kind.limit else None
+    context = {"row": row, "more": kind.adder(index + 1 if row else index), "row_url": request.path}
+    return render(request, "contacts/contact_form.html#new-row", context)
 
 
 # --- Archive and delete ----------------------------------------------------------------------

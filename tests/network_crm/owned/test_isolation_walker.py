@@ -31,6 +31,7 @@ from tests.factories import (
 OBJECT_ROUTES = {
     "contacts:detail": {"pk": Contact},
     "contacts:edit": {"pk": Contact},
+    "contacts:edit_row": {"pk": Contact},
     "contacts:snooze": {"pk": Contact},
     "contacts:fine": {"pk": Contact},
     "contacts:undo": {"pk": Contact},

@@ -234,4 +234,8 @@ class ContactFormTest(HostileInputTestCase):
         response = post(client, reverse("contacts:edit", args=[self.contact.pk]), fields)
         assert response.status_code == 200
         assert rows_of(self.alice) == before
-        assert_shown(html_of(response), f"Please submit at most {MAX_METHODS_PER_CONTACT} forms.")
+        assert_shown(
+            html_of(response),
+            f"One person can have at most {MAX_METHODS_PER_CONTACT} ways to reach them here: "
+            "remove one to add another.",
+        )
