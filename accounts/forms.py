@@ -104,8 +104,8 @@ class DateFormatForm(forms.ModelForm):
         fields = ["locale"]
         labels = {"locale": "Write dates as"}
         help_texts = {
-            "locale": "Pages stay in English; this sets the order of day and month and how "
-            "dates are written in figures."
+            "locale": "Written out, dates read “3 December 2026” (“December 3, 2026” in US "
+            "English, 2026-12-03 in ISO 8601). Pages stay in English."
         }
 
     def __init__(self, *args, **kwargs):

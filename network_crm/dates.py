@@ -37,10 +37,7 @@ class DateLocale:
 
     @property
     def label(self) -> str:
-        forms = dict.fromkeys(
-            [format_date(SAMPLE, "long", self), format_date(SAMPLE, "short", self)]
-        )
-        return f"{self.name}: {' · '.join(forms)}"
+        return f"{self.name} · {format_date(SAMPLE, 'short', self)}"
 
 
 LOCALES: dict[str, DateLocale] = {
