@@ -40,7 +40,7 @@
     var text;
     if (all && all.checked) text = "All " + total + " matching selected.";
     else if (ticked) text = ticked + " selected on this page.";
-    else text = "Nobody selected yet: tick people in the list, or select all " + total + " matching.";
+    else text = "Tick people in the list, or select all " + total + " matching.";
     var count = panel.querySelector("[data-bulk-count]");
     if (count && count.textContent !== text) count.textContent = text;
   }

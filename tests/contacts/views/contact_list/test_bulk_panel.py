@@ -41,7 +41,7 @@ def test_each_action_s_field_is_marked_for_it_and_all_are_there_without_js(alice
     # Nothing is chosen for the user: the first option asks.
     assert re.search(r'<select name="action"[^>]*>\s*<option value="" selected>Choose', page)
     assert "Select all 60 matching, not only the ticked rows" in page
-    assert "Nobody selected yet: tick people in the list, or select all 60 matching." in page
+    assert "Tick people in the list, or select all 60 matching." in page
 
 
 def test_a_filtered_list_says_all_matching_this_search(alice_client, people):
