@@ -30,6 +30,15 @@ def _refuse_login_without_code(sender, request, user, **kwargs):
         raise PermissionDenied("This account signs in with a code: use the login page.")
 
 
+def _guess_date_format(sender, request, user, **kwargs):
+    """A user who never chose a date format gets their browser's on signing in."""
+    if request is None:
+        return
+    from accounts.services import user_locale_guess
+
+    user_locale_guess(user=user, accept_language=request.headers.get("Accept-Language"))
+
+
 class AccountsConfig(AppConfig):
     name = "accounts"
 
@@ -38,6 +47,7 @@ class AccountsConfig(AppConfig):
             _prepare_new_account, sender="accounts.User", dispatch_uid="prepare-account"
         )
         user_logged_in.connect(_refuse_login_without_code, dispatch_uid="two-factor-guard")
+        user_logged_in.connect(_guess_date_format, dispatch_uid="guess-date-format")
         from accounts.backends import count_login_failure
 
         user_login_failed.connect(count_login_failure, dispatch_uid="count-login-failure")

@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 
 from accounts.models import Invitation, User, UserSettings, time_zone_names, validate_time_zone
+from network_crm import dates
 
 
 class TimeZoneField(forms.CharField):
@@ -93,6 +94,27 @@ class UserSettingsForm(forms.ModelForm):
         if not 1 <= value <= 50:
             raise forms.ValidationError("Choose between 1 and 50 people a day.")
         return value
+
+
+class DateFormatForm(forms.ModelForm):
+    """How dates are written across the app and in the digest (network_crm.dates)."""
+
+    class Meta:
+        model = UserSettings
+        fields = ["locale"]
+        labels = {"locale": "Write dates as"}
+        help_texts = {
+            "locale": "Written out, dates read “3 December 2026” (“December 3, 2026” in US "
+            "English, 2026-12-03 in ISO 8601). Pages stay in English."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locale"].required = True
+        self.fields["locale"].choices = dates.CHOICES
+        # An account that never chose one shows the format in force (the browser's).
+        if not self.instance.locale:
+            self.initial["locale"] = dates.current().code
 
 
 class EmailChangeForm(forms.ModelForm):

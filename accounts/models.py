@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from network_crm import dates
 from network_crm.owned import OwnedModel
 
 
@@ -136,6 +137,10 @@ class UserSettings(models.Model):
         null=True,
         blank=True,
         help_text="No nudges or digests until this day; then it picks up gently.",
+    )
+    # How dates are written (network_crm.dates); empty until guessed from the browser.
+    locale = models.CharField(
+        "dates written as", max_length=8, choices=dates.CHOICES, blank=True, default=""
     )
     # The secret part of the private calendar feed URL (regenerable in settings).
     calendar_token = models.CharField(max_length=64, unique=True, default=_calendar_token)

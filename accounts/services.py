@@ -33,6 +33,7 @@ from accounts.models import (
     normalize_email_key,
 )
 from accounts.signals import user_created, user_deleting, user_settings_changed
+from network_crm import dates
 
 
 class EmailTaken(Exception):
@@ -60,6 +61,7 @@ def user_signup(
     time_zone: str,
     now: dt.datetime,
     invitation: Invitation | None = None,
+    locale: str = "",
 ) -> User:
     """Create an account with its settings row, default circles and digest schedule.
 
@@ -84,18 +86,20 @@ def user_signup(
                 user = User.objects.create_user(email=email, password=password, name=name)
     except IntegrityError:
         raise EmailTaken from None
-    user_prepare(user=user, now=now, time_zone=time_zone)
+    user_prepare(user=user, now=now, time_zone=time_zone, locale=locale)
     # The default circles come from contacts' receiver (accounts.signals).
     user_created.send(sender=User, user=user)
     return user
 
 
-def user_prepare(*, user: User, now: dt.datetime, time_zone: str = "UTC") -> UserSettings:
+def user_prepare(
+    *, user: User, now: dt.datetime, time_zone: str = "UTC", locale: str = ""
+) -> UserSettings:
     """Give an account what it needs to work: its settings row and a digest schedule (from
     reminders' receiver of ``user_settings_changed``). Idempotent; every new account gets its
     settings row this way (accounts.apps, on the user's post_save)."""
     user_settings, created = UserSettings.objects.get_or_create(
-        user=user, defaults={"time_zone": time_zone}
+        user=user, defaults={"time_zone": time_zone, "locale": locale}
     )
     if not created and user_settings.time_zone != time_zone and time_zone != "UTC":
         user_settings.time_zone = time_zone
@@ -112,6 +116,14 @@ def user_settings_update(*, user_settings: UserSettings, now: dt.datetime) -> Us
     user_settings.save()
     user_settings_changed.send(sender=UserSettings, user_settings=user_settings, now=now)
     return user_settings
+
+
+def user_locale_guess(*, user: User, accept_language: str | None) -> None:
+    """A user who never chose a date format (an account from before the setting, or made by an
+    admin) gets their browser's when they sign in, kept from then on (network_crm.dates)."""
+    UserSettings.objects.filter(user=user, locale="").update(
+        locale=dates.locale_from_accept_language(accept_language)
+    )
 
 
 def calendar_token_regenerate(*, user_settings: UserSettings) -> UserSettings:

@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import selectors, services, tasks
 from accounts.backends import client_address, sign_in_refusal
 from accounts.forms import (
+    DateFormatForm,
     EmailAuthenticationForm,
     EmailChangeForm,
     InvitationForm,
@@ -36,6 +37,7 @@ from accounts.forms import (
     UserSettingsForm,
 )
 from accounts.models import Invitation, User, time_zone_names
+from network_crm import dates
 from network_crm.clock import now
 from network_crm.http import HtmxHttpRequest
 from network_crm.sections import sections_for
@@ -204,7 +206,12 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None, initial=initial, invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_signup(**form.signup_fields(), now=now(), invitation=invitation)
+            user = services.user_signup(
+                **form.signup_fields(),
+                now=now(),
+                invitation=invitation,
+                locale=dates.current().code,
+            )
         except services.InvitationUsed:
             context = {"invitation_used": True}
             return render(request, "accounts/signup_closed.html", context, status=403)
@@ -229,19 +236,24 @@ def settings_page(request: HtmxHttpRequest) -> HttpResponse:
         instance=request.user.settings,
         prefix="settings",
     )
+    dates_form = DateFormatForm(
+        request.POST if sent == "dates" else None, instance=request.user.settings, prefix="dates"
+    )
     profile_form = EmailChangeForm(
         request.POST if sent == "profile" else None, instance=request.user, prefix="profile"
     )
-    if settings_form.is_bound and settings_form.is_valid():
-        services.user_settings_update(user_settings=settings_form.save(commit=False), now=now())
-        messages.success(request, "Settings saved.")
-        return redirect("settings")
+    for form in (settings_form, dates_form):
+        if form.is_bound and form.is_valid():
+            services.user_settings_update(user_settings=form.save(commit=False), now=now())
+            messages.success(request, "Settings saved.")
+            return redirect("settings")
     if profile_form.is_bound and profile_form.is_valid():
         profile_form.save()
         messages.success(request, "Your name and email address are saved.")
         return redirect("settings")
     context = {
         "settings_form": settings_form,
+        "dates_form": dates_form,
         "profile_form": profile_form,
         "invitation_form": InvitationForm(),
         # The calendar feed (reminders) and a link to your interests (contacts).

@@ -388,7 +388,11 @@ class ContactSelectionForm(OwnedForm):
 class BulkEditForm(ContactSelectionForm):
     """Which contacts and what to do with them."""
 
-    action = forms.ChoiceField(label="With the selected people", choices=BULK_ACTIONS)
+    action = forms.ChoiceField(
+        label="With the selected people",
+        choices=[("", "Choose what to do…"), *BULK_ACTIONS],
+        error_messages={"required": "Choose what to do with the selected people."},
+    )
     target_circle = forms.ModelChoiceField(
         label="Circle to move them to",
         queryset=Circle.objects.all(),

@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Dates in the user's format (network_crm.dates), and the page's lang.
+    "accounts.middleware.DateLocaleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A query cut by DB_STATEMENT_TIMEOUT_SECONDS answers a "took too long" page (503).
     "network_crm.db.QueryTimeoutMiddleware",
@@ -147,7 +149,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "network_crm.context_processors.site",
             ],
-            "builtins": ["network_crm.templatetags.crm"],
+            "builtins": ["network_crm.templatetags.crm", "network_crm.templatetags.dates"],
         },
     },
 ]

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 
 from accounts.models import UserSettings
+from network_crm import dates
 from network_crm.clock import local_date
 from reminders import links
 from reminders.models import Digest
@@ -141,21 +142,23 @@ def digest_render(*, digest: Digest) -> tuple[EmailMultiAlternatives, int] | Non
         "site_url": settings.SITE_URL,
         "unsubscribe_url": unsubscribe,
     }
-    subject = " ".join(render_to_string("reminders/email/digest_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("reminders/email/digest_body.txt", context),
-        to=[owner.email],
-        headers={
-            "Message-ID": digest.message_id,
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
-    )
-    message.attach_alternative(
-        render_to_string("reminders/email/digest_body.html", context), "text/html"
-    )
+    # Dates as the owner writes them (their setting), not as the worker happens to.
+    with dates.override(owner.settings.locale):
+        subject = " ".join(render_to_string("reminders/email/digest_subject.txt", context).split())
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("reminders/email/digest_body.txt", context),
+            to=[owner.email],
+            headers={
+                "Message-ID": digest.message_id,
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Auto-Submitted": "auto-generated",
+            },
+        )
+        message.attach_alternative(
+            render_to_string("reminders/email/digest_body.html", context), "text/html"
+        )
     return message, contents.item_count
 
 

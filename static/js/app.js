@@ -68,6 +68,36 @@
   // ==== locale ====
   // This area's code goes here, above the next section.
 
+  // The list's bulk panel: only the field of the chosen action shows (without JS all show,
+  // each labelled for its action), and how many people the edit will touch.
+  function bulkPanelUpdate(panel) {
+    var form = panel.closest("form");
+    var action = panel.querySelector("select[name=action]");
+    panel.querySelectorAll("[data-bulk-for]").forEach(function (field) {
+      field.hidden = !action || field.getAttribute("data-bulk-for") !== action.value;
+    });
+    var total = panel.getAttribute("data-total");
+    var all = panel.querySelector("[data-bulk-all]");
+    var ticked = form ? form.querySelectorAll("input[name=ids]:checked").length : 0;
+    var text;
+    if (all && all.checked) text = "All " + total + " matching selected.";
+    else if (ticked) text = ticked + " selected on this page.";
+    else text = "Tick people in the list, or select all " + total + " matching.";
+    var count = panel.querySelector("[data-bulk-count]");
+    if (count && count.textContent !== text) count.textContent = text;
+  }
+  function bulkPanels(root) {
+    var panels = root.querySelectorAll ? root.querySelectorAll("[data-bulk-panel]") : [];
+    panels.forEach(bulkPanelUpdate);
+  }
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest("form");
+    var panel = form && form.querySelector("[data-bulk-panel]");
+    if (panel) bulkPanelUpdate(panel);
+  });
+  document.addEventListener("DOMContentLoaded", function () { bulkPanels(document); });
+  document.addEventListener("htmx:load", function (event) { bulkPanels(event.target); });
+
 
 
   // ==== activity ====
