@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery, Sum
@@ -12,6 +13,8 @@ from contacts.models import Contact
 from interactions.models import ActivityDay, Interaction
 
 if TYPE_CHECKING:
+    from django.core.paginator import Page
+
     from accounts.models import User
 
 
@@ -77,6 +80,44 @@ def attach_people(interactions: Iterable[Interaction]) -> None:
         people.setdefault(link.interaction_id, []).append(link.contact)
     for interaction in interactions:
         interaction.people = people.get(interaction.pk, [])
+
+
+@dataclass
+class ActivityDayGroup:
+    """One local day of a page of the activity list. ``continued``: the day began on the
+    previous page; ``continues``: it goes on on the next one."""
+
+    day: dt.date
+    relative: str  # "Today", "Yesterday" or "" (then the date says it)
+    interactions: list[Interaction] = field(default_factory=list)
+    continued: bool = False
+    continues: bool = False
+
+
+def activity_page_by_day(*, page: Page, today: dt.date) -> list[ActivityDayGroup]:
+    """The interactions of ``page`` (a page of ``interactions_filtered``) grouped by the
+    owner's local day, with their people: two queries whatever the page size. The row just
+    before and just after the page come in the same query, so a day cut by a page boundary
+    is labelled on both sides."""
+    start, end = page.start_index() - 1, page.end_index()
+    if end <= 0:
+        return []
+    low = max(start - 1, 0)
+    rows = list(page.paginator.object_list[low : end + 1])
+    before = rows.pop(0) if start > 0 and rows else None
+    after = rows.pop() if len(rows) > end - start else None
+    attach_people(rows)
+    labels = {today: "Today", today - dt.timedelta(days=1): "Yesterday"}
+    groups: list[ActivityDayGroup] = []
+    for interaction in rows:
+        if not groups or groups[-1].day != interaction.occurred_on:
+            day = interaction.occurred_on
+            groups.append(ActivityDayGroup(day=day, relative=labels.get(day, "")))
+        groups[-1].interactions.append(interaction)
+    if groups:
+        groups[0].continued = before is not None and before.occurred_on == groups[0].day
+        groups[-1].continues = after is not None and after.occurred_on == groups[-1].day
+    return groups
 
 
 def interactions_of_contact(*, contact: Contact) -> QuerySet[Interaction]:

@@ -149,7 +149,8 @@ def interaction_list(request: HtmxHttpRequest) -> HttpResponse:
         owner=request.user, interactions=interactions, **chosen
     )
     page = paginator.get_page(request.GET.get("page"))
-    selectors.attach_people(page.object_list)
+    today = local_today(request.user)
+    days = selectors.activity_page_by_day(page=page, today=today)
     template = "interactions/interaction_list.html" + ("#activity-results" if request.htmx else "")
-    context = {"page": page, "filters": filters, "today": local_today(request.user)}
+    context = {"page": page, "days": days, "filters": filters, "today": today}
     return render(request, template, context)

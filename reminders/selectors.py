@@ -360,25 +360,110 @@ def dashboard_recent(*, owner: User, today: dt.date) -> dict:
 
 
 def dashboard_health(*, owner: User, today: dt.date) -> dict:
-    """Circle health, who reaches out first, and a year of weeks as the bars of a 60-pixel-high
-    chart (x, y, height, week): the busiest week fills 56 pixels, a week with any at least 1."""
+    """Circle health, who reaches out first, and a year of weeks as a bar chart with its axes
+    (``week_chart``) and the figures that sum it up in words."""
     weeks = weekly_activity(owner=owner, today=today)
     total = sum(week.count for week in weeks)
     busiest = max(weeks, key=lambda week: week.count) if total else None
-    peak = busiest.count if busiest else 0
     return {
         "health": circle_health(owner=owner, today=today),
         "initiative": initiative_split(owner=owner, today=today),
         "weeks": weeks,
-        "bars": [
-            (index * 6, 60 - height, height, week)
-            for index, week in enumerate(weeks)
-            for height in [max(1, round(56 * week.count / peak)) if week.count else 0]
-        ],
+        "chart": week_chart(weeks),
         "weeks_total": total,
         "weeks_average": round(total / len(weeks), 1) if weeks else 0,
         "busiest": busiest,
     }
+
+
+# --- The weekly chart: bars, a count scale on the left, months along the bottom ------------------
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    x: int
+    y: int
+    height: int
+    week: WeekCount
+
+
+@dataclass(frozen=True)
+class ChartTick:
+    """A line of the count scale: ``value`` interactions, drawn at ``y``."""
+
+    y: int
+    value: int
+
+
+@dataclass(frozen=True)
+class ChartMonth:
+    """A month's name under the first week that has its 1st day, at ``x``."""
+
+    x: int
+    month: dt.date
+
+
+@dataclass(frozen=True)
+class WeekChart:
+    bars: list[ChartBar]
+    ticks: list[ChartTick]
+    months: list[ChartMonth]
+    # The SVG's user units (its viewBox): the plot sits right of the scale, above the months.
+    width: int
+    height: int
+    plot_left: int
+    plot_right: int
+    plot_bottom: int
+
+
+# Bars 5 wide with a gap of 1; 60 high at most; room on the left for the scale's numbers and
+# below for the months.
+BAR_STEP, BAR_WIDTH, PLOT_HEIGHT, PLOT_TOP, PLOT_LEFT, MONTHS_BAND = 6, 5, 60, 8, 26, 18
+
+
+def scale_step(peak: int, *, lines: int = 4) -> int:
+    """A round step (1, 2, 5, 10, 20, 50...) so that at most ``lines`` steps reach ``peak``."""
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if -(-peak // step) <= lines:
+                return step
+        magnitude *= 10
+
+
+def week_chart(weeks: list[WeekCount]) -> WeekChart:
+    """Weeks (oldest first) as bars over a count scale of round numbers that reaches the
+    busiest week; a week with any interaction is at least one unit high."""
+    peak = max((week.count for week in weeks), default=0)
+    step = scale_step(peak) if peak else 1
+    top = step * max(1, -(-peak // step))
+    bottom = PLOT_TOP + PLOT_HEIGHT
+    bars = []
+    months = []
+    for index, week in enumerate(weeks):
+        x = PLOT_LEFT + index * BAR_STEP
+        height = max(1, round(PLOT_HEIGHT * week.count / top)) if week.count else 0
+        bars.append(ChartBar(x=x, y=bottom - height, height=height, week=week))
+        last_day = week.starts_on + dt.timedelta(days=6)
+        if week.starts_on.day == 1 or last_day.month != week.starts_on.month:
+            months.append(ChartMonth(x=x, month=last_day.replace(day=1)))
+    right = PLOT_LEFT + len(weeks) * BAR_STEP
+    ticks = [
+        ChartTick(y=bottom - round(PLOT_HEIGHT * value / top), value=value)
+        for value in range(0, top + 1, step)
+    ]
+    return WeekChart(
+        bars=bars,
+        ticks=ticks,
+        # A month starting in the last weeks has no room for its name (the table has it).
+        months=[month for month in months if month.x <= right - 3 * BAR_STEP],
+        width=right + 2,
+        height=bottom + MONTHS_BAND,
+        plot_left=PLOT_LEFT,
+        plot_right=right,
+        plot_bottom=bottom,
+    )
 
 
 # --- Is the scheduler running? ---------------------------------------------------------------

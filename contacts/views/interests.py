@@ -116,6 +116,11 @@ def _my_interests_saved(request: HtmxHttpRequest, form: MyInterestsForm) -> bool
     return True
 
 
+# The people named on each row of the interests page (the rest are a link away): three keep a
+# row to two lines on a phone.
+PEOPLE_SHOWN = 3
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def interest_list(request: HtmxHttpRequest) -> HttpResponse:
@@ -129,7 +134,9 @@ def interest_list(request: HtmxHttpRequest) -> HttpResponse:
     interests = selectors.interests_for_overview(owner=request.user, query=query)
     page = Paginator(interests, 30).get_page(request.GET.get("page"))
     template = "contacts/interest_list.html" + ("#interest-results" if request.htmx else "")
-    rows = selectors.interests_with_people(owner=request.user, interests=list(page.object_list))
+    rows = selectors.interests_with_people(
+        owner=request.user, interests=list(page.object_list), per_interest=PEOPLE_SHOWN
+    )
     return render(
         request,
         template,

@@ -86,6 +86,15 @@ def test_due_list_quick_log_with_undo_backdated_lunch_and_health_chart(page):
     expect(page.locator("#week-chart-text")).to_contain_text(
         f"{total} interactions in the last 52 weeks"
     )
+    # The same figures as a table, folded until asked for; months and a count scale label the axes.
+    table = page.get_by_role("table", name=re.compile("Interactions per week"))
+    expect(table).to_be_hidden()
+    page.get_by_text("Every week as a table").click()
+    expect(table).to_be_visible()
+    cells = table.locator("tbody td").all_text_contents()
+    assert [int(cell) for cell in cells] == weekly
+    expect(chart.locator(".chart-months text")).not_to_have_count(0)
+    expect(chart.locator(".chart-scale text").first).to_have_text("0")
     screenshot(page, "dashboard-1200")
     page.set_viewport_size(PHONE)
     screenshot(page, "dashboard-390")

@@ -51,10 +51,12 @@ def test_lists_the_owners_interactions_newest_first_with_their_people(
     html = results(response.content.decode())
     assert notes_in(html) == ["newest", "middle, evening", "middle", "oldest"]
     assert "4 interactions" in html
-    newest = html.split("<li>")[1]
+    newest = html.split('<li class="activity-row">')[1]
     assert "<strong>Meal</strong> with" in newest
-    assert "Amara Diallo</a>, " in newest and "Ben Carter</a>" in newest
-    assert "Fri 20 Nov 2026" in newest and "(8 days ago)" in newest and "Janou" in newest
+    assert "Amara Diallo</a>, " in newest and "Ben Carter</a>" in newest and "Janou" in newest
+    # The day is its heading's, above the row.
+    heading = html.split('<li class="activity-row">')[0].rsplit('<h2 class="day-heading">')[1]
+    assert "Friday 20 November" in heading and "8 days ago" in heading
     assert "Bob Pal" not in response.content.decode()
     assert "bobs" not in response.content.decode()
 
@@ -63,7 +65,7 @@ def test_an_empty_history_says_so(alice_client, alice, bob, frozen_now):
     logged(bob, [ContactFactory(owner=bob)], dt.date(2026, 11, 25))
     html = alice_client.get(URL).content.decode()
     assert "Nothing logged yet." in html
-    assert "<li>" not in results(html)
+    assert "<li" not in results(html)
 
 
 def test_thirty_per_page_and_filters_kept_across_pages(alice_client, alice, frozen_now):
@@ -217,7 +219,7 @@ def test_htmx_returns_only_the_results(alice_client, alice, frozen_now):
     response = alice_client.get(URL, {"kind": "call"}, headers=HTMX)
     assert response.status_code == 200
     html = response.content.decode().strip()
-    assert html.startswith('<section class="card" id="activity-results"')
+    assert html.startswith('<section class="card activity-results" id="activity-results"')
     assert html.endswith("</section>")
     assert "<html" not in html and "<form" not in html
     assert notes_in(html) == ["the call"]

@@ -1,5 +1,6 @@
-"""The interests page: "who would enjoy this?" — each interest with the few people most recently
-seen, a link to the rest, searchable, only the owner's, a constant number of queries."""
+"""The interests page: "who would enjoy this?" — each interest a compact row with how many share
+it and the three people most recently seen, a link to the rest, searchable, only the owner's, a
+constant number of queries."""
 
 from __future__ import annotations
 
@@ -49,9 +50,12 @@ def person(owner, name, *, seen_days_ago=None, interests=(), archived=False) -> 
 
 
 def card(page: str, interest) -> str:
-    """The HTML of one interest's card on the interests page ("" when it isn't there)."""
+    """The HTML of one interest's row on the interests page ("" when it isn't there)."""
     match = re.search(
-        rf'<section [^>]*aria-labelledby="interest-{interest.pk}">(.*?)</section>', page, re.S
+        rf'<li class="interest-row[^"]*">\s*<div class="interest-head">\s*'
+        rf'<h2 class="interest-name" id="interest-{interest.pk}">(.*?)</li>',
+        page,
+        re.S,
     )
     return match.group(1) if match else ""
 
@@ -60,7 +64,7 @@ def names_in(fragment: str) -> list[str]:
     return re.findall(r'class="person-name" href="[^"]*">([^<]+)</a>', fragment)
 
 
-def test_each_interest_shows_at_most_five_people_most_recently_seen_first(
+def test_each_interest_shows_at_most_three_people_most_recently_seen_first(
     alice_client, alice, frozen_now
 ):
     person(alice, "Never Seen", interests=["Jazz"])
@@ -75,18 +79,22 @@ def test_each_interest_shows_at_most_five_people_most_recently_seen_first(
     page = text(alice_client.get(reverse("contacts:interests")))
 
     jazz_card = card(page, jazz)
-    assert names_in(jazz_card) == [
-        "Seen Today",
-        "Seen Yesterday",
-        "Seen Last Week",
-        "Seen Last Month A",  # same day: by name
-        "Seen Last Month B",
-    ]
-    assert "Last seen today" in jazz_card
-    assert "Last seen yesterday" in jazz_card
+    assert names_in(jazz_card) == ["Seen Today", "Seen Yesterday", "Seen Last Week"]
+    assert "7 people" in jazz_card
+    assert "Seen Last Month" not in jazz_card
     assert "Seen Long Ago" not in jazz_card and "Never Seen" not in jazz_card
     more = reverse("contacts:list") + f"?interest={jazz.pk}&sort=last"
-    assert f'<a href="{more}">and 2 more</a>' in jazz_card
+    assert f'<a class="interest-more" href="{more}">and 4 more</a>' in jazz_card
+    # The interest's name leads to everyone who shares it too.
+    assert f'<a href="{more}">Jazz</a>' in jazz_card
+
+
+def test_same_day_people_come_by_name(alice_client, alice, frozen_now):
+    person(alice, "Seen Last Month B", seen_days_ago=30, interests=["Jazz"])
+    person(alice, "Seen Last Month A", seen_days_ago=30, interests=["Jazz"])
+    jazz = interest_get_or_create(owner=alice, name="jazz")
+    page = text(alice_client.get(reverse("contacts:interests")))
+    assert names_in(card(page, jazz)) == ["Seen Last Month A", "Seen Last Month B"]
 
 
 def test_never_seen_people_come_last(alice_client, alice, frozen_now):
@@ -97,7 +105,7 @@ def test_never_seen_people_come_last(alice_client, alice, frozen_now):
     page = text(alice_client.get(reverse("contacts:interests")))
     chess_card = card(page, chess)
     assert names_in(chess_card) == ["Zed Seen", "Aaron Never", "Bea Never"]
-    assert "Not seen yet" in chess_card
+    assert "3 people" in chess_card
     assert "more</a>" not in chess_card
 
 
@@ -107,7 +115,8 @@ def test_and_n_more_links_to_the_list_filtered_by_the_interest(alice_client, ali
     person(alice, "Chess Player", seen_days_ago=1, interests=["Chess"])
     jazz = interest_get_or_create(owner=alice, name="Jazz")
     page = text(alice_client.get(reverse("contacts:interests")))
-    link = re.search(r'<a href="([^"]+)">and 3 more</a>', card(page, jazz)).group(1)
+    link = re.search(r'<a class="interest-more" href="([^"]+)">and 5 more</a>', card(page, jazz))
+    link = link.group(1)
 
     listed = text(alice_client.get(link))
 
@@ -116,7 +125,7 @@ def test_and_n_more_links_to_the_list_filtered_by_the_interest(alice_client, ali
 
 
 def test_archived_people_are_left_out_and_not_counted(alice_client, alice, frozen_now):
-    for index in range(5):
+    for index in range(3):
         person(alice, f"Active {index}", seen_days_ago=10 + index, interests=["Jazz"])
     person(alice, "Archived Recent", seen_days_ago=0, interests=["Jazz"], archived=True)
     person(alice, "Only Archived", seen_days_ago=0, interests=["Opera"], archived=True)
@@ -125,8 +134,9 @@ def test_archived_people_are_left_out_and_not_counted(alice_client, alice, froze
 
     page = text(alice_client.get(reverse("contacts:interests")))
 
-    assert names_in(card(page, jazz)) == [f"Active {index}" for index in range(5)]
-    assert "more</a>" not in card(page, jazz)  # the archived sixth doesn't count
+    assert names_in(card(page, jazz)) == [f"Active {index}" for index in range(3)]
+    assert "more</a>" not in card(page, jazz)  # the archived fourth doesn't count
+    assert "3 people" in card(page, jazz)
     assert "Archived Recent" not in page
     # An interest only archived people share isn't listed at all.
     assert card(page, opera) == ""
@@ -171,7 +181,7 @@ def test_search_filters_interests_ignoring_case_and_accents(alice_client, alice,
 
     def listed(query: str) -> list[str]:
         page = text(alice_client.get(url, {"q": query}))
-        return re.findall(r'<h2 id="interest-\d+">([^<]+)', page)
+        return re.findall(r'<h2 class="interest-name" id="interest-\d+"><a [^>]*>([^<]+)', page)
 
     assert listed("ISLAND") == ["Ísland"]
     assert listed("íslánd") == ["Ísland"]
@@ -237,8 +247,8 @@ def test_query_count_does_not_grow_with_people(
     with django_assert_num_queries(len(small)):
         response = alice_client.get(url)
     page = text(response)
-    assert len(names_in(page)) == 3 * 5
-    assert page.count("and 35 more") == 3
+    assert len(names_in(page)) == 3 * 3
+    assert page.count("and 37 more") == 3
     # Not one query per interest or per person either. (9 since "your interests" moved here
     # from settings: one query reads them into the form.)
     assert len(small) <= 9
