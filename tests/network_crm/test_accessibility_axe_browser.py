@@ -1,0 +1,302 @@
+"""axe-core over every page and htmx fragment a user meets, at phone and desktop width.
+
+The walk gives a demo account realistic data (seed_demo), visits each stop below in order and
+runs axe (tests/fixtures/axe.py) with the WCAG 2.1 A and AA rules. A stop is a page, or a page
+plus a step: the htmx request that swaps a fragment in, or the form that leads to the next page
+(an import preview, an admin action's confirmation); axe then checks the page as the step left
+it. Every stop's violations are collected, so one failure lists them all, each with its page,
+width, rule, impact and the selectors of the elements at fault.
+
+Adding a page is one line in ANONYMOUS or SIGNED_IN. Paths take the ``{names}`` that
+``_walk_data`` fills in. Stops run in order and some change data (logging, snoozing, adding an
+interest), which later stops may see; that is the realistic part.
+
+The walk runs on CI's first database pass (SQLite) only: the markup does not depend on the
+database, and two walks cost a few minutes. AXE_ON_POSTGRESQL=1 runs it on PostgreSQL too.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.core.management import call_command
+from django.db import connection
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from playwright.sync_api import Page, expect
+
+from accounts import services as account_services
+from accounts.models import Invitation, User
+from contacts.models import Contact
+from interactions.models import Interaction
+from network_crm.clock import local_today
+from reminders import links
+from reminders.models import Reminder
+from tests.factories import ContactFactory
+from tests.fixtures.axe import Violation, axe_violations
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        connection.vendor != "sqlite" and os.environ.get("AXE_ON_POSTGRESQL") != "1",
+        reason="the axe walk runs on the SQLite pass (AXE_ON_POSTGRESQL=1 runs it here too)",
+    ),
+]
+
+VIEWPORTS = {390: {"width": 390, "height": 844}, 1280: {"width": 1280, "height": 900}}
+EMAIL = "demo@example.com"
+PASSWORD = "demo-password-123"  # seed_demo's
+
+
+# --- Steps: what a stop does after loading its page --------------------------------------------
+
+
+def htmx_swap(action: Callable[[Page], None]) -> Callable[[Page], None]:
+    """Run ``action`` and wait until htmx has settled the fragment it brought in."""
+
+    def step(page: Page) -> None:
+        page.evaluate(
+            """() => { window.__settled = false; document.body.addEventListener(
+                'htmx:afterSettle', () => { window.__settled = true; }, {once: true}); }"""
+        )
+        action(page)
+        # A function, not an expression: the strict CSP forbids the eval an expression needs.
+        page.wait_for_function("() => window.__settled === true")
+
+    return step
+
+
+def log_coffee(page: Page) -> None:
+    page.get_by_role("button", name=re.compile(r"^Log coffee")).first.click()
+    expect(page.get_by_role("button", name="Undo")).to_be_visible()
+
+
+def snooze_first_due(page: Page) -> None:
+    page.get_by_role("button", name=re.compile(r"^Snooze")).first.click()
+
+
+def search_people(page: Page) -> None:
+    page.get_by_label("Search people").fill("an")
+
+
+def open_bulk_panel(page: Page) -> None:
+    page.get_by_text("Edit selected…").click()
+    page.get_by_role("checkbox", name=re.compile(r"^Select ")).first.check()
+    expect(page.get_by_role("button", name="Apply to selected")).to_be_visible()
+
+
+def log_on_contact_page(page: Page) -> None:
+    page.locator("#log-form").get_by_role("button", name="Log it").click()
+
+
+def add_interest(page: Page) -> None:
+    page.get_by_label("Add an interest").fill("Birdwatching")
+    page.get_by_role("button", name="Add", exact=True).click()
+
+
+def find_introducer(page: Page) -> None:
+    page.get_by_label("Who introduced you? Type a name").fill("a")
+
+
+def snooze_contact(page: Page) -> None:
+    page.get_by_role("button", name="Snooze", exact=True).click()
+
+
+def search_interests(page: Page) -> None:
+    page.get_by_label("Find an interest").fill("a")
+
+
+def filter_activity(page: Page) -> None:
+    page.locator("form.activity-filters select").first.select_option(index=1)
+
+
+def send_empty_contact_form(page: Page) -> None:
+    # Past the browser's own checks of required fields, to the page the server answers with.
+    page.locator("main form[method=post]").first.evaluate("form => form.submit()")
+    expect(page.locator(".errorlist").first).to_be_visible()
+
+
+def send_wrong_password(page: Page) -> None:
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
+
+
+CSV = (
+    b"Full name,Work,E-mail\nInes Duarte,Atelier Sul,ines@example.org\nTom Berg,,tom@example.org\n"
+)
+
+
+def upload_csv(page: Page) -> None:
+    page.get_by_label("Contacts file").set_input_files(
+        files=[{"name": "friends.csv", "mimeType": "text/csv", "buffer": CSV}]
+    )
+    page.get_by_role("button", name="Upload and preview").click()
+    expect(page).to_have_url(re.compile(r"/contacts/import/\d+/$"))
+
+
+def upload_vcard_and_import(page: Page) -> None:
+    vcard = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Lena Vogt\r\nEMAIL:lena@example.org\r\nEND:VCARD\r\n"
+    page.get_by_label("Contacts file").set_input_files(
+        files=[{"name": "lena.vcf", "mimeType": "text/vcard", "buffer": vcard}]
+    )
+    page.get_by_role("button", name="Upload and preview").click()
+    page.get_by_role("button", name=re.compile(r"^Import 1 person")).click()
+    expect(page.get_by_role("button", name="Undo this import")).to_be_visible()
+
+
+def admin_delete_selected(page: Page) -> None:
+    """The stock "Delete selected" action's confirmation page."""
+    page.get_by_role("checkbox", name=re.compile(r"^Select this object")).first.check()
+    page.get_by_role("combobox", name=re.compile(r"^Action")).select_option("delete_selected")
+    page.get_by_role("button", name="Run").click()
+    expect(page.get_by_role("button", name=re.compile(r"^Yes, I.m sure"))).to_be_visible()
+
+
+@dataclass(frozen=True)
+class Stop:
+    name: str
+    path: str
+    then: Callable[[Page], None] | None = None
+    status: int = 200
+
+
+ANONYMOUS = [
+    Stop("login", "/accounts/login/"),
+    Stop("login refused", "/accounts/login/", send_wrong_password),
+    Stop("signup (invited)", "/accounts/signup/?invite={invite}"),
+    Stop("signup closed", "/accounts/signup/", status=403),
+    Stop("password reset", "/accounts/password/reset/"),
+    Stop("password reset sent", "/accounts/password/reset/sent/"),
+    Stop("new password", "/accounts/password/reset/{uid}/{token}/"),
+    Stop("password reset complete", "/accounts/password/reset/done/"),
+    Stop("email link", "/reminders/act/{act}/"),
+    Stop("email link, refused", "/reminders/act/forged/", status=400),
+    Stop("email unsubscribe", "/reminders/unsubscribe/{unsubscribe}/"),
+    Stop("not found", "/no-such-page/", status=404),
+]
+
+SIGNED_IN = [
+    Stop("contact page", "/contacts/{contact}/"),
+    Stop("contact page, logged", "/contacts/{contact}/", htmx_swap(log_on_contact_page)),
+    Stop("contact page, interest added", "/contacts/{contact}/", htmx_swap(add_interest)),
+    Stop("contact page, introducer search", "/contacts/{contact}/", htmx_swap(find_introducer)),
+    Stop("contact page, snoozed", "/contacts/{due}/", htmx_swap(snooze_contact)),
+    Stop("contact form", "/contacts/{contact}/edit/"),
+    Stop("new contact form", "/contacts/new/"),
+    Stop("new contact form, errors", "/contacts/new/", send_empty_contact_form),
+    Stop("dashboard", "/"),
+    Stop("dashboard, coffee logged", "/", htmx_swap(log_coffee)),
+    Stop("dashboard, snoozed", "/", htmx_swap(snooze_first_due)),
+    Stop("list", "/contacts/"),
+    Stop("list, searched", "/contacts/", htmx_swap(search_people)),
+    Stop("list, bulk panel open", "/contacts/", open_bulk_panel),
+    Stop("list, filtered and sorted", "/contacts/?status=due&sort=next"),
+    Stop("activity", "/interactions/"),
+    Stop("activity, filtered", "/interactions/", htmx_swap(filter_activity)),
+    Stop("log form", "/interactions/new/{contact}/"),
+    Stop("interaction edit", "/interactions/{interaction}/edit/"),
+    Stop("interests", "/contacts/interests/"),
+    Stop("interests, searched", "/contacts/interests/", htmx_swap(search_interests)),
+    Stop("circles", "/contacts/circles/"),
+    Stop("import", "/contacts/import/"),
+    Stop("import, CSV columns and preview", "/contacts/import/", upload_csv),
+    Stop("import, done", "/contacts/import/", upload_vcard_and_import),
+    Stop("duplicates", "/contacts/duplicates/"),
+    Stop("merge", "/contacts/{contact}/merge/{duplicate}/"),
+    Stop("settings", "/accounts/settings/"),
+    Stop("password change", "/accounts/password/change/"),
+    Stop("two-factor setup", "/accounts/settings/two-factor/setup/"),
+    Stop("delete account", "/accounts/settings/delete-account/"),
+    Stop("not found, signed in", "/contacts/999999/", status=404),
+    Stop("admin index", "/admin/"),
+    Stop("admin contacts", "/admin/contacts/contact/"),
+    Stop("admin contact", "/admin/contacts/contact/{contact}/change/"),
+    Stop("admin new contact", "/admin/contacts/contact/add/"),
+    Stop("admin delete contacts (action)", "/admin/contacts/contact/", admin_delete_selected),
+    Stop("admin interactions", "/admin/interactions/interaction/"),
+    Stop("admin interaction", "/admin/interactions/interaction/{interaction}/change/"),
+    Stop("admin circles", "/admin/contacts/circle/"),
+    Stop("admin interests", "/admin/contacts/interest/"),
+    Stop("admin reminders", "/admin/reminders/reminder/"),
+    Stop("admin invitations", "/admin/accounts/invitation/"),
+    Stop("admin users", "/admin/accounts/user/"),
+    Stop("admin user", "/admin/accounts/user/{user}/change/"),
+]
+
+
+def _walk_data() -> dict[str, object]:
+    call_command("seed_demo", "--user", EMAIL, "--contacts", "30", "--seed", "5", verbosity=0)
+    user = User.objects.get(email=EMAIL)
+    today = local_today(user)
+    rich = Contact.objects.filter(owner=user, archived=False, interactions__isnull=False)
+    contact = rich.filter(interests__isnull=False).distinct().order_by("pk").first()
+    due = rich.filter(paused=False, next_reach_out_on__lte=today).exclude(pk=contact.pk)
+    duplicate = ContactFactory(owner=user, name=contact.name, city="Lisbon")
+    follow_up = Reminder.objects.create(
+        owner=user, contact=contact, kind=Reminder.Kind.FOLLOW_UP, due_on=today, note="The job"
+    )
+    account_services.two_factor_start(user=user)  # the setup page needs a device to confirm
+    return {
+        "user": user.pk,
+        "contact": contact.pk,
+        "due": due.order_by("-pk").first().pk,
+        "duplicate": duplicate.pk,
+        "interaction": Interaction.objects.filter(owner=user).order_by("pk").first().pk,
+        "invite": Invitation.objects.create(owner=user, email="friend@example.com").token,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "act": links.action_token(follow_up, "done"),
+        "unsubscribe": links.unsubscribe_token(user.pk),
+    }
+
+
+def _visit(page: Page, stop: Stop, data: dict[str, object], width: int) -> list[Violation]:
+    path = stop.path.format(**data)
+    response = page.goto(path)
+    assert response is not None, stop
+    assert response.status == stop.status, f"{stop.name}: {path} answered {response.status}"
+    if stop.then is not None:
+        stop.then(page)
+    return axe_violations(page, where=f"{stop.name} ({path}) at {width} px")
+
+
+@pytest.mark.parametrize("width", VIEWPORTS)
+def test_every_page_and_fragment_has_no_wcag_21_aa_violation(new_page, browser_errors, width):
+    browser_errors.allow(r"status of 40[034]")  # the console's note on the 400, 403, 404 stops
+    data = _walk_data()
+    page = new_page(viewport=VIEWPORTS[width])
+    found = []
+    for stop in ANONYMOUS:
+        found += _visit(page, stop, data, width)
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    for stop in SIGNED_IN:
+        found += _visit(page, stop, data, width)
+    assert not found, f"{len(found)} WCAG 2.1 AA violations found by axe:\n" + "\n".join(
+        map(str, found)
+    )
+
+
+def test_the_check_reports_what_axe_finds(page):
+    # A page of our own making (about:blank, no CSP), with two faults the walk must not miss.
+    page.set_content(
+        """<html lang="en"><title>Faults</title><main><h1>Faults</h1>
+        <input type="text" id="nameless"><p id="faint" style="color:#bbb">Hard to read</p></main>"""
+    )
+    found = axe_violations(page, where="faults")
+    assert {(v.rule, v.targets) for v in found} == {
+        ("label", ("#nameless",)),
+        ("color-contrast", ("#faint",)),
+    }
+    assert str(found[0]).startswith("faults: ")
