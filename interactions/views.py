@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
@@ -20,6 +19,7 @@ from interactions.forms import ActivityFiltersForm, InteractionForm, QuickLogFor
 from interactions.models import Interaction
 from network_crm.announce import Undo, announce, announce_oob
 from network_crm.clock import local_today, now, user_zone
+from network_crm.dates import format_date
 from network_crm.http import HtmxHttpRequest, redirect_back
 from network_crm.owned import get_owned_or_404
 
@@ -28,7 +28,7 @@ def _logged_text(interaction: Interaction, contact: Contact, today: dt.date) -> 
     kind = interaction.get_kind_display().lower()
     day = interaction.occurred_on
     return f"Logged {kind} with {contact.name}" + (
-        "." if day == today else f" on {date_format(day, 'l j F')}."
+        "." if day == today else f" on {format_date(day, 'weekday')}."
     )
 
 
