@@ -27,7 +27,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import smart_split
 
-from network_crm.admin_a11y import AccessibleAdminMixin
 from network_crm.owned import OwnedForm, is_owned_model
 
 # How many of the selected rows a confirmation page names ("Ann, Bob, Carl and 9 more").
@@ -376,19 +375,13 @@ class CRMAdminSite(admin.AdminSite):
     index_title = "Your data"
 
     def register(self, model_or_iterable, admin_class=None, **options):
-        # Every admin on this site, Django's and other packages' included, gets the safe lookups,
-        # the bounded search and names for the controls the stock admin leaves unnamed.
+        # Every admin on this site, Django's and other packages' included, gets the safe lookups
+        # and the bounded search.
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, SafeQueryAdminMixin):
             admin_class = type(
                 admin_class.__name__,
                 (SafeQueryAdminMixin, admin_class),
-                {"__module__": admin_class.__module__},
-            )
-        if not issubclass(admin_class, AccessibleAdminMixin):
-            admin_class = type(
-                admin_class.__name__,
-                (AccessibleAdminMixin, admin_class),
                 {"__module__": admin_class.__module__},
             )
         super().register(model_or_iterable, admin_class, **options)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
+from network_crm.admin import CRMAdminSite
+
 
 def _name_controls(form: forms.BaseForm, *, row: str = "") -> None:
     for field in form.fields.values():
@@ -37,7 +39,7 @@ def _with_named_controls(formset_class, *, name_rows: bool = False):
 
 
 class AccessibleAdminMixin:
-    """Mixed into every ModelAdmin on the site (see ``CRMAdminSite.register``)."""
+    """Mixed into every ModelAdmin on the site (see ``AccessibleAdminSite`` below)."""
 
     class Media:
         js = ["admin/crm/a11y.js"]
@@ -57,3 +59,18 @@ class AccessibleAdminMixin:
             if isinstance(inline, admin.TabularInline):
                 formset = _with_named_controls(formset)
             yield formset, inline
+
+
+class AccessibleAdminSite(CRMAdminSite):
+    """The project's admin site (network_crm/apps.py names it): CRMAdminSite, whose every
+    ModelAdmin, Django's and other packages' included, also gets AccessibleAdminMixin."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, AccessibleAdminMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (AccessibleAdminMixin, admin_class),
+                {"__module__": admin_class.__module__},
+            )
+        super().register(model_or_iterable, admin_class, **options)

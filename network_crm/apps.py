@@ -6,7 +6,9 @@ class CRMAdminConfig(AdminConfig):
     """The admin, with the project's site; being the project package's one app config, it also
     sets up what every database connection gets."""
 
-    default_site = "network_crm.admin.CRMAdminSite"
+    # CRMAdminSite (network_crm/admin.py: owned rows, safe lookups), with names for the controls
+    # the stock admin leaves unnamed (network_crm/admin_a11y.py).
+    default_site = "network_crm.admin_a11y.AccessibleAdminSite"
 
     def ready(self):
         super().ready()
