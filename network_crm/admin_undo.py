@@ -14,7 +14,7 @@ import secrets
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import path, reverse
 
 from network_crm.http import redirect_back
@@ -49,7 +49,7 @@ class UndoableAdmin:
         )
         return [undo, *super().get_urls()]
 
-    def undo_view(self, request: HttpRequest, token: str) -> HttpResponseRedirect:
+    def undo_view(self, request: HttpRequest, token: str) -> HttpResponse:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         kept = dict(request.session.get(SESSION_KEY, {}))
