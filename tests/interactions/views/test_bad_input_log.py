@@ -59,7 +59,9 @@ class InteractionFormsTest(HostileInputTestCase):
         if too_big(form_body(fields)):
             return
         note_errors = char_errors(notes, max_length=10_000)
-        day = as_date(occurred_on) if received(occurred_on).strip() else today
+        # Only an empty field means today: Django's DateField reads a blank one ("\x0b", " ") as
+        # an unreadable date and says so.
+        day = as_date(occurred_on) if received(occurred_on) else today
         if day is None:
             date_error = "Enter a valid date."
         elif day > today:
