@@ -8,7 +8,6 @@ from django.contrib.admin import widgets
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.utils.formats import date_format
 
 from contacts import services
 from contacts.admin_actions import CONTACT_ACTIONS
@@ -26,16 +25,14 @@ from network_crm.admin import (
 )
 from network_crm.admin_undo import UndoableAdmin
 from network_crm.clock import local_today
+from network_crm.dates import format_date
 from network_crm.text import fold, people
-
-# Dates in the admin's lists, day first like the app's own pages ("23 Nov 2026"): one place to
-# change when the user's date setting arrives.
-ADMIN_DATE_FORMAT = "j M Y"
 
 
 def shown_date(day: dt.date | None) -> str | None:
-    """``day`` in the admin's format; None shows as the admin's empty value."""
-    return date_format(day, ADMIN_DATE_FORMAT) if day else None
+    """``day`` as the app's pages write it, in the user's own date format ("23 Nov 2026",
+    "Nov 23, 2026"...: network_crm/dates.py); None shows as the admin's empty value."""
+    return format_date(day, "medium") if day else None
 
 
 class RenameCircleForm(ActionForm):
