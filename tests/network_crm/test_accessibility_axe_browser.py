@@ -168,6 +168,31 @@ def admin_delete_selected(page: Page) -> None:
     expect(page.get_by_role("button", name=re.compile(r"^Yes, I.m sure"))).to_be_visible()
 
 
+def admin_action(action: str, confirm: str | None = None) -> Callable[[Page], None]:
+    """An admin action on the first row: its confirmation page, or (with ``confirm``, the
+    confirming button's name) the list after it, with the message and its Undo."""
+
+    def step(page: Page) -> None:
+        page.get_by_role("checkbox", name=re.compile(r"^Select this object")).first.check()
+        page.get_by_role("combobox", name=re.compile(r"^Action")).select_option(action)
+        page.get_by_role("button", name="Run").click()
+        expect(
+            page.get_by_role("button", name="Cancel").or_(page.get_by_role("link", name="Cancel"))
+        ).to_be_visible()
+        if confirm:
+            page.get_by_role("button", name=re.compile(confirm)).click()
+            expect(page.get_by_role("button", name="Undo")).to_be_visible()
+
+    return step
+
+
+def refused_form(page: Page) -> None:
+    """A form sent after its CSRF cookie went (a page left open too long): the refusal page."""
+    page.context.clear_cookies(name="csrftoken")
+    page.get_by_role("button", name="Send me the link").click()
+    expect(page.get_by_role("heading", name="Please send that again")).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Stop:
     name: str
@@ -189,6 +214,7 @@ ANONYMOUS = [
     Stop("email link, refused", "/reminders/act/forged/", status=400),
     Stop("email unsubscribe", "/reminders/unsubscribe/{unsubscribe}/"),
     Stop("not found", "/no-such-page/", status=404),
+    Stop("form refused (CSRF)", "/accounts/password/reset/", refused_form),
 ]
 
 SIGNED_IN = [
@@ -203,6 +229,7 @@ SIGNED_IN = [
     Stop("dashboard", "/"),
     Stop("dashboard, coffee logged", "/", htmx_swap(log_coffee)),
     Stop("dashboard, snoozed", "/", htmx_swap(snooze_first_due)),
+    Stop("dashboard, a person's menu open", "/", open_person_menu),
     Stop("list", "/contacts/"),
     Stop("list, searched", "/contacts/", htmx_swap(search_people)),
     Stop("list, bulk panel open", "/contacts/", open_bulk_panel),
@@ -229,6 +256,21 @@ SIGNED_IN = [
     Stop("admin contact", "/admin/contacts/contact/{contact}/change/"),
     Stop("admin new contact", "/admin/contacts/contact/add/"),
     Stop("admin delete contacts (action)", "/admin/contacts/contact/", admin_delete_selected),
+    Stop(
+        "admin move to a circle (action)",
+        "/admin/contacts/contact/",
+        admin_action("move_to_circle"),
+    ),
+    Stop(
+        "admin moved, with Undo",
+        "/admin/contacts/contact/",
+        admin_action("move_to_circle", "^Move"),
+    ),
+    Stop(
+        "admin re-kind interactions (action)",
+        "/admin/interactions/interaction/",
+        admin_action("rekind"),
+    ),
     Stop("admin interactions", "/admin/interactions/interaction/"),
     Stop("admin interaction", "/admin/interactions/interaction/{interaction}/change/"),
     Stop("admin circles", "/admin/contacts/circle/"),
