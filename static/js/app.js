@@ -13,9 +13,6 @@
     });
   }
 
-  // ==== dashboard ====
-  // This area's code goes here, above the next section.
-
   // The one live region (#announce, base.html) says what an htmx action did. Focus goes there
   // (never back to <body>), so its Undo is one Tab away; it empties when the next action starts.
   // The lists refreshing afterwards (contactChanged) are GETs: they leave it, and focus, alone.
@@ -58,16 +55,6 @@
     menu.querySelector("summary").focus();
   });
 
-
-
-  // ==== contact ====
-  // This area's code goes here, above the next section.
-
-
-
-  // ==== locale ====
-  // This area's code goes here, above the next section.
-
   // The list's bulk panel: only the field of the chosen action shows (without JS all show,
   // each labelled for its action), and how many people the edit will touch.
   function bulkPanelUpdate(panel) {
@@ -97,18 +84,6 @@
   });
   document.addEventListener("DOMContentLoaded", function () { bulkPanels(document); });
   document.addEventListener("htmx:load", function (event) { bulkPanels(event.target); });
-
-
-
-  // ==== activity ====
-  // This area's code goes here, above the next section.
-
-
-
-  // ==== a11y ====
-  // This area's code goes here, above the next section.
-
-
 
   document.addEventListener("DOMContentLoaded", function () { proposeTimeZone(document); });
   document.addEventListener("htmx:load", function (event) { proposeTimeZone(event.target); });
