@@ -212,3 +212,22 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Password reset for {self.email} from {self.ip_address}"
+
+
+class AppPassword(OwnedModel):
+    """A password for one device's sync (CardDAV/CalDAV): shown once, stored as a SHA-256 of a
+    random secret (it has the entropy a hash needs; a slow hash would cost every DAV request),
+    findable by its visible prefix, revocable. The account password never works for DAV."""
+
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name

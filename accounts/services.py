@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import math
 import re
 import secrets
@@ -25,6 +27,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import (
+    AppPassword,
     Invitation,
     LoginFailure,
     PasswordResetRequest,
@@ -385,3 +388,55 @@ def password_reset_send(*, email: str) -> int:
         )
         sent += 1
     return sent
+
+
+# --- App passwords (DAV sync) ----------------------------------------------------------------
+# A first, plain version: the sync-settings work adds throttling and the page around it.
+
+APP_PASSWORD_PREFIX_CHARS = 8
+
+
+def _app_password_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def app_password_create(*, owner: User, name: str) -> tuple[AppPassword, str]:
+    """A new app password and its clear text, which is shown once and never stored."""
+    prefix = secrets.token_hex(APP_PASSWORD_PREFIX_CHARS // 2)
+    secret = f"{prefix}-{secrets.token_urlsafe(24)}"
+    app_password = AppPassword.objects.create(
+        owner=owner,
+        name=name.strip()[:80] or "Device",
+        prefix=prefix,
+        secret_hash=_app_password_hash(secret),
+    )
+    return app_password, secret
+
+
+def app_password_authenticate(
+    *, email: str, password: str, ip_address: str | None, now: dt.datetime
+) -> AppPassword | None:
+    """The live app password of the account ``email`` that ``password`` is, else None."""
+    prefix = password.split("-", 1)[0]
+    app_password = (
+        AppPassword.objects.filter(
+            prefix=prefix,
+            revoked_at__isnull=True,
+            owner__is_active=True,
+            owner__email=normalize_email_key(email),
+        )
+        .select_related("owner")
+        .first()
+    )
+    if app_password is None or not hmac.compare_digest(
+        app_password.secret_hash, _app_password_hash(password)
+    ):
+        return None
+    AppPassword.objects.filter(pk=app_password.pk).update(last_used_at=now)
+    return app_password
+
+
+def app_password_revoke(*, app_password: AppPassword, now: dt.datetime) -> AppPassword:
+    app_password.revoked_at = now
+    app_password.save(update_fields=["revoked_at"])
+    return app_password

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "reminders",
     "portability",
     "demo",
+    "dav",
 ]
 
 MIDDLEWARE = [
