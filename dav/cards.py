@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from contacts.limits import (
     MAX_CARD_LINES,
     MAX_LINE_CHARS,
-    MAX_METHODS_PER_KIND,
+    MAX_METHODS_PER_CONTACT,
     MAX_PHOTO_LINE_CHARS,
 )
 from portability.formats.common import HOW_WE_MET, parse_month_day, split_how_we_met, split_name
@@ -71,7 +71,8 @@ DATE_FIELDS = ("birthday", "anniversary")
 FIELDS = (*TEXT_FIELDS, *METHOD_FIELDS, *DATE_FIELDS, "circle", "photo")
 
 # Column sizes (contacts.models): a card asking for more is refused rather than cut, since a cut
-# value would travel back to the phone and lose what it had.
+# value would travel back to the phone and lose what it had. Notes have no column size (the
+# app's form has none either): MAX_LINE_CHARS bounds them.
 FIELD_LIMITS = {
     "name": 200,
     "nickname": 100,
@@ -79,8 +80,6 @@ FIELD_LIMITS = {
     "role": 200,
     "city": 120,
     "country": 120,
-    "notes": 10_000,
-    "how_we_met": 10_000,
 }
 MAX_METHOD_VALUE = 254
 MAX_LABEL = 40
@@ -587,9 +586,11 @@ def card_parse(text: str, *, circle_names: list[str] | tuple[str, ...] = ()) -> 
             value = _method_value(line)
             if not value.strip():
                 continue  # an empty one is kept as written
-            if len(fields[key]) >= MAX_METHODS_PER_KIND:
+            if len(fields[key]) >= MAX_METHODS_PER_CONTACT:
+                # The contact form's limit, not the import's per-kind one: a card the app
+                # wrote must come back whole.
                 raise CardError(
-                    f"This card has more than {MAX_METHODS_PER_KIND} {key}; that is the limit."
+                    f"This card has more than {MAX_METHODS_PER_CONTACT} {key}; that is the limit."
                 )
             if len(value) > MAX_METHOD_VALUE:
                 raise CardError(f"A value of {name} is longer than {MAX_METHOD_VALUE} characters.")

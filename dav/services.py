@@ -22,6 +22,7 @@ The rules (docs/architecture.md, "Sync with phones"):
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import re
@@ -50,6 +51,7 @@ from dav.cards import (
 )
 from dav.models import Card, CardConflict, DavSettings, DeviceSync, SyncCollection
 from dav.sync import collection_next_seq
+from network_crm.text import fold
 from portability.duplicates import mark_not_duplicate
 
 if TYPE_CHECKING:
@@ -221,7 +223,8 @@ def card_put(
     contact_recompute_due(contact=contact, today=today)
     contact = contacts_for_cards(Contact.objects.filter(pk=contact.pk)).get()
     if card is None:
-        card = Card(owner=owner, href=href)
+        # A tombstone at this href (a card deleted earlier) is reused: one row per href.
+        card = Card.objects.filter(owner=owner, href=href).first() or Card(owner=owner, href=href)
     card.contact = contact
     card.uid = contact.uid
     card.deleted = False
@@ -264,24 +267,21 @@ def _offer_duplicate(*, contact: Contact, fields: dict[str, Any], device_name: s
     """A new card whose email or phone is already someone's: the pair shows on the duplicates
     page (portability.duplicates finds it from the data) and, so the user notices, on the new
     person's page."""
-    emails = {value.casefold() for _, value in fields["emails"]}
-    phones = {_digits(value)[-9:] for _, value in fields["phones"] if len(_digits(value)) >= 6}
-    if not emails and not phones:
-        return
     others = ContactMethod.objects.filter(owner=contact.owner, contact__archived=False).exclude(
         contact=contact
     )
-    match: ContactMethod | None = None
-    for method in others.filter(kind=ContactMethod.Kind.EMAIL).only("contact_id", "value"):
-        if method.value.casefold() in emails:
-            match = method
+    # The duplicates page's rules (portability/duplicates.py): the same email once folded, the
+    # same last nine digits of a phone number (folded_value ends with the number's digits).
+    emails = [fold(value)[:400] for _, value in fields["emails"]]
+    match = others.filter(kind=ContactMethod.Kind.EMAIL, folded_value__in=emails).first()
+    for _, value in fields["phones"]:
+        if match is not None:
             break
-    if match is None and phones:
-        candidates = others.filter(kind=ContactMethod.Kind.PHONE).only("contact_id", "value")
-        for method in candidates:
-            if _digits(method.value)[-9:] in phones:
-                match = method
-                break
+        digits = _digits(value)
+        if len(digits) >= 6:
+            match = others.filter(
+                kind=ContactMethod.Kind.PHONE, folded_value__endswith=digits[-9:]
+            ).first()
     if match is not None:
         CardConflict.objects.create(
             owner=contact.owner,
@@ -308,7 +308,7 @@ def conflict_value_text(conflict: CardConflict, value: str) -> str:
         return ", ".join(f"{v} ({label})" if label else v for label, v in data)
     if conflict.field in ("birthday", "anniversary"):
         month, day, year = data
-        written = dt.date(year or 2000, month, day).strftime("%-d %B")
+        written = f"{day} {calendar.month_name[month]}"
         return f"{written} {year}" if year else written
     if conflict.field == "photo":
         return "the photo you had"

@@ -124,9 +124,9 @@ def test_a_value_edited_in_the_app_replaces_the_kept_line_and_its_label():
         ("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:" + "x" * 201 + "\r\nEND:VCARD\r\n", "longer than 200"),
         (
             "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:x\r\n"
-            + "".join(f"TEL:+1 555 {i:04d}\r\n" for i in range(21))
+            + "".join(f"TEL:+1 555 {i:04d}\r\n" for i in range(61))
             + "END:VCARD\r\n",
-            "more than 20 phones",
+            "more than 60 phones",
         ),
         (
             "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:x\r\nPHOTO:data:image/jpeg;base64,@@@\r\nEND:VCARD\r\n",

@@ -190,3 +190,27 @@ def test_an_update_without_a_base_takes_the_devices_values(alice):
     contact = reload(card.contact)
     assert contact.role == "CEO"
     assert not ImportantDate.objects.filter(contact=contact, kind="anniversary").exists()
+
+
+def test_a_card_put_again_where_one_was_deleted_starts_a_new_person(alice, phone):
+    text = (SAMPLES / "thunderbird_40.vcf").read_text()
+    card = put(alice, text, href="t.vcf", app_password=phone)
+    first = card.contact_id
+    card_remove(owner=alice, card=card, now=NOW)
+    again = put(alice, text, href="t.vcf", app_password=phone)  # no live card: card=None
+    assert again.pk == card.pk and not again.deleted
+    assert again.contact_id != first
+    assert Card.objects.filter(owner=alice, href="t.vcf").count() == 1
+
+
+def test_a_phone_number_written_differently_is_offered_as_a_duplicate(alice, phone):
+    existing = ContactFactory(owner=alice, name="Chloe")
+    ContactMethod.objects.create(
+        owner=alice, contact=existing, kind="phone", value="+33 6 98 76 54 32"
+    )
+    card = put(alice, (SAMPLES / "thunderbird_40.vcf").read_text(), app_password=phone)
+    offer = CardConflict.objects.get(contact=card.contact, field="duplicate")
+    assert offer.replaced_value == str(existing.pk)
+    assert [(p.first.pk, p.second.pk) for p in duplicate_pairs(owner=alice)] == [
+        (existing.pk, card.contact_id)
+    ]
