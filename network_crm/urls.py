@@ -26,6 +26,7 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("contacts/", include("portability.urls")),
     path("interactions/", include("interactions.urls")),
+    path("contacts/card-conflicts/", include("dav.conflict_urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that don't name one (the admin's).
     path("favicon.ico", FaviconRedirect.as_view()),
