@@ -8,7 +8,7 @@ import pytest
 
 from contacts.models import ContactMethod
 from dav import radicale_storage
-from dav.models import Card
+from dav.models import Card, DeviceSync, SyncCollection
 from tests.dav.protocol import bodies
 from tests.dav.protocol.conftest import DAV_NS, multistatus
 from tests.factories import ContactFactory
@@ -176,3 +176,25 @@ def test_get_serves_one_card_with_its_etag(ios, dav, people):
     response = dav("GET", href(dav, amara))
     assert b"VERSION:4.0" in response.content
     assert response["ETag"] == f'"{card.fingerprint}"'
+
+
+def test_how_far_a_device_has_read_is_noted_when_it_lists(dav, people, alice_password):
+    """DeviceSync.seq (the base of a device's three-way merge, dav.services) moves when the
+    device lists the cards, not when it only asks whether anything changed."""
+    app_password, _ = alice_password
+    amara, _ = people
+
+    def seen():
+        row = DeviceSync.objects.filter(app_password=app_password, kind="cards").first()
+        return row and row.seq
+
+    multistatus(dav("PROPFIND", dav.book, bodies.DAVX5_COLLECTION, depth="0"))
+    assert seen() is None
+    token, _ = sync(dav, bodies.davx5_sync())
+    assert seen() == int(token.rsplit("/", 1)[1])
+
+    amara.company = "Lumen Labs"
+    amara.save()
+    multistatus(dav("PROPFIND", dav.book, bodies.VDIRSYNCER_LIST, depth="1"))
+    assert seen() == SyncCollection.objects.get(owner=amara.owner, kind="cards").seq
+    assert seen() > int(token.rsplit("/", 1)[1])
