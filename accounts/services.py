@@ -391,9 +391,17 @@ def password_reset_send(*, email: str) -> int:
 
 
 # --- App passwords (DAV sync) ----------------------------------------------------------------
-# A first, plain version: the sync-settings work adds throttling and the page around it.
+# One per device, shown once, kept as a SHA-256 of a random secret (AppPassword's docstring says
+# why not a slow hash). Guessing is limited like signing in (login_refusal above): the same
+# limits per account and per address, counted in LoginFailure under "dav:<email>" so a phone
+# with a mistyped password slows down DAV only, never the owner's sign-in to the web app.
 
 APP_PASSWORD_PREFIX_CHARS = 8
+APP_PASSWORD_NAME_CHARS = 80
+# A phone sends the password with every request of a sync (dozens): the last use is written at
+# most once a minute, which is as precise as "last used" needs to be.
+APP_PASSWORD_LAST_USED_STEP = dt.timedelta(minutes=1)
+DAV_FAILURE_KEY = "dav:"
 
 
 def _app_password_hash(secret: str) -> str:
@@ -406,37 +414,73 @@ def app_password_create(*, owner: User, name: str) -> tuple[AppPassword, str]:
     secret = f"{prefix}-{secrets.token_urlsafe(24)}"
     app_password = AppPassword.objects.create(
         owner=owner,
-        name=name.strip()[:80] or "Device",
+        name=name.strip()[:APP_PASSWORD_NAME_CHARS] or "Device",
         prefix=prefix,
         secret_hash=_app_password_hash(secret),
     )
     return app_password, secret
 
 
+def app_password_matches(*, app_password: AppPassword, password: str) -> bool:
+    """Whether ``password`` is this app password's secret (revoked or not)."""
+    return hmac.compare_digest(app_password.secret_hash, _app_password_hash(password))
+
+
+def _app_password_key(email: str) -> str:
+    return DAV_FAILURE_KEY + normalize_email_key(email)
+
+
+def app_password_refusal(
+    *, email: str, ip_address: str | None, now: dt.datetime
+) -> LoginRefusal | None:
+    """The refusal that applies to a DAV sign-in as ``email`` from ``ip_address`` now, if any:
+    login_refusal's limits per address and per account, over DAV's own failures per account."""
+    return login_refusal(username=_app_password_key(email), ip_address=ip_address, now=now)
+
+
 def app_password_authenticate(
     *, email: str, password: str, ip_address: str | None, now: dt.datetime
 ) -> AppPassword | None:
-    """The live app password of the account ``email`` that ``password`` is, else None."""
+    """The live app password of the account ``email`` that ``password`` is, else None.
+
+    Refused without checking anything while a limit applies (app_password_refusal). A wrong
+    password counts as a failure; a revoked app password given exactly does not (that is an
+    old phone still trying, not someone guessing), and neither works. The account's own
+    password never matches: it is not an app password."""
+    if app_password_refusal(email=email, ip_address=ip_address, now=now) is not None:
+        return None
     prefix = password.split("-", 1)[0]
     app_password = (
         AppPassword.objects.filter(
-            prefix=prefix,
-            revoked_at__isnull=True,
-            owner__is_active=True,
-            owner__email=normalize_email_key(email),
+            prefix=prefix, owner__is_active=True, owner__email=normalize_email_key(email)
         )
         .select_related("owner")
         .first()
+        if prefix
+        else None
     )
-    if app_password is None or not hmac.compare_digest(
-        app_password.secret_hash, _app_password_hash(password)
+    if app_password is None or not app_password_matches(
+        app_password=app_password, password=password
     ):
+        login_failure_record(username=_app_password_key(email), ip_address=ip_address, now=now)
         return None
-    AppPassword.objects.filter(pk=app_password.pk).update(last_used_at=now)
+    if app_password.revoked_at is not None:
+        return None
+    step = now - APP_PASSWORD_LAST_USED_STEP
+    if app_password.last_used_at is None or app_password.last_used_at <= step:
+        AppPassword.objects.filter(pk=app_password.pk).update(last_used_at=now)
+        app_password.last_used_at = now
     return app_password
 
 
 def app_password_revoke(*, app_password: AppPassword, now: dt.datetime) -> AppPassword:
-    app_password.revoked_at = now
-    app_password.save(update_fields=["revoked_at"])
+    """The app password stops working at once; its row stays (the device list shows when)."""
+    if app_password.revoked_at is None:
+        app_password.revoked_at = now
+        app_password.save(update_fields=["revoked_at"])
     return app_password
+
+
+def app_passwords_live(*, owner: User):
+    """The owner's app passwords that still work, newest first."""
+    return AppPassword.objects.for_owner(owner).filter(revoked_at__isnull=True)

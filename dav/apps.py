@@ -9,3 +9,7 @@ class DavConfig(AppConfig):
         from dav import conflict_sections
 
         conflict_sections.register()
+
+        from dav import sections
+
+        sections.register()

@@ -23,6 +23,7 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("health/", kit_views.health, name="health"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/settings/sync/", include("dav.settings_urls")),
     path("contacts/", include("contacts.urls")),
     path("contacts/", include("portability.urls")),
     path("interactions/", include("interactions.urls")),

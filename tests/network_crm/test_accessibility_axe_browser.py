@@ -193,6 +193,24 @@ def refused_form(page: Page) -> None:
     expect(page.get_by_role("heading", name="Please send that again")).to_be_visible()
 
 
+def add_sync_device(page: Page) -> None:
+    """Settings → Sync with your phone: a device added, its password and QR code shown once."""
+    page.get_by_label("Device name").fill("Demo phone")
+    page.get_by_role("button", name="Add a device").click()
+    expect(page.get_by_text("This password is shown only now.")).to_be_visible()
+
+
+def open_sync_revoke(page: Page) -> None:
+    page.get_by_role("link", name=re.compile(r"^Revoke ")).first.click()
+    expect(page.get_by_role("button", name="Revoke")).to_be_visible()
+
+
+def save_sync_settings_with_an_error(page: Page) -> None:
+    page.get_by_text("Only these circles").click()
+    page.get_by_role("button", name="Save sync settings").click()
+    expect(page.locator(".errorlist").first).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Stop:
     name: str
@@ -247,6 +265,10 @@ SIGNED_IN = [
     Stop("duplicates", "/contacts/duplicates/"),
     Stop("merge", "/contacts/{contact}/merge/{duplicate}/"),
     Stop("settings", "/accounts/settings/"),
+    Stop("sync with your phone", "/accounts/settings/sync/"),
+    Stop("sync, device added", "/accounts/settings/sync/", add_sync_device),
+    Stop("sync, revoke a device", "/accounts/settings/sync/", open_sync_revoke),
+    Stop("sync, settings refused", "/accounts/settings/sync/", save_sync_settings_with_an_error),
     Stop("password change", "/accounts/password/change/"),
     Stop("two-factor setup", "/accounts/settings/two-factor/setup/"),
     Stop("delete account", "/accounts/settings/delete-account/"),

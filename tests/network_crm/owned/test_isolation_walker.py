@@ -14,7 +14,8 @@ from django.contrib import admin
 from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import Invitation
+from accounts.models import AppPassword, Invitation
+from accounts.services import app_password_create
 from contacts.models import BulkChange, Circle, Contact, Interest
 from contacts.services import contacts_bulk_edit
 from interactions.models import Interaction
@@ -57,6 +58,9 @@ OBJECT_ROUTES = {
     "interactions:delete": {"pk": Interaction},
     "reminders:done": {"pk": Reminder},
     "reminders:undo_done": {"pk": Reminder},
+    "dav_settings:device_new": {"pk": AppPassword},
+    "dav_settings:device_profile": {"pk": AppPassword},
+    "dav_settings:device_revoke": {"pk": AppPassword},
 }
 ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id"}
 
@@ -108,6 +112,7 @@ def alice_objects(alice):
     batch = ImportBatch.objects.create(owner=alice, kind="vcard", text="BEGIN:VCARD")
     twin = ContactFactory(owner=alice, name="Amara Diallo")
     merge = Merge.objects.create(owner=alice, survivor=twin, merged_name="Old Amara", snapshot={})
+    app_password, _ = app_password_create(owner=alice, name="Alice's phone")
     return {
         Contact: contact,
         Circle: circle,
@@ -119,6 +124,7 @@ def alice_objects(alice):
         BulkChange: change,
         ImportBatch: batch,
         Merge: merge,
+        AppPassword: app_password,
     }
 
 
@@ -206,8 +212,9 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
         assert change_url not in changelist.content.decode()
         assert changelist.context["cl"].result_count == 0
         covered.add(model)
-    # Every owned model in the admin is checked (BulkChange, the undo log, is not in the admin).
-    assert covered == set(alice_objects) - {BulkChange, ImportBatch, Merge}
+    # Every owned model in the admin is checked (BulkChange, the undo log, is not in the admin;
+    # nor are app passwords, which only their owner sees, on Settings → Sync with your phone).
+    assert covered == set(alice_objects) - {BulkChange, ImportBatch, Merge, AppPassword}
     owned_in_admin = {
         m for m in admin.site._registry if any(f.name == "owner" for f in m._meta.fields)
     }
