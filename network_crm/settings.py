@@ -341,10 +341,18 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20, minimum=1) * 1024 * 1024
 # Files with more cards than this import in a Celery task, with a progress bar.
 IMPORT_SYNC_LIMIT = env_int("IMPORT_SYNC_LIMIT", 1000, minimum=0)
 
+# Largest request body the DAV server (dav.views) reads: a card with a photo fits; more is 413.
+DAV_MAX_BODY_BYTES = 2 * 1024 * 1024
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+        # Radicale (dav) logs every request at INFO and refused preconditions at WARNING.
+        "radicale": {"level": "ERROR"},
+    },
 }

@@ -27,6 +27,8 @@ urlpatterns = [
     path("contacts/", include("portability.urls")),
     path("interactions/", include("interactions.urls")),
     path("admin/", admin.site.urls),
+    # CardDAV/CalDAV for phones: /dav/ (Radicale) and the /.well-known/ redirects.
+    path("", include("dav.urls")),
     # Browsers ask for /favicon.ico on pages that don't name one (the admin's).
     path("favicon.ico", FaviconRedirect.as_view()),
 ]
