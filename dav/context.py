@@ -29,6 +29,7 @@ class DavRequest:
     owner: User
     app_password: AppPassword
     vcard_version: str = VCARD_4
+    method: str = ""
     now: dt.datetime | None = None
     # The body names no card or event text (a REPORT for etags only): items need not render
     # (radicale.app.report serializes an item even when only its getetag is asked for).

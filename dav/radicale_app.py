@@ -192,6 +192,7 @@ def dav_request(
             user_agent=request.META.get("HTTP_USER_AGENT", ""), report_version=version
         ),
         now=clock.now(),
+        method=request.method,
         etag_only=etag_only and request.method == "REPORT",
         put_text=decoded_body(environ, body) if request.method == "PUT" else None,
     )

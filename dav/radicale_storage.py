@@ -177,11 +177,16 @@ class _OwnedCollection(Collection):
                 raise ValueError(f"Sync token from the future: {old_token!r}") from error
         else:
             seq, hrefs = self._seq, [item.href for item in self.get_all()]
-        self._record_listed(seq)
+        if self.request.method == "REPORT":
+            # A sync-collection report (not a PROPFIND of the sync-token property, which only
+            # asks whether anything changed): the device now fetches what changed up to seq.
+            self.record_listed(seq)
         return sync_token(self.kind, seq), hrefs
 
-    def _record_listed(self, seq: int) -> None:
-        """What this device has seen: the base of the card writer's three-way merge."""
+    def record_listed(self, seq: int | None = None) -> None:
+        """How far this device has read the collection: the base of the card writer's
+        three-way merge (dav.services, DeviceSync)."""
+        seq = self._seq if seq is None else seq
         DeviceSync.objects.update_or_create(
             owner=self.account,
             app_password=self.request.app_password,
@@ -192,6 +197,7 @@ class _OwnedCollection(Collection):
 
 class AddressBook(_OwnedCollection):
     kind = SyncCollection.Kind.CARDS
+    _all: dict[str, LazyItem] | None = None
 
     def _refresh(self) -> None:
         if self.kind not in self.request.refreshed:
@@ -241,13 +247,18 @@ class AddressBook(_OwnedCollection):
             )
 
     def get_all(self) -> Iterator[LazyItem]:
-        return self._items(list(self._cards().order_by("pk")))
+        if self._all is None:
+            cards = list(self._cards().order_by("pk"))
+            self._all = {item.href: item for item in self._items(cards)}
+        return iter(list(self._all.values()))
 
     def get_multi(self, hrefs: Iterable[str]):
         wanted = list(dict.fromkeys(hrefs))
-        found = {
-            item.href: item for item in self._items(list(self._cards().filter(href__in=wanted)))
-        }
+        if self._all is not None:  # a first sync: the names just listed, asked for again
+            found = self._all
+        else:
+            cards = list(self._cards().filter(href__in=wanted))
+            found = {item.href: item for item in self._items(cards)}
         return ((href, found.get(href)) for href in wanted)
 
     def get_filtered(self, filters):
@@ -276,6 +287,7 @@ class AddressBook(_OwnedCollection):
             )
         except dav_services.CardRejected as error:
             raise ValueError(error.message) from error
+        self._all = None
         uploaded = dict(self.get_multi([href]))[href]
         self.request.stored_as_sent = _same_text(uploaded._rendered(), text)
         return uploaded, replaced
@@ -365,6 +377,8 @@ class Storage(storage.BaseStorage):
         if len(parts) == 2:
             yield collection
             if depth != "0":
+                # A listing with every etag (how vdirsyncer and older clients sync).
+                collection.record_listed()
                 yield from collection.get_all()
             return
         item = dict(collection.get_multi([parts[2]]))[parts[2]]

@@ -21,6 +21,8 @@ from dav import radicale_app as app
 from network_crm import clock
 
 
+# CSRF-exempt: DAV authenticates each request by an app password in its Authorization header,
+# never by the session cookie a cross-site form would carry.
 @csrf_exempt
 @require_http_methods(app.DAV_METHODS)
 def dav(request: HttpRequest, path: str = "") -> HttpResponse:

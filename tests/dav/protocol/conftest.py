@@ -35,12 +35,15 @@ class Dav:
     password: str
     agent: str = DAVX5_AGENT
 
-    def __call__(self, method: str, path: str, body: str | bytes = "", **headers):
+    def __call__(
+        self, method: str, path: str, body: str | bytes = "", content_type: str = "", **headers
+    ):
         extra = {"HTTP_AUTHORIZATION": basic(self.email, self.password)}
         extra["HTTP_USER_AGENT"] = self.agent
         for name, value in headers.items():
             extra["HTTP_" + name.upper()] = value
-        content_type = "text/vcard" if method == "PUT" else "application/xml; charset=utf-8"
+        if not content_type:
+            content_type = "text/vcard" if method == "PUT" else "application/xml; charset=utf-8"
         return self.client.generic(method, path, body, content_type=content_type, **extra)
 
     @property
