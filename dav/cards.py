@@ -35,3 +35,7 @@ def card_render(contact: Contact, *, extra: str, version: str) -> str:
 def card_fingerprint(contact: Contact, *, extra: str) -> str:
     """Changes exactly when the card's content does, whichever dialect is served."""
     return hashlib.sha256(card_render(contact, extra=extra, version=VCARD_4).encode()).hexdigest()
+
+
+def card_fields(contact: Contact) -> dict:  # placeholder: B's mapping replaces it
+    return {"name": contact.name, "nickname": contact.nickname, "notes": contact.notes}

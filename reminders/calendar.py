@@ -1,5 +1,8 @@
 """The private calendar feed: birthdays and yearly dates as recurring events, open reminders as
-all-day events. Built with the icalendar library so escaping and line folding are right."""
+all-day events. Built with the icalendar library so escaping and line folding are right.
+
+``calendar_events`` is the content; the feed wraps it in one VCALENDAR, and the phone calendar
+(dav/calendar.py) serves each event on its own, so both always show the same things."""
 
 from __future__ import annotations
 
@@ -17,14 +20,24 @@ if TYPE_CHECKING:
 
 # A feed is read by calendar apps every few hours; keep it bounded.
 MAX_REMINDERS = 500
+PRODID = "-//network-crm//reminders//EN"
 
 
 def calendar_feed(*, owner: User, now: dt.datetime) -> bytes:
     cal = Calendar()
-    cal.add("prodid", "-//network-crm//reminders//EN")
+    cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "network-crm")
+    for event in calendar_events(owner=owner, now=now):
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def calendar_events(*, owner: User, now: dt.datetime) -> list[Event]:
+    """``owner``'s events, each with a UID that stays the same while its source row lives
+    (``date-<pk>@host``, ``reminder-<pk>@host``) and ``now`` as DTSTAMP."""
+    events: list[Event] = []
     host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "network-crm"
 
     dates = ImportantDate.objects.filter(owner=owner, contact__archived=False).select_related(
@@ -47,7 +60,7 @@ def calendar_feed(*, owner: User, now: dt.datetime) -> bytes:
         event.add("rrule", vRecur(rule))
         event.add("dtstamp", now)
         event.add("transp", "TRANSPARENT")
-        cal.add_component(event)
+        events.append(event)
 
     reminders = (
         Reminder.objects.filter(
@@ -73,5 +86,5 @@ def calendar_feed(*, owner: User, now: dt.datetime) -> bytes:
         event.add("dtend", day + dt.timedelta(days=1))
         event.add("dtstamp", now)
         event.add("url", settings.SITE_URL + reminder.contact.get_absolute_url())
-        cal.add_component(event)
-    return cal.to_ical()
+        events.append(event)
+    return events
