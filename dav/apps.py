@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class DavConfig(AppConfig):
     name = "dav"
     verbose_name = "Phone and calendar sync"
+
+    def ready(self) -> None:
+        from dav import conflict_sections
+
+        conflict_sections.register()

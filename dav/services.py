@@ -1,30 +1,163 @@
-"""Writes from a device: a card PUT or DELETE.
+"""Writes from a device: a card PUT (create or update, merged three ways) or DELETE, and what
+the person's page offers afterwards (restore a replaced value, review a likely duplicate).
 
-placeholder: the card helper (B) writes the real module (merge, conflicts, duplicates); these
-bodies exist only so the server's protocol tests run before it lands."""
+The rules (docs/architecture.md, "Sync with phones"):
+- A card is read by ``dav.cards.card_parse``; a card we can't store without loss (malformed,
+  over the limits of contacts/limits.py, a bad photo) raises ``CardRejected`` and nothing is
+  written.
+- An update merges three ways, field by field (``dav.cards.FIELDS``; emails, phones and links
+  are one field each): the base is the version the device last listed (``DeviceSync.seq`` → the
+  newest ``Card.history`` entry at or before it), else the card as it stands. A field the device
+  left as the base keeps the app's value; one it changed takes the device's value; one changed
+  on both sides (to different values) takes the device's and keeps the app's in a
+  ``CardConflict``, which the person's page offers to restore. The photo is the exception: when
+  both changed it, the app's photo stays (the device most likely sent back the one it had).
+- A new card whose email or phone number is already someone's is created all the same and
+  offered as a duplicate (a ``CardConflict`` row with ``field="duplicate"``, shown on the new
+  person's page with a link to compare and merge): never merged silently.
+- Every write goes through the contact's own save (search fields, ``updated_at``) and the due
+  rule (``contact_recompute_due``); the card gets a new seq, fingerprint and history entry, so the
+  next refresh finds nothing to do.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+import json
+import re
+from typing import TYPE_CHECKING, Any
 
-import vobject
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
-from contacts.models import Contact
-from dav.cards import card_fingerprint
-from dav.models import Card
+from contacts.models import Circle, Contact, ContactMethod, ImportantDate
+from contacts.photos import PhotoError
+from contacts.services import (
+    contact_photo_remove,
+    contact_photo_set,
+    contact_recompute_due,
+    contacts_bulk_delete,
+)
+from dav.cards import (
+    FIELDS,
+    METHOD_KINDS,
+    TEXT_FIELDS,
+    CardError,
+    card_fields,
+    card_fingerprint,
+    card_parse,
+    contacts_for_cards,
+)
+from dav.models import Card, CardConflict, DavSettings, DeviceSync, SyncCollection
 from dav.sync import collection_next_seq
+from portability.duplicates import mark_not_duplicate
 
 if TYPE_CHECKING:
     from accounts.models import AppPassword, User
 
+HISTORY_KEPT = 5
+DUPLICATE = "duplicate"  # CardConflict.field of a duplicate offer
 
-class CardRejected(Exception):  # placeholder
+
+class CardRejected(Exception):
+    """A card the server won't store, with the reason in words (sent back to the client)."""
+
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
 
 
+# --- Card writes ------------------------------------------------------------------------------
+
+
+def card_history_append(*, card: Card, fields: dict[str, Any]) -> None:
+    """Remember this version's fields as a merge base (the last HISTORY_KEPT versions)."""
+    entry = {"seq": card.seq, "fingerprint": card.fingerprint, "fields": fields}
+    card.history = [*(card.history or []), entry][-HISTORY_KEPT:]
+
+
+def _base_fields(*, card: Card, app_password: AppPassword | None) -> dict[str, Any] | None:
+    if app_password is None:
+        return None
+    seen = (
+        DeviceSync.objects.filter(app_password=app_password, kind=SyncCollection.Kind.CARDS)
+        .values_list("seq", flat=True)
+        .first()
+    )
+    if seen is None:
+        return None
+    versions = [entry for entry in card.history or [] if entry.get("seq", 0) <= seen]
+    return versions[-1]["fields"] if versions else None
+
+
+def _photo_bytes(contact: Contact) -> bytes | None:
+    if not contact.photo:
+        return None
+    try:
+        with contact.photo.open("rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _set_methods(contact: Contact, kind: str, pairs: list[list[str]]) -> None:
+    ContactMethod.objects.filter(contact=contact, kind=kind).delete()
+    rows = []
+    for position, (label, value) in enumerate(pairs):
+        method = ContactMethod(
+            owner=contact.owner,
+            contact=contact,
+            kind=kind,
+            label=label,
+            value=value,
+            position=position,
+        )
+        method.fill_folded_fields()
+        rows.append(method)
+    ContactMethod.objects.bulk_create(rows)
+
+
+def _set_date(contact: Contact, kind: str, value: list | None) -> None:
+    current = ImportantDate.objects.filter(contact=contact, kind=kind, label="").order_by("pk")
+    first = current.first()
+    if value is None:
+        if first is not None:
+            first.delete()
+        return
+    month, day, year = value
+    if first is None:
+        first = ImportantDate(owner=contact.owner, contact=contact, kind=kind, label="")
+    first.month, first.day, first.year = month, day, year
+    first.save()
+
+
+def _apply(
+    contact: Contact, name: str, value: Any, *, circles: dict[str, Circle], photo: bytes | None
+) -> None:
+    """Write one field's value (in ``card_fields``' shape) to a saved contact."""
+    if name in METHOD_KINDS:
+        _set_methods(contact, METHOD_KINDS[name], value)
+    elif name in ("birthday", "anniversary"):
+        _set_date(contact, name, value)
+    elif name == "circle":
+        contact.circle = circles.get(value)
+    elif name == "photo":
+        if photo is None:
+            contact_photo_remove(contact=contact)
+        else:
+            try:
+                contact_photo_set(contact=contact, upload=SimpleUploadedFile("card-photo", photo))
+            except PhotoError as error:
+                raise CardRejected(f"The card's photo: {error}") from None
+    else:
+        setattr(contact, name, value)
+
+
+def _as_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@transaction.atomic
 def card_put(
     *,
     owner: User,
@@ -33,38 +166,176 @@ def card_put(
     card: Card | None,
     app_password: AppPassword | None,
     now: dt.datetime,
-) -> Card:  # placeholder: the name only
+) -> Card:
+    """Store a card a device PUT at ``href`` (``card``: the one already there, if any)."""
+    circles = {circle.name: circle for circle in Circle.objects.filter(owner=owner)}
     try:
-        parsed = vobject.readOne(text)
-        name = parsed.fn.value.strip()
-        uid = parsed.uid.value.strip()
-    except Exception as error:
-        raise CardRejected(f"Not a card this server can read: {error}") from None
-    if card is not None and card.contact is not None:
-        contact = card.contact
-        contact.name = name
+        parsed = card_parse(text, circle_names=list(circles))
+    except CardError as error:
+        raise CardRejected(str(error)) from None
+    if len(parsed.uid) > 200:
+        raise CardRejected("The card's UID is longer than 200 characters.")
+    device = parsed.fields
+    today = now.date()
+    contact = card.contact if card is not None and not card.deleted else None
+    device_name = app_password.name if app_password is not None else ""
+    if contact is not None and contact.owner_id != owner.pk:
+        contact = None  # never: cards are owner-scoped; a guard, not a path
+    if contact is None:
+        contact = Contact(owner=owner, added_on=today)
+        if parsed.uid:
+            contact.uid = parsed.uid
+        for name in TEXT_FIELDS:
+            setattr(contact, name, device[name])
+        contact.circle = circles.get(device["circle"])
         contact.save()
+        for name in (*METHOD_KINDS, "birthday", "anniversary"):
+            _apply(contact, name, device[name], circles=circles, photo=None)
+        if parsed.photo is not None:
+            _apply(contact, "photo", "new", circles=circles, photo=parsed.photo)
+        _offer_duplicate(contact=contact, fields=device, device_name=device_name)
     else:
-        contact = Contact.objects.create(owner=owner, name=name, added_on=now.date(), uid=uid)
-    seq = collection_next_seq(owner=owner, kind="cards")
-    fingerprint = card_fingerprint(contact, extra="")
-    card, _ = Card.objects.update_or_create(
-        owner=owner,
-        href=href,
-        defaults={
-            "contact": contact,
-            "uid": uid,
-            "fingerprint": fingerprint,
-            "seq": seq,
-            "deleted": False,
-        },
-    )
+        contact = contacts_for_cards(Contact.objects.filter(pk=contact.pk)).get()
+        current = card_fields(contact)
+        base = _base_fields(card=card, app_password=app_password) or current
+        # The device's photo in the app's terms: the file we have when it sent that back.
+        if parsed.photo is not None and parsed.photo == _photo_bytes(contact):
+            device = {**device, "photo": current["photo"]}
+        for name in FIELDS:
+            theirs, ours, was = device[name], current[name], base.get(name)
+            if theirs in (was, ours):
+                continue
+            if name == "photo" and ours != was:
+                continue  # both changed the photo: the app's stays (see the module's doc)
+            if ours != was:
+                CardConflict.objects.create(
+                    owner=owner,
+                    contact=contact,
+                    field=name,
+                    device_value=_as_text(theirs),
+                    replaced_value=_as_text(ours),
+                    device_name=device_name,
+                )
+            _apply(contact, name, theirs, circles=circles, photo=parsed.photo)
+        contact.save()
+    contact_recompute_due(contact=contact, today=today)
+    contact = contacts_for_cards(Contact.objects.filter(pk=contact.pk)).get()
+    if card is None:
+        card = Card(owner=owner, href=href)
+    card.contact = contact
+    card.uid = contact.uid
+    card.deleted = False
+    card.extra = parsed.extra
+    card.fingerprint = card_fingerprint(contact, extra=card.extra)
+    card.seq = collection_next_seq(owner=owner, kind=SyncCollection.Kind.CARDS)
+    card_history_append(card=card, fields=card_fields(contact))
+    card.save()
     return card
 
 
-def card_remove(*, owner: User, card: Card, now: dt.datetime) -> None:  # placeholder
-    if card.contact is not None:
-        Contact.objects.filter(pk=card.contact_id).update(archived=True, updated_at=now)
-    card.deleted = True
-    card.seq = collection_next_seq(owner=owner, kind="cards")
-    card.save()
+def card_remove(*, owner: User, card: Card, now: dt.datetime) -> None:
+    """A device deleted the card: archive the person (history kept, undo from the app) or, when
+    the owner chose so in their sync settings, delete them. The card becomes a tombstone."""
+    settings = DavSettings.objects.filter(owner=owner).first()
+    delete = settings is not None and settings.on_phone_delete == DavSettings.OnPhoneDelete.DELETE
+    with transaction.atomic():
+        if card.contact_id is not None:
+            if delete:
+                contacts_bulk_delete(owner=owner, contact_ids=[card.contact_id])
+            else:
+                # An archived person leaves the address book (dav.sync.synced_contacts).
+                Contact.objects.filter(owner=owner, pk=card.contact_id).update(
+                    archived=True, updated_at=now
+                )
+        card.refresh_from_db(fields=["contact"])
+        card.deleted = True
+        card.seq = collection_next_seq(owner=owner, kind=SyncCollection.Kind.CARDS)
+        card.save(update_fields=["deleted", "seq", "updated_at"])
+
+
+# --- Duplicates -------------------------------------------------------------------------------
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def _offer_duplicate(*, contact: Contact, fields: dict[str, Any], device_name: str) -> None:
+    """A new card whose email or phone is already someone's: the pair shows on the duplicates
+    page (portability.duplicates finds it from the data) and, so the user notices, on the new
+    person's page."""
+    emails = {value.casefold() for _, value in fields["emails"]}
+    phones = {_digits(value)[-9:] for _, value in fields["phones"] if len(_digits(value)) >= 6}
+    if not emails and not phones:
+        return
+    others = ContactMethod.objects.filter(owner=contact.owner, contact__archived=False).exclude(
+        contact=contact
+    )
+    match: ContactMethod | None = None
+    for method in others.filter(kind=ContactMethod.Kind.EMAIL).only("contact_id", "value"):
+        if method.value.casefold() in emails:
+            match = method
+            break
+    if match is None and phones:
+        candidates = others.filter(kind=ContactMethod.Kind.PHONE).only("contact_id", "value")
+        for method in candidates:
+            if _digits(method.value)[-9:] in phones:
+                match = method
+                break
+    if match is not None:
+        CardConflict.objects.create(
+            owner=contact.owner,
+            contact=contact,
+            field=DUPLICATE,
+            device_value=match.value,
+            replaced_value=str(match.contact_id),
+            device_name=device_name,
+        )
+
+
+# --- Conflicts on the person's page -----------------------------------------------------------
+
+
+def conflict_value_text(conflict: CardConflict, value: str) -> str:
+    """A stored value in words for the page: "a@x.org (work), +33 6…" or the text itself."""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return value
+    if data is None or data == "" or data == []:
+        return "(empty)"
+    if conflict.field in METHOD_KINDS:
+        return ", ".join(f"{v} ({label})" if label else v for label, v in data)
+    if conflict.field in ("birthday", "anniversary"):
+        month, day, year = data
+        written = dt.date(year or 2000, month, day).strftime("%-d %B")
+        return f"{written} {year}" if year else written
+    if conflict.field == "photo":
+        return "the photo you had"
+    return str(data)
+
+
+@transaction.atomic
+def card_conflict_restore(*, conflict: CardConflict, now: dt.datetime) -> Contact:
+    """Put back the app's value a device's edit replaced; the phone gets it on its next sync."""
+    contact = conflict.contact
+    if conflict.field not in FIELDS or conflict.field == "photo":
+        raise ValueError(f"{conflict.field} can't be restored")
+    value = json.loads(conflict.replaced_value)
+    circles = {c.name: c for c in Circle.objects.filter(owner=conflict.owner)}
+    _apply(contact, conflict.field, value, circles=circles, photo=None)
+    contact.updated_at = now
+    contact.save()
+    contact_recompute_due(contact=contact, today=now.date())
+    card_conflict_dismiss(conflict=conflict, now=now)
+    return contact
+
+
+def card_conflict_dismiss(*, conflict: CardConflict, now: dt.datetime) -> None:
+    """Keep the phone's value; for a duplicate offer, "keep both": they are different people."""
+    if conflict.field == DUPLICATE:
+        other = Contact.objects.filter(owner=conflict.owner, pk=conflict.replaced_value).first()
+        if other is not None:
+            mark_not_duplicate(owner=conflict.owner, first=conflict.contact, second=other)
+    conflict.resolved_at = now
+    conflict.save(update_fields=["resolved_at"])

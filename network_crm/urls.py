@@ -26,6 +26,7 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("contacts/", include("portability.urls")),
     path("interactions/", include("interactions.urls")),
+    path("contacts/card-conflicts/", include("dav.conflict_urls")),
     path("admin/", admin.site.urls),
     # CardDAV/CalDAV for phones: /dav/ (Radicale) and the /.well-known/ redirects.
     path("", include("dav.urls")),

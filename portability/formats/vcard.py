@@ -274,7 +274,7 @@ def _photo_bytes(line) -> bytes | None:
 # --- Writing ----------------------------------------------------------------------------------
 
 
-def _escape(value: str) -> str:
+def escape_text(value: str) -> str:
     return (
         value.replace("\\", "\\\\")
         .replace("\r\n", "\n")
@@ -285,13 +285,13 @@ def _escape(value: str) -> str:
     )
 
 
-def _param(value: str) -> str:
+def param_value(value: str) -> str:
     """A parameter value: quoted, with characters that can't appear in one removed."""
     cleaned = "".join(ch for ch in value if ch not in '"\r\n;:,')
     return f'"{cleaned}"' if cleaned else ""
 
 
-def _fold(line: str) -> str:
+def fold_line(line: str) -> str:
     """Fold at 75 octets without splitting a UTF-8 character (RFC 6350 section 3.2)."""
     out, current, size = [], [], 0
     for ch in line:
@@ -324,19 +324,19 @@ V3_TYPE_SYNONYMS = {"mobile": "cell", "phone": "voice"}
 V3_OMIT_YEAR = 1604  # Apple's marker year (a leap year, so 29 February fits)
 
 
-def _v3_date(prop: str, date: ImportantDate) -> str:
+def v3_date(prop: str, date: ImportantDate) -> str:
     if date.year:
         return f"{prop}:{date.year:04d}-{date.month:02d}-{date.day:02d}"
     year = V3_OMIT_YEAR
     return f"{prop};X-APPLE-OMIT-YEAR={year}:{year:04d}-{date.month:02d}-{date.day:02d}"
 
 
-def _v4_date(date: ImportantDate) -> str:
+def v4_date(date: ImportantDate) -> str:
     year = f"{date.year:04d}" if date.year else "--"
     return f"{year}{date.month:02d}{date.day:02d}"
 
 
-class _Items:
+class ItemGroups:
     """Apple's item groups (item1.TEL + item1.X-ABLabel), numbered within one card."""
 
     def __init__(self) -> None:
@@ -347,61 +347,68 @@ class _Items:
         return f"item{self.count}"
 
 
-def _v3_method(prop: str, label: str, value: str, items: _Items) -> list[str]:
+def v3_method(prop: str, label: str, value: str, items: ItemGroups) -> list[str]:
     token = label.strip().lower()
     token = V3_TYPE_SYNONYMS.get(token, token) if prop == "TEL" else token
     type_param = f";TYPE={token}" if token in V3_TYPES[prop] else ""
     if not label or (label == token and type_param):
-        return [f"{prop}{type_param}:{_escape(value)}"]
+        return [f"{prop}{type_param}:{escape_text(value)}"]
     group = items.next()
-    return [f"{group}.{prop}{type_param}:{_escape(value)}", f"{group}.X-ABLabel:{_escape(label)}"]
+    return [
+        f"{group}.{prop}{type_param}:{escape_text(value)}",
+        f"{group}.X-ABLabel:{escape_text(label)}",
+    ]
 
 
 def vcard(contact: Contact, *, version: str = "4.0") -> str:
     v3 = version == "3.0"
-    items = _Items()
+    items = ItemGroups()
     lines = ["BEGIN:VCARD", f"VERSION:{version}"]
     family, given = split_name(contact.name)
-    lines.append(f"UID:{_escape(contact.uid)}")
-    lines.append(f"FN:{_escape(contact.name)}")
-    lines.append(f"N:{_escape(family)};{_escape(given)};;;")
+    lines.append(f"UID:{escape_text(contact.uid)}")
+    lines.append(f"FN:{escape_text(contact.name)}")
+    lines.append(f"N:{escape_text(family)};{escape_text(given)};;;")
     if contact.nickname:
-        lines.append(f"NICKNAME:{_escape(contact.nickname)}")
+        lines.append(f"NICKNAME:{escape_text(contact.nickname)}")
     if contact.company:
-        lines.append(f"ORG:{_escape(contact.company)}")
+        lines.append(f"ORG:{escape_text(contact.company)}")
     if contact.role:
-        lines.append(f"TITLE:{_escape(contact.role)}")
+        lines.append(f"TITLE:{escape_text(contact.role)}")
     for method in contact.methods.all():
         prop = {"email": "EMAIL", "phone": "TEL", "link": "URL"}[method.kind]
         if v3:
-            lines.extend(_v3_method(prop, method.label, method.value, items))
+            lines.extend(v3_method(prop, method.label, method.value, items))
             continue
-        label = f";TYPE={_param(method.label)}" if method.label and _param(method.label) else ""
-        lines.append(f"{prop}{label}:{_escape(method.value)}")
+        label = (
+            f";TYPE={param_value(method.label)}"
+            if method.label and param_value(method.label)
+            else ""
+        )
+        lines.append(f"{prop}{label}:{escape_text(method.value)}")
     if contact.city or contact.country:
-        lines.append(f"ADR:;;;{_escape(contact.city)};;;{_escape(contact.country)}")
+        lines.append(f"ADR:;;;{escape_text(contact.city)};;;{escape_text(contact.country)}")
     for date in contact.dates.all():
         if date.label:
             continue
         if date.kind == ImportantDate.Kind.BIRTHDAY:
-            lines.append(_v3_date("BDAY", date) if v3 else f"BDAY:{_v4_date(date)}")
+            lines.append(v3_date("BDAY", date) if v3 else f"BDAY:{v4_date(date)}")
         elif date.kind == ImportantDate.Kind.ANNIVERSARY:
             if v3:
                 group = items.next()
-                lines.append(_v3_date(f"{group}.X-ABDATE", date))
+                lines.append(v3_date(f"{group}.X-ABDATE", date))
                 lines.append(f"{group}.X-ABLabel:_$!<Anniversary>!$_")
             else:
-                lines.append(f"ANNIVERSARY:{_v4_date(date)}")
+                lines.append(f"ANNIVERSARY:{v4_date(date)}")
     interests = [interest.name for interest in contact.interests.all()]
     if interests:
-        lines.append("CATEGORIES:" + ",".join(_escape(name) for name in interests))
+        lines.append("CATEGORIES:" + ",".join(escape_text(name) for name in interests))
     notes = "\n\n".join(
         filter(None, [contact.notes, contact.how_we_met and f"{HOW_WE_MET}: {contact.how_we_met}"])
     )
     if notes:
-        lines.append(f"NOTE:{_escape(notes)}")
+        lines.append(f"NOTE:{escape_text(notes)}")
     lines.append("END:VCARD")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+    return "".join(fold_line(line) + "\r\n" for line in lines)
 
 
 def vcards(contacts: Iterable[Contact], *, version: str = "4.0") -> Iterator[str]:
