@@ -1,6 +1,6 @@
 """Run every benchmark and write bench/results.md and bench/results.json (``make bench``).
 
-    .venv/bin/python bench/run.py [--quick] [--duration 60] [--only pages,sweep,import,load]
+    .venv/bin/python bench/run.py [--quick] [--duration 60] [--only pages,sweep,import,load,dav]
 
 Steps, each in its own process and its own temporary VAR_DIR (/tmp/bench-var-*), DEBUG off:
 - pages: seed_demo at each size (default 100, 1,000, 10,000 contacts with 20 interactions each)
@@ -9,6 +9,8 @@ Steps, each in its own process and its own temporary VAR_DIR (/tmp/bench-var-*),
 - sweep: 500 due contacts among 10,000 and among 100,000, on SQLite and PostgreSQL
   (bench/sweep.py);
 - import: a generated 10,000-card vCard file, time and peak memory (bench/vcard_import.py);
+- dav: phone sync, a first sync and a one-change incremental sync of the address book at 100 and
+  10,000 contacts, on SQLite and PostgreSQL (bench/dav.py);
 - load: gunicorn (as in the Procfile) on 127.0.0.1 with the 1,000-contact data, SQLite then
   PostgreSQL, 50 connections from wrk (bench/load.py, bench/load.lua).
 PostgreSQL steps use scratch databases named bench_* on BENCH_PG_URL (default
@@ -49,6 +51,8 @@ FLOOR = "floor (base.html only)"
 TARGET_FLOOR_RATIO = 5.0
 TARGET_GROWTH = 2.0
 TARGET_SWEEP_RATIO = 2.0
+# Issue 17: "the incremental one must cost about the same at 100 and 10,000 contacts".
+TARGET_DAV_INCREMENTAL_RATIO = 2.0
 
 
 def run_step(name: str, module: str, args: list[str], *, env: dict, timeout: int) -> float:
@@ -177,6 +181,30 @@ def import_step(args, tmp: Path) -> dict:
         timeout=900,
     )
     return json.loads(out.read_text())
+
+
+def dav_step(args, tmp: Path, databases: list[str]) -> dict:
+    results = {}
+    for database in databases:
+        out = OUT / f"dav-{database}.json"
+        command = ["--sizes", args.dav_sizes, "--runs", str(args.dav_runs), "--out", str(out)]
+        var_dir = tmp / f"dav-{database}"
+        if database == "postgresql":
+            url = pg_recreate("bench_dav")
+            try:
+                run_step(
+                    "dav-postgresql",
+                    "dav",
+                    command,
+                    env=step_env(var_dir=var_dir, database_url=url),
+                    timeout=3600,
+                )
+            finally:
+                pg_drop("bench_dav")
+        else:
+            run_step("dav-sqlite", "dav", command, env=step_env(var_dir=var_dir), timeout=3600)
+        results[database] = json.loads(out.read_text())
+    return results
 
 
 def load_step(args, tmp: Path, databases: list[str]) -> dict:
@@ -401,6 +429,45 @@ def render_markdown(results: dict) -> str:
             "",
         ]
 
+    if "dav" in results:
+        lines += [
+            "## Phone sync (CardDAV, in-process)",
+            "",
+            "What a CardDAV client sends (DAVx5's request shapes), through Django's test Client "
+            "with an app password, so server time only (bench/dav.py). *First sync*: PROPFIND "
+            "depth 0, sync-collection without a token, then addressbook-multiget of every card "
+            f"by {next(iter(results['dav'].values()))['batch']}; *again*: the same with the change "
+            "log already built (a second phone). *Incremental*: one contact changed in the app, "
+            "then PROPFIND, sync-collection with the last token and a multiget of the one card; "
+            f"median of {next(iter(results['dav'].values()))['runs']} runs.",
+            "",
+            "| database | contacts | cards | first sync s | requests | queries | MB | again s "
+            "| incremental ms | queries | vs smallest | target |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for database, data in results["dav"].items():
+            base = data["sizes"][0]
+            for row in data["sizes"]:
+                first, inc = row["first_sync"], row["incremental"]
+                ratio = _ratio(inc["median_ms"], base["incremental"]["median_ms"])
+                verdict = (
+                    ""
+                    if row is base
+                    else (
+                        "met"
+                        if ratio <= TARGET_DAV_INCREMENTAL_RATIO
+                        else f"MISSED (> {TARGET_DAV_INCREMENTAL_RATIO:g}x)"
+                    )
+                )
+                lines.append(
+                    f"| {database} | {row['contacts']:,} | {first['cards']:,} | "
+                    f"{_fmt(first['seconds'], 2)} | {first['requests']} | {first['queries']:,} | "
+                    f"{first['mb']} | {_fmt(row['first_sync_again']['seconds'], 2)} | "
+                    f"{_fmt(inc['median_ms'])} | {'/'.join(map(str, sorted(set(inc['queries']))))}"
+                    f" | {_fmt(ratio, 2)}× | {verdict} |"
+                )
+        lines.append("")
+
     if "load" in results:
         lines += [
             "## Load (gunicorn on loopback)",
@@ -444,7 +511,7 @@ def render_markdown(results: dict) -> str:
                 )
         lines.append("")
 
-    lines += ["## Targets (issue 9)", ""]
+    lines += ["## Targets (issues 9 and 17)", ""]
     lines += [f"- {line}" for line in results["targets"]]
     if results.get("errors"):
         lines += ["", "## Steps that failed", ""]
@@ -498,6 +565,15 @@ def targets_summary(results: dict) -> list[str]:
             f"{ratio}× ({'met' if ratio <= TARGET_SWEEP_RATIO else 'MISSED'}); queries "
             f"{base['queries']} and {top['queries']}."
         )
+    for database, data in results.get("dav", {}).items():
+        base, top = data["sizes"][0], data["sizes"][-1]
+        ratio = _ratio(top["incremental"]["median_ms"], base["incremental"]["median_ms"])
+        met = ratio is not None and ratio <= TARGET_DAV_INCREMENTAL_RATIO
+        lines.append(
+            f"Phone sync on {database}: incremental sync at {top['contacts']:,} vs "
+            f"{base['contacts']:,} contacts {ratio}× ({'met' if met else 'MISSED'}); first sync "
+            f"of {top['first_sync']['cards']:,} cards in {top['first_sync']['seconds']} s."
+        )
     for database, data in results.get("load", {}).items():
         errors = data["errors_non_2xx_3xx"] + sum(data["socket_errors"].values())
         lines.append(
@@ -519,7 +595,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="10 s of load instead of 60")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--load-contacts", type=int, default=1000)
-    parser.add_argument("--only", default="pages,sweep,import,load")
+    parser.add_argument("--dav-sizes", default="100,10000", help="contacts per phone-sync run")
+    parser.add_argument("--dav-runs", type=int, default=7)
+    parser.add_argument("--only", default="pages,sweep,import,dav,load")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the temporary VAR_DIRs")
     args = parser.parse_args()
@@ -560,6 +638,8 @@ def main() -> None:
             "duration": args.duration,
             "connections": args.connections,
             "load_contacts": args.load_contacts,
+            "dav_sizes": args.dav_sizes,
+            "dav_runs": args.dav_runs,
             "databases": databases,
         },
         "errors": [],
@@ -568,6 +648,7 @@ def main() -> None:
         ("pages", lambda: pages_step(args, tmp)),
         ("sweep", lambda: sweep_step(args, tmp, databases)),
         ("import", lambda: import_step(args, tmp)),
+        ("dav", lambda: dav_step(args, tmp, databases)),
         ("load", lambda: load_step(args, tmp, databases)),
     ]
     try:

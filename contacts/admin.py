@@ -118,6 +118,15 @@ class CircleAdmin(UndoableAdmin, OwnedAdmin):
         obj.owner_id = obj.owner_id or request.user.pk
         services.circle_save(circle=obj)
 
+    # Deleting goes through the app's service, like the circles page: its people are re-timed
+    # and marked changed (their phone cards lose the circle).
+    def delete_model(self, request, obj):
+        services.circle_delete(circle=obj)
+
+    def delete_queryset(self, request, queryset):
+        for circle in queryset:
+            services.circle_delete(circle=circle)
+
     def undo_rename(self, request, before: dict) -> str:
         circle = Circle.objects.filter(owner=request.user, pk=before["pk"]).first()
         if circle is None:

@@ -178,6 +178,9 @@ class Contact(OwnedModel):
             models.Index(fields=["owner", "next_reach_out_on"], name="contact_owner_next"),
             models.Index(fields=["owner", "sort_name"], name="contact_owner_sort"),
             models.Index(fields=["owner", "last_interaction_on"], name="contact_owner_last"),
+            # Phone sync re-reads only the contacts changed since it last looked: a range on this
+            # index, whatever the size of the address book (dav.sync.addressbook_refresh).
+            models.Index(fields=["owner", "updated_at"], name="contact_owner_updated"),
             # The dashboard's health panel counts active people per circle from this index
             # alone, without reading the contacts table (reminders.selectors.circle_health):
             # the last three tell snoozed and "we're fine" people from those in touch.

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
 from contacts.limits import MAX_INTERESTS_PER_OWNER
 from contacts.models import BulkChange, Circle, Contact, Interest, effective_cadence
@@ -43,6 +44,24 @@ def circles_create_defaults(*, owner: User) -> list[Circle]:
     return Circle.objects.bulk_create(
         [Circle(owner=owner, name=name, cadence_days=days) for name, days in DEFAULT_CIRCLES],
         ignore_conflicts=True,
+    )
+
+
+def contacts_touch(
+    *, owner: User, contact_ids: Iterable[int], now: dt.datetime | None = None
+) -> int:
+    """Mark contacts as changed now (``updated_at``), for writes that skip ``Contact.save()``:
+    bulk updates, and rows of other tables a phone's card shows (ways to reach, dates, the
+    circle's name). Phone sync re-reads only contacts changed since its last look, so every
+    path that changes what a card shows must end here or in save() (docs/architecture.md,
+    "Sync with phones"). One UPDATE per 10,000 people (SQLite's limit on parameters)."""
+    ids = sorted(set(contact_ids))
+    stamp = now or timezone.now()
+    return sum(
+        Contact.objects.filter(owner=owner, pk__in=ids[start : start + 10_000]).update(
+            updated_at=stamp
+        )
+        for start in range(0, len(ids), 10_000)
     )
 
 
@@ -125,14 +144,14 @@ def contact_snooze(*, contact: Contact, until: dt.date, today: dt.date) -> Conta
 
 @transaction.atomic
 def circle_save(*, circle: Circle) -> Circle:
-    """Save a circle; a new cadence re-times every contact in it in one set-based recompute."""
+    """Save a circle; a new cadence re-times every contact in it in one set-based recompute.
+    Its people are marked changed: the circle's name is a category on their phone cards."""
     circle.save()
-    contacts_recompute_due(
-        owner=circle.owner,
-        contact_ids=Contact.objects.filter(owner=circle.owner, circle=circle).values_list(
-            "pk", flat=True
-        ),
+    members = list(
+        Contact.objects.filter(owner=circle.owner, circle=circle).values_list("pk", flat=True)
     )
+    contacts_touch(owner=circle.owner, contact_ids=members)
+    contacts_recompute_due(owner=circle.owner, contact_ids=members)
     return circle
 
 
@@ -141,7 +160,10 @@ def contacts_set_flags(*, owner: User, contact_ids: Iterable[int], **flags: bool
     allowed = {"paused", "archived"}
     if not flags or set(flags) - allowed:
         raise ValueError(f"Only {sorted(allowed)} can be set in bulk.")
-    return Contact.objects.filter(owner=owner, pk__in=list(contact_ids)).update(**flags)
+    # Archiving takes a card off the phone: updated_at tells phone sync (contacts_touch).
+    return Contact.objects.filter(owner=owner, pk__in=list(contact_ids)).update(
+        **flags, updated_at=timezone.now()
+    )
 
 
 # --- Interests -------------------------------------------------------------------------------
@@ -283,6 +305,8 @@ def circle_delete(*, circle: Circle) -> int:
     """Delete a circle; its people stay, without a circle, and are re-timed. Returns how many."""
     member_ids = list(Contact.objects.filter(circle=circle).values_list("pk", flat=True))
     owner = circle.owner
+    # The foreign key's SET NULL skips save(): their phone cards lose the category.
+    contacts_touch(owner=owner, contact_ids=member_ids)
     circle.delete()
     contacts_recompute_due(owner=owner, contact_ids=member_ids)
     return len(member_ids)
@@ -325,7 +349,8 @@ def contacts_bulk_edit(
             "unarchive": False,
         }[action]
         previous = dict(contacts.values_list("pk", field))
-        contacts.update(**{field: new_value})
+        # The circle and archived show on a phone's card (contacts_touch says why).
+        contacts.update(**{field: new_value}, updated_at=timezone.now())
         payload = {"field": field, "previous": {str(pk): old for pk, old in previous.items()}}
         description = _describe(action, count, value)
     elif action == "add_interest":
@@ -391,7 +416,7 @@ def contacts_bulk_undo(*, change: BulkChange, now: dt.datetime) -> int:
                 old = None  # that circle was deleted since: they stay without one
             by_old_value.setdefault(old, []).append(int(pk))
         for old, pks in by_old_value.items():
-            Contact.objects.filter(owner=owner, pk__in=pks).update(**{field: old})
+            Contact.objects.filter(owner=owner, pk__in=pks).update(**{field: old}, updated_at=now)
         ids = [int(pk) for pk in payload["previous"]]
     else:
         interest = Interest.objects.filter(owner=owner, pk=payload["interest_id"]).first()

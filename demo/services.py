@@ -22,7 +22,7 @@ from django.db import connection, transaction
 
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from contacts.selectors import contacts_due
-from contacts.services import circles_create_defaults
+from contacts.services import circles_create_defaults, contacts_touch
 from demo import data as demo_data
 from interactions.models import Interaction
 from interactions.services import activity_recount, contacts_recompute_from_log
@@ -134,6 +134,9 @@ def demo_seed(
     _refresh_planner_statistics()
     contacts_recompute_from_log(owner=owner)
     activity_recount(owner=owner)
+    # Last, so the new people count as changed when the seed commits, however long it took
+    # (phone sync reads contacts changed since it last looked: contacts_touch).
+    contacts_touch(owner=owner, contact_ids=[p.contact.pk for p in people])
     due = contacts_due(owner=owner, today=today).count()
     return DemoSeedResult(contacts=len(people), interactions=created, due=due)
 

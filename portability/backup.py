@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from contacts.limits import MAX_INTERESTS_PER_OWNER
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
+from contacts.services import contacts_touch
 from interactions.models import Interaction
 from interactions.services import EDITABLE_FIELDS as INTERACTION_FIELDS
 from interactions.services import activity_recount, contacts_recompute_from_log
@@ -258,6 +259,9 @@ def _restore(owner: User, data: dict) -> dict[int, Contact]:
         ]
     )
     activity_recount(owner=owner)
+    # Last, so the restored people count as changed when the restore commits, however long it
+    # took: phone sync reads contacts changed since it last looked (contacts_touch).
+    contacts_touch(owner=owner, contact_ids=[contact.pk for contact in contacts.values()])
     for r in data.get("reminders", []):
         Reminder.objects.create(
             owner=owner,

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Max
 from django.db.models.functions import Left
+from django.utils import timezone
 
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
-from contacts.services import InterestLimitReached, interest_get_or_create
+from contacts.services import InterestLimitReached, contacts_touch, interest_get_or_create
 from network_crm.text import fold
 
 if TYPE_CHECKING:
@@ -229,6 +230,7 @@ def merges_apply(*, owner: User, plans: Iterable[MergePlan]) -> list[dict]:
                 setattr(contact, name, value)
             if filled:
                 contact.fill_folded_fields()
+                contact.updated_at = timezone.now()
                 changed.append(contact)
                 records[contact.pk]["fields"] = filled
     ContactMethod.objects.bulk_create(methods)
@@ -236,8 +238,10 @@ def merges_apply(*, owner: User, plans: Iterable[MergePlan]) -> list[dict]:
     Contact.interests.through.objects.bulk_create(links, ignore_conflicts=True)
     if changed:
         Contact.objects.bulk_update(
-            changed, [*FILLABLE_FIELDS, "search_text", "sort_name"], batch_size=500
+            changed, [*FILLABLE_FIELDS, "search_text", "sort_name", "updated_at"], batch_size=500
         )
+    # Ways to reach, dates and fields show on phone cards; bulk writes skip save().
+    contacts_touch(owner=owner, contact_ids=ids)
     for method in methods:
         records[method.contact_id].setdefault("methods", []).append(
             [method.pk, method.kind, method.label, method.value]
@@ -298,10 +302,12 @@ def merges_undo(*, owner: User, records: list[dict]) -> int:
             setattr(contact, name, "")
         if emptied:
             contact.fill_folded_fields()
+            contact.updated_at = timezone.now()
             changed.append(contact)
             touched.add(contact.pk)
     if changed:
         Contact.objects.bulk_update(
-            changed, [*FILLABLE_FIELDS, "search_text", "sort_name"], batch_size=500
+            changed, [*FILLABLE_FIELDS, "search_text", "sort_name", "updated_at"], batch_size=500
         )
+    contacts_touch(owner=owner, contact_ids=touched)
     return len(touched)

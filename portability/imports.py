@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from contacts.limits import IMPORT_SYNC_MAX_LINES, MAX_INTERESTS_PER_OWNER
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
@@ -458,7 +459,10 @@ def _attach_photo(contact: Contact, data: bytes) -> None:
     except PhotoError:
         return
     contact.photo.save(prepared.name, prepared, save=False)
-    Contact.objects.filter(pk=contact.pk).update(photo=contact.photo.name)
+    # updated_at too: phone sync reads only contacts changed since it last looked.
+    Contact.objects.filter(pk=contact.pk).update(
+        photo=contact.photo.name, updated_at=timezone.now()
+    )
 
 
 @transaction.atomic
