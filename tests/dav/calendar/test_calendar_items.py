@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from contacts.models import Contact, ImportantDate
 from contacts.services import contact_save
-from dav.calendar import calendar_items
+from dav.calendar import calendar_fingerprints, calendar_items
 from dav.models import CalendarEntry, SyncCollection
 from dav.sync import InvalidToken, calendar_refresh, changes_since
 from reminders.calendar import calendar_feed
@@ -153,3 +153,70 @@ def test_a_calendar_refresh_costs_the_same_whatever_the_number_of_events(
         calendar_refresh(owner=alice, now=now())
     with django_assert_num_queries(6):  # nothing changed: no write
         calendar_refresh(owner=alice, now=now())
+
+
+def test_an_events_fingerprint_changes_exactly_when_its_text_does(alice, clock, settings):
+    """The log compares fingerprints made from what an event is built of, not the built text:
+    each edit below changes the texts and the fingerprints of the same events."""
+    settings.SITE_URL = "https://crm.example.org"
+    amara = contact_save(
+        contact=Contact(owner=alice, name="Amara Diallo", cadence_days=7),
+        today=NOW.date() - dt.timedelta(days=30),
+    )
+    birthday = ImportantDate.objects.create(owner=alice, contact=amara, month=2, day=28)
+    other = ImportantDate.objects.create(owner=alice, contact=amara, month=6, day=1, kind="other")
+    sweep_run(now=NOW)
+    reminder = Reminder.objects.get(contact=amara)
+
+    def rename():
+        amara.name = "Amara Diallo-Sy"
+        contact_save(contact=amara, today=NOW.date())
+
+    def edit(row, **fields):
+        return lambda: type(row).objects.filter(pk=row.pk).update(**fields)
+
+    def move_site():
+        settings.SITE_URL = "https://people.example.org"
+
+    edits = {
+        "nothing the calendar shows": edit(amara, cadence_days=30),
+        "a new name": rename,
+        "the 29th of February": edit(birthday, day=29),
+        "a year": edit(birthday, year=1990),
+        "a label": edit(other, label="Moved to Lisbon"),
+        "a kind": edit(other, kind="anniversary", label=""),
+        "a note": edit(reminder, note="Ask about the move"),
+        "a snooze": edit(
+            reminder, state="snoozed", snoozed_until=NOW.date() + dt.timedelta(days=3)
+        ),
+        "the site's address": move_site,
+        "a pause": edit(amara, paused=True),
+    }
+    before_texts = calendar_items(owner=alice, now=now())
+    before = calendar_fingerprints(owner=alice)
+    assert set(before) == set(before_texts) and len(before) == 3
+    for what, change in edits.items():
+        change()
+        texts = calendar_items(owner=alice, now=now())
+        fingerprints = calendar_fingerprints(owner=alice)
+        assert set(fingerprints) == set(texts), what
+        for href in set(before) | set(fingerprints):
+            text_changed = before_texts.get(href) != texts.get(href)
+            assert text_changed == (before.get(href) != fingerprints.get(href)), (what, href)
+        if what == "nothing the calendar shows":
+            assert texts == before_texts
+        else:
+            assert texts != before_texts, what
+        before_texts, before = texts, fingerprints
+
+
+def test_the_calendar_builds_only_the_events_asked_for(alice, clock):
+    amara = contact_save(contact=Contact(owner=alice, name="Amara Diallo"), today=NOW.date())
+    dates = [
+        ImportantDate.objects.create(owner=alice, contact=amara, month=m, day=1, kind="other")
+        for m in (1, 2, 3)
+    ]
+    wanted = [f"date-{dates[1].pk}.ics", "date-0.ics"]
+    assert calendar_items(owner=alice, now=now(), hrefs=wanted) == {
+        wanted[0]: calendar_items(owner=alice, now=now())[wanted[0]]
+    }

@@ -167,6 +167,7 @@ def test_the_same_uid_imported_again_after_a_delete_takes_its_old_card_back(alic
     amara = person(alice, "Amara Diallo")
     refresh(alice)
     uid, href = amara.uid, Card.objects.get(contact=amara).href
+    Card.objects.filter(contact=amara).update(extra="X-PHONE-ONLY:kept for Amara\r\n")
     amara.delete()
     later(clock)
     deleted = refresh(alice)
@@ -179,6 +180,7 @@ def test_the_same_uid_imported_again_after_a_delete_takes_its_old_card_back(alic
 
     card = Card.objects.get(owner=alice)
     assert card.contact == again and card.href == href and not card.deleted
+    assert card.extra == "" and card.fingerprint == card_fingerprint(again, extra="")
     assert card.seq == back == deleted + 1
 
 
@@ -307,3 +309,33 @@ def test_a_token_ahead_of_the_collection_or_not_ours_is_invalid(alice, bob, cloc
     ):
         with pytest.raises(InvalidToken):
             sync_token_seq(kind=CARDS, token=bad)
+
+
+def test_moving_someone_out_of_and_back_into_a_synced_circle(
+    alice, clock, django_assert_num_queries
+):
+    friends = Circle.objects.create(owner=alice, name="Old friends")
+    work = Circle.objects.create(owner=alice, name="Work")
+    settings = DavSettings.objects.create(owner=alice, sync_everyone=False)
+    settings.circles.add(friends)
+    amara = person(alice, "Amara Diallo", circle=friends)
+    later(clock)
+    first = refresh(alice)
+    href = Card.objects.get(contact=amara).href
+
+    later(clock)
+    amara.circle = work
+    contact_save(contact=amara, today=START.date())
+    moved = refresh(alice)
+    assert moved == first + 1 and Card.objects.get(href=href).deleted
+    assert changed(alice, first) == {href}
+
+    later(clock)
+    amara.circle = friends
+    contact_save(contact=amara, today=START.date())
+    back = refresh(alice)
+    assert back == moved + 1 and not Card.objects.get(href=href).deleted
+
+    # Who syncs is a condition inside the one query, not a settings read before it.
+    with django_assert_num_queries(1):
+        assert list(synced_contacts(owner=alice)) == [amara]
