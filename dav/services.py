@@ -78,18 +78,32 @@ def card_history_append(*, card: Card, fields: dict[str, Any]) -> None:
     card.history = [*(card.history or []), entry][-HISTORY_KEPT:]
 
 
-def _base_fields(*, card: Card, app_password: AppPassword | None) -> dict[str, Any] | None:
-    if app_password is None:
-        return None
-    seen = (
-        DeviceSync.objects.filter(app_password=app_password, kind=SyncCollection.Kind.CARDS)
-        .values_list("seq", flat=True)
-        .first()
-    )
-    if seen is None:
-        return None
-    versions = [entry for entry in card.history or [] if entry.get("seq", 0) <= seen]
-    return versions[-1]["fields"] if versions else None
+def _base_fields(
+    *, card: Card, app_password: AppPassword | None, device: dict[str, Any], current: dict
+) -> dict[str, Any]:
+    """The version the device's card was edited from: among the versions it may have read (the
+    card's history up to what it last listed, and the card as it stands), the one its card
+    differs from least; on a tie, the older (a same-field edit is then kept as a conflict, never
+    lost). Listing is not reading: a client that resolves its own conflicts (vdirsyncer, "b
+    wins") lists the app's new version and still writes its edit of the old one."""
+    seen = None
+    if app_password is not None:
+        seen = (
+            DeviceSync.objects.filter(app_password=app_password, kind=SyncCollection.Kind.CARDS)
+            .values_list("seq", flat=True)
+            .first()
+        )
+    versions = [
+        entry["fields"]
+        for entry in card.history or []
+        if seen is None or entry.get("seq", 0) <= seen
+    ]
+    versions.append(current)
+
+    def distance(fields: dict[str, Any]) -> int:
+        return sum(1 for name in FIELDS if fields.get(name) != device[name])
+
+    return min(versions, key=distance)  # min() keeps the first (older) of equals
 
 
 def _photo_bytes(contact: Contact) -> bytes | None:
@@ -156,7 +170,12 @@ def _apply(
 
 
 def _as_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    """A field's value for CardConflict: text as is, lists and dates as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _from_text(field: str, text: str) -> Any:
+    return text if field in (*TEXT_FIELDS, "circle", "photo") else json.loads(text)
 
 
 @transaction.atomic
@@ -199,7 +218,7 @@ def card_put(
     else:
         contact = contacts_for_cards(Contact.objects.filter(pk=contact.pk)).get()
         current = card_fields(contact)
-        base = _base_fields(card=card, app_password=app_password) or current
+        base = _base_fields(card=card, app_password=app_password, device=device, current=current)
         # The device's photo in the app's terms: the file we have when it sent that back.
         if parsed.photo is not None and parsed.photo == _photo_bytes(contact):
             device = {**device, "photo": current["photo"]}
@@ -299,7 +318,7 @@ def _offer_duplicate(*, contact: Contact, fields: dict[str, Any], device_name: s
 def conflict_value_text(conflict: CardConflict, value: str) -> str:
     """A stored value in words for the page: "a@x.org (work), +33 6…" or the text itself."""
     try:
-        data = json.loads(value)
+        data = _from_text(conflict.field, value)
     except ValueError:
         return value
     if data is None or data == "" or data == []:
@@ -321,7 +340,7 @@ def card_conflict_restore(*, conflict: CardConflict, now: dt.datetime) -> Contac
     contact = conflict.contact
     if conflict.field not in FIELDS or conflict.field == "photo":
         raise ValueError(f"{conflict.field} can't be restored")
-    value = json.loads(conflict.replaced_value)
+    value = _from_text(conflict.field, conflict.replaced_value)
     circles = {c.name: c for c in Circle.objects.filter(owner=conflict.owner)}
     _apply(contact, conflict.field, value, circles=circles, photo=None)
     contact.updated_at = now

@@ -214,3 +214,27 @@ def test_a_phone_number_written_differently_is_offered_as_a_duplicate(alice, pho
     assert [(p.first.pk, p.second.pk) for p in duplicate_pairs(owner=alice)] == [
         (existing.pk, card.contact_id)
     ]
+
+
+def test_a_device_that_listed_the_apps_version_but_wrote_its_edit_of_the_old_one(alice, phone):
+    """vdirsyncer lists the app's new version, then still sends its own edit of the one before
+    ("b wins"): the base is the version the card is closest to, so the app's edit of another
+    field survives and a same-field edit is kept as a conflict."""
+    from dav.services import card_history_append
+
+    card = put(alice, (SAMPLES / "davx5_40.vcf").read_text(), app_password=phone)
+    contact = reload(card.contact)
+    contact.role = "Architect"
+    contact.notes = "Edited in the app"
+    contact_save(contact=contact, today=NOW.date())
+    card.seq += 1  # what the refresh does when the app's edit changes the card
+    card_history_append(card=card, fields=card_fields(reload(contact)))
+    card.save()
+    device_lists(phone, card)
+    edited = (SAMPLES / "davx5_40.vcf").read_text().replace("Brother of", "Cousin of")
+    put(alice, edited, card=card, app_password=phone)
+    contact = reload(contact)
+    assert contact.role == "Architect"
+    assert contact.notes == "Cousin of João, lives in Lisbon."
+    conflict = CardConflict.objects.get(contact=contact)
+    assert (conflict.field, conflict.replaced_value) == ("notes", "Edited in the app")
