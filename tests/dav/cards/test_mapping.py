@@ -283,3 +283,20 @@ def test_any_unknown_line_a_device_sends_is_served_back_unchanged(
         card_render_fields(again.fields, uid="u", extra=again.extra, version=served_version)
         == served
     )
+
+
+def test_a_fresh_label_group_never_reuses_a_kept_lines_number():
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nitem1.EMAIL:a@example.org\r\n"
+        "item1.X-ABLabel:Old school\r\nitem1.X-EXTRA:kept\r\nEND:VCARD\r\n"
+    )
+    parsed = card_parse(card)
+    fields = {**parsed.fields, "phones": [["Boat", "+1 555 0100"]]}
+    lines = unfolded(card_render_fields(fields, uid="u", extra=parsed.extra, version=VCARD_3))
+    assert "item1.EMAIL:a@example.org" in lines and "item1.X-ABLabel:Old school" in lines
+    assert "item2.TEL:+1 555 0100" in lines and "item2.X-ABLabel:Boat" in lines
+    assert "item1.X-EXTRA:kept" in lines
+    # In the other dialect the email gets a fresh group; the kept line still comes back.
+    lines4 = unfolded(card_render_fields(fields, uid="u", extra=parsed.extra, version=VCARD_4))
+    assert "item1.X-EXTRA:kept" in lines4
+    assert not any(ln.startswith("item1.EMAIL") for ln in lines4)
