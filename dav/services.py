@@ -12,6 +12,8 @@ The rules (docs/architecture.md, "Sync with phones"):
   on both sides (to different values) takes the device's and keeps the app's in a
   ``CardConflict``, which the person's page offers to restore. The photo is the exception: when
   both changed it, the app's photo stays (the device most likely sent back the one it had).
+- A new card joins the first chosen circle when only chosen circles sync and it names none of
+  them, so the person made on the phone stays on the phone.
 - A new card whose email or phone number is already someone's is created all the same and
   offered as a duplicate (a ``CardConflict`` row with ``field="duplicate"``, shown on the new
   person's page with a link to compare and merge): never merged silently.
@@ -169,6 +171,17 @@ def _apply(
         setattr(contact, name, value)
 
 
+def _circle_that_syncs(owner: User, circle: Circle | None) -> Circle | None:
+    """A person made on the phone stays on the phone: when only chosen circles sync and the card
+    names none of them, they join the first chosen one (else the next refresh would remove the
+    card the phone just made)."""
+    settings = DavSettings.objects.filter(owner=owner).first()
+    if settings is None or settings.sync_everyone:
+        return circle
+    chosen = list(settings.circles.order_by("cadence_days", "name"))
+    return circle if not chosen or circle in chosen else chosen[0]
+
+
 def _as_text(value: Any) -> str:
     """A field's value for CardConflict: text as is, lists and dates as JSON."""
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
@@ -208,7 +221,7 @@ def card_put(
             contact.uid = parsed.uid
         for name in TEXT_FIELDS:
             setattr(contact, name, device[name])
-        contact.circle = circles.get(device["circle"])
+        contact.circle = _circle_that_syncs(owner, circles.get(device["circle"]))
         contact.save()
         for name in (*METHOD_KINDS, "birthday", "anniversary"):
             _apply(contact, name, device[name], circles=circles, photo=None)

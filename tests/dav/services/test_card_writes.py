@@ -238,3 +238,14 @@ def test_a_device_that_listed_the_apps_version_but_wrote_its_edit_of_the_old_one
     assert contact.notes == "Cousin of João, lives in Lisbon."
     conflict = CardConflict.objects.get(contact=contact)
     assert (conflict.field, conflict.replaced_value) == ("notes", "Edited in the app")
+
+
+def test_a_person_made_on_the_phone_stays_on_it_when_only_chosen_circles_sync(alice, phone):
+    family = Circle.objects.create(owner=alice, name="Family", cadence_days=30)
+    settings = DavSettings.objects.create(owner=alice, sync_everyone=False)
+    settings.circles.add(family)
+    card = put(alice, (SAMPLES / "thunderbird_40.vcf").read_text(), app_password=phone)
+    assert card.contact.circle == family
+    assert "CATEGORIES:Family\r\n" in card_render(
+        reload(card.contact), extra=card.extra, version="4.0"
+    )
