@@ -232,6 +232,11 @@ def card_put(
         contact = contacts_for_cards(Contact.objects.filter(pk=contact.pk)).get()
         current = card_fields(contact)
         base = _base_fields(card=card, app_password=app_password, device=device, current=current)
+        if base["circle"] and base["circle"] not in circles and base["circle"] in parsed.categories:
+            # The circle was renamed in the app since the device read the card: its old name
+            # on the card means "unchanged", not a category of its own.
+            parsed = card_parse(text, circle_names=[*circles, base["circle"]])
+            device = parsed.fields
         # The device's photo in the app's terms: the file we have when it sent that back.
         if parsed.photo is not None and parsed.photo == _photo_bytes(contact):
             device = {**device, "photo": current["photo"]}

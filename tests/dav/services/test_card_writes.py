@@ -249,3 +249,24 @@ def test_a_person_made_on_the_phone_stays_on_it_when_only_chosen_circles_sync(al
     assert "CATEGORIES:Family\r\n" in card_render(
         reload(card.contact), extra=card.extra, version="4.0"
     )
+
+
+def test_a_circle_renamed_in_the_app_is_not_undone_by_a_phone_edit(alice, phone):
+    friends = Circle.objects.create(owner=alice, name="Old friends", cadence_days=30)
+    text = (
+        (SAMPLES / "thunderbird_40.vcf")
+        .read_text()
+        .replace("END:VCARD", "CATEGORIES:Old friends\r\nEND:VCARD")
+    )
+    card = put(alice, text, app_password=phone)
+    device_lists(phone, card)
+    assert card.contact.circle == friends
+    friends.name = "Dear friends"
+    friends.save()
+    put(alice, text.replace("CFO", "CEO"), card=card, app_password=phone)
+    contact = reload(card.contact)
+    assert (contact.role, contact.circle) == ("CEO", friends)
+    assert not CardConflict.objects.filter(contact=contact).exists()
+    card.refresh_from_db()
+    served = card_render(contact, extra=card.extra, version="4.0")
+    assert "CATEGORIES:Dear friends\r\n" in served
