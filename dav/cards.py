@@ -109,7 +109,7 @@ class CardError(ValueError):
 # --- Content lines ----------------------------------------------------------------------------
 
 _CONTENT_LINE = re.compile(
-    r'^(?:(?P<group>[A-Za-z0-9-]+)\.)?(?P<name>[A-Za-z0-9-]+)(?P<params>(?:;(?:[^:";]|"[^"]*")*)*):'
+    r'^(?:(?P<group>[A-Za-z0-9_-]+)\.)?(?P<name>[A-Za-z0-9_-]+)(?P<params>(?:;(?:[^:";]|"[^"]*")*)*):'
     r"(?P<value>.*)$",
     re.DOTALL,
 )
@@ -518,7 +518,7 @@ def card_parse(text: str, *, circle_names: list[str] | tuple[str, ...] = ()) -> 
     (with a message for the client) when it is not a card we can store without loss."""
     if "\x00" in text:
         raise CardError("The card contains a NUL character.")
-    raw_lines = _unfold(text)
+    raw_lines = _unfold(text.removeprefix("\ufeff"))
     _check_limits(raw_lines)
     if not raw_lines or raw_lines[0].strip().upper() != "BEGIN:VCARD":
         raise CardError("This is not a vCard (it doesn't start with BEGIN:VCARD).")

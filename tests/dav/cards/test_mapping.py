@@ -300,3 +300,12 @@ def test_a_fresh_label_group_never_reuses_a_kept_lines_number():
     lines4 = unfolded(card_render_fields(fields, uid="u", extra=parsed.extra, version=VCARD_4))
     assert "item1.X-EXTRA:kept" in lines4
     assert not any(ln.startswith("item1.EMAIL") for ln in lines4)
+
+
+def test_a_byte_order_mark_and_an_underscore_in_a_name_are_read_not_refused():
+    card = "\ufeffBEGIN:VCARD\r\nVERSION:3.0\r\nFN:B\r\nX_OLD_CLIENT:kept\r\nEND:VCARD\r\n"
+    parsed = card_parse(card)
+    assert parsed.fields["name"] == "B"
+    assert "X_OLD_CLIENT:kept" in unfolded(
+        card_render_fields(parsed.fields, uid="u", extra=parsed.extra, version=VCARD_4)
+    )
