@@ -109,7 +109,7 @@ class CardError(ValueError):
 # --- Content lines ----------------------------------------------------------------------------
 
 _CONTENT_LINE = re.compile(
-    r'^(?:(?P<group>[A-Za-z0-9-]+)\.)?(?P<name>[A-Za-z0-9-]+)(?P<params>(?:;(?:[^:";]|"[^"]*")*)*):'
+    r'^(?:(?P<group>[A-Za-z0-9_-]+)\.)?(?P<name>[A-Za-z0-9_-]+)(?P<params>(?:;(?:[^:";]|"[^"]*")*)*):'
     r"(?P<value>.*)$",
     re.DOTALL,
 )
@@ -290,6 +290,9 @@ def _read_extra(extra: str) -> _Extra:
             prop, key, encoded = raw[len("X-NETWORK-CRM-SHADOW;") :].split(":")
             shadow_lines = base64.b64decode(encoded).decode().split("\r\n")
             out.shadows.setdefault(prop, []).append((_b64_text(key), shadow_lines))
+            for line in shadow_lines:  # fresh groups must not reuse a shadow's number either
+                if item := re.match(r"^item(\d+)\.", line, re.IGNORECASE):
+                    out.max_item = max(out.max_item, int(item.group(1)))
             continue
         if raw.startswith("CATEGORIES:"):
             out.categories.extend(unescape(v) for v in _split(raw[11:], ",") if v)
@@ -515,7 +518,7 @@ def card_parse(text: str, *, circle_names: list[str] | tuple[str, ...] = ()) -> 
     (with a message for the client) when it is not a card we can store without loss."""
     if "\x00" in text:
         raise CardError("The card contains a NUL character.")
-    raw_lines = _unfold(text)
+    raw_lines = _unfold(text.removeprefix("\ufeff"))
     _check_limits(raw_lines)
     if not raw_lines or raw_lines[0].strip().upper() != "BEGIN:VCARD":
         raise CardError("This is not a vCard (it doesn't start with BEGIN:VCARD).")
@@ -663,10 +666,12 @@ def card_parse(text: str, *, circle_names: list[str] | tuple[str, ...] = ()) -> 
     for prop, key, line in shadows:
         group_lines = [line.raw]
         if line.group and owned_groups.get(line.group.lower()) == id(line):
+            # Its label goes with it (a fresh line gets a fresh label); any other line of the
+            # group is kept like every unknown line.
             group_lines += [
                 mate.raw
                 for mate in by_group[line.group.lower()]
-                if mate is not line and id(mate) not in shadow_ids
+                if mate.name == "X-ABLABEL" and id(mate) not in shadow_ids
             ]
         encoded = base64.b64encode("\r\n".join(group_lines).encode()).decode()
         key_text = base64.b64encode(_shadow_key(key).encode()).decode()
@@ -679,7 +684,7 @@ def card_parse(text: str, *, circle_names: list[str] | tuple[str, ...] = ()) -> 
     for index, line in enumerate(lines):
         if index in mapped or id(line) in shadow_ids or line is adr_line or line is org_line:
             continue
-        if line.group and line.group.lower() in owned_groups:
+        if line.name == "X-ABLABEL" and line.group.lower() in owned_groups:
             continue  # written with its shadow
         out.append(line.raw)
     extra = "\r\n".join(out) if len(out) > 1 else ""

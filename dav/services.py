@@ -12,6 +12,8 @@ The rules (docs/architecture.md, "Sync with phones"):
   on both sides (to different values) takes the device's and keeps the app's in a
   ``CardConflict``, which the person's page offers to restore. The photo is the exception: when
   both changed it, the app's photo stays (the device most likely sent back the one it had).
+- A new card joins the first chosen circle when only chosen circles sync and it names none of
+  them, so the person made on the phone stays on the phone.
 - A new card whose email or phone number is already someone's is created all the same and
   offered as a duplicate (a ``CardConflict`` row with ``field="duplicate"``, shown on the new
   person's page with a link to compare and merge): never merged silently.
@@ -78,18 +80,32 @@ def card_history_append(*, card: Card, fields: dict[str, Any]) -> None:
     card.history = [*(card.history or []), entry][-HISTORY_KEPT:]
 
 
-def _base_fields(*, card: Card, app_password: AppPassword | None) -> dict[str, Any] | None:
-    if app_password is None:
-        return None
-    seen = (
-        DeviceSync.objects.filter(app_password=app_password, kind=SyncCollection.Kind.CARDS)
-        .values_list("seq", flat=True)
-        .first()
-    )
-    if seen is None:
-        return None
-    versions = [entry for entry in card.history or [] if entry.get("seq", 0) <= seen]
-    return versions[-1]["fields"] if versions else None
+def _base_fields(
+    *, card: Card, app_password: AppPassword | None, device: dict[str, Any], current: dict
+) -> dict[str, Any]:
+    """The version the device's card was edited from: among the versions it may have read (the
+    card's history up to what it last listed, and the card as it stands), the one its card
+    differs from least; on a tie, the older (a same-field edit is then kept as a conflict, never
+    lost). Listing is not reading: a client that resolves its own conflicts (vdirsyncer, "b
+    wins") lists the app's new version and still writes its edit of the old one."""
+    seen = None
+    if app_password is not None:
+        seen = (
+            DeviceSync.objects.filter(app_password=app_password, kind=SyncCollection.Kind.CARDS)
+            .values_list("seq", flat=True)
+            .first()
+        )
+    versions = [
+        entry["fields"]
+        for entry in card.history or []
+        if seen is None or entry.get("seq", 0) <= seen
+    ]
+    versions.append(current)
+
+    def distance(fields: dict[str, Any]) -> int:
+        return sum(1 for name in FIELDS if fields.get(name) != device[name])
+
+    return min(versions, key=distance)  # min() keeps the first (older) of equals
 
 
 def _photo_bytes(contact: Contact) -> bytes | None:
@@ -155,8 +171,24 @@ def _apply(
         setattr(contact, name, value)
 
 
+def _circle_that_syncs(owner: User, circle: Circle | None) -> Circle | None:
+    """A person made on the phone stays on the phone: when only chosen circles sync and the card
+    names none of them, they join the first chosen one (else the next refresh would remove the
+    card the phone just made)."""
+    settings = DavSettings.objects.filter(owner=owner).first()
+    if settings is None or settings.sync_everyone:
+        return circle
+    chosen = list(settings.circles.order_by("cadence_days", "name"))
+    return circle if not chosen or circle in chosen else chosen[0]
+
+
 def _as_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    """A field's value for CardConflict: text as is, lists and dates as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _from_text(field: str, text: str) -> Any:
+    return text if field in (*TEXT_FIELDS, "circle", "photo") else json.loads(text)
 
 
 @transaction.atomic
@@ -189,7 +221,7 @@ def card_put(
             contact.uid = parsed.uid
         for name in TEXT_FIELDS:
             setattr(contact, name, device[name])
-        contact.circle = circles.get(device["circle"])
+        contact.circle = _circle_that_syncs(owner, circles.get(device["circle"]))
         contact.save()
         for name in (*METHOD_KINDS, "birthday", "anniversary"):
             _apply(contact, name, device[name], circles=circles, photo=None)
@@ -199,7 +231,12 @@ def card_put(
     else:
         contact = contacts_for_cards(Contact.objects.filter(pk=contact.pk)).get()
         current = card_fields(contact)
-        base = _base_fields(card=card, app_password=app_password) or current
+        base = _base_fields(card=card, app_password=app_password, device=device, current=current)
+        if base["circle"] and base["circle"] not in circles and base["circle"] in parsed.categories:
+            # The circle was renamed in the app since the device read the card: its old name
+            # on the card means "unchanged", not a category of its own.
+            parsed = card_parse(text, circle_names=[*circles, base["circle"]])
+            device = parsed.fields
         # The device's photo in the app's terms: the file we have when it sent that back.
         if parsed.photo is not None and parsed.photo == _photo_bytes(contact):
             device = {**device, "photo": current["photo"]}
@@ -299,7 +336,7 @@ def _offer_duplicate(*, contact: Contact, fields: dict[str, Any], device_name: s
 def conflict_value_text(conflict: CardConflict, value: str) -> str:
     """A stored value in words for the page: "a@x.org (work), +33 6…" or the text itself."""
     try:
-        data = json.loads(value)
+        data = _from_text(conflict.field, value)
     except ValueError:
         return value
     if data is None or data == "" or data == []:
@@ -321,7 +358,7 @@ def card_conflict_restore(*, conflict: CardConflict, now: dt.datetime) -> Contac
     contact = conflict.contact
     if conflict.field not in FIELDS or conflict.field == "photo":
         raise ValueError(f"{conflict.field} can't be restored")
-    value = json.loads(conflict.replaced_value)
+    value = _from_text(conflict.field, conflict.replaced_value)
     circles = {c.name: c for c in Circle.objects.filter(owner=conflict.owner)}
     _apply(contact, conflict.field, value, circles=circles, photo=None)
     contact.updated_at = now

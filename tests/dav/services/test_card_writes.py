@@ -214,3 +214,59 @@ def test_a_phone_number_written_differently_is_offered_as_a_duplicate(alice, pho
     assert [(p.first.pk, p.second.pk) for p in duplicate_pairs(owner=alice)] == [
         (existing.pk, card.contact_id)
     ]
+
+
+def test_a_device_that_listed_the_apps_version_but_wrote_its_edit_of_the_old_one(alice, phone):
+    """vdirsyncer lists the app's new version, then still sends its own edit of the one before
+    ("b wins"): the base is the version the card is closest to, so the app's edit of another
+    field survives and a same-field edit is kept as a conflict."""
+    from dav.services import card_history_append
+
+    card = put(alice, (SAMPLES / "davx5_40.vcf").read_text(), app_password=phone)
+    contact = reload(card.contact)
+    contact.role = "Architect"
+    contact.notes = "Edited in the app"
+    contact_save(contact=contact, today=NOW.date())
+    card.seq += 1  # what the refresh does when the app's edit changes the card
+    card_history_append(card=card, fields=card_fields(reload(contact)))
+    card.save()
+    device_lists(phone, card)
+    edited = (SAMPLES / "davx5_40.vcf").read_text().replace("Brother of", "Cousin of")
+    put(alice, edited, card=card, app_password=phone)
+    contact = reload(contact)
+    assert contact.role == "Architect"
+    assert contact.notes == "Cousin of João, lives in Lisbon."
+    conflict = CardConflict.objects.get(contact=contact)
+    assert (conflict.field, conflict.replaced_value) == ("notes", "Edited in the app")
+
+
+def test_a_person_made_on_the_phone_stays_on_it_when_only_chosen_circles_sync(alice, phone):
+    family = Circle.objects.create(owner=alice, name="Family", cadence_days=30)
+    settings = DavSettings.objects.create(owner=alice, sync_everyone=False)
+    settings.circles.add(family)
+    card = put(alice, (SAMPLES / "thunderbird_40.vcf").read_text(), app_password=phone)
+    assert card.contact.circle == family
+    assert "CATEGORIES:Family\r\n" in card_render(
+        reload(card.contact), extra=card.extra, version="4.0"
+    )
+
+
+def test_a_circle_renamed_in_the_app_is_not_undone_by_a_phone_edit(alice, phone):
+    friends = Circle.objects.create(owner=alice, name="Old friends", cadence_days=30)
+    text = (
+        (SAMPLES / "thunderbird_40.vcf")
+        .read_text()
+        .replace("END:VCARD", "CATEGORIES:Old friends\r\nEND:VCARD")
+    )
+    card = put(alice, text, app_password=phone)
+    device_lists(phone, card)
+    assert card.contact.circle == friends
+    friends.name = "Dear friends"
+    friends.save()
+    put(alice, text.replace("CFO", "CEO"), card=card, app_password=phone)
+    contact = reload(card.contact)
+    assert (contact.role, contact.circle) == ("CEO", friends)
+    assert not CardConflict.objects.filter(contact=contact).exists()
+    card.refresh_from_db()
+    served = card_render(contact, extra=card.extra, version="4.0")
+    assert "CATEGORIES:Dear friends\r\n" in served

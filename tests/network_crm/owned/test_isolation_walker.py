@@ -18,6 +18,7 @@ from accounts.models import AppPassword, Invitation
 from accounts.services import app_password_create
 from contacts.models import BulkChange, Circle, Contact, Interest
 from contacts.services import contacts_bulk_edit
+from dav.models import CardConflict
 from interactions.models import Interaction
 from portability.models import ImportBatch, Merge
 from reminders.models import Digest, Reminder
@@ -61,6 +62,7 @@ OBJECT_ROUTES = {
     "dav_settings:device_new": {"pk": AppPassword},
     "dav_settings:device_profile": {"pk": AppPassword},
     "dav_settings:device_revoke": {"pk": AppPassword},
+    "dav_conflicts:settle": {"pk": CardConflict},
 }
 ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id"}
 
@@ -113,6 +115,9 @@ def alice_objects(alice):
     twin = ContactFactory(owner=alice, name="Amara Diallo")
     merge = Merge.objects.create(owner=alice, survivor=twin, merged_name="Old Amara", snapshot={})
     app_password, _ = app_password_create(owner=alice, name="Alice's phone")
+    conflict = CardConflict.objects.create(
+        owner=alice, contact=contact, field="notes", device_value='"x"', replaced_value='"y"'
+    )
     return {
         Contact: contact,
         Circle: circle,
@@ -125,6 +130,7 @@ def alice_objects(alice):
         ImportBatch: batch,
         Merge: merge,
         AppPassword: app_password,
+        CardConflict: conflict,
     }
 
 
@@ -213,8 +219,15 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
         assert changelist.context["cl"].result_count == 0
         covered.add(model)
     # Every owned model in the admin is checked (BulkChange, the undo log, is not in the admin;
-    # nor are app passwords, which only their owner sees, on Settings → Sync with your phone).
-    assert covered == set(alice_objects) - {BulkChange, ImportBatch, Merge, AppPassword}
+    # nor are app passwords, which only their owner sees, on Settings → Sync with your phone,
+    # nor card conflicts, shown and settled on the person's page).
+    assert covered == set(alice_objects) - {
+        BulkChange,
+        ImportBatch,
+        Merge,
+        AppPassword,
+        CardConflict,
+    }
     owned_in_admin = {
         m for m in admin.site._registry if any(f.name == "owner" for f in m._meta.fields)
     }
