@@ -168,30 +168,37 @@ class _OwnedCollection(Collection):
         return f'"{self.kind}-{self._seq}"'
 
     def sync(self, old_token: str = "") -> tuple[str, Iterable[str]]:
+        had = None
         if old_token:
             try:
-                seq, hrefs = dav_sync.changes_since(
-                    owner=self.account, kind=self.kind, seq=sync_token_seq(old_token, self.kind)
-                )
+                had = sync_token_seq(old_token, self.kind)
+                seq, hrefs = dav_sync.changes_since(owner=self.account, kind=self.kind, seq=had)
             except dav_sync.InvalidToken as error:
                 raise ValueError(f"Sync token from the future: {old_token!r}") from error
         else:
             seq, hrefs = self._seq, [item.href for item in self.get_all()]
         if self.request.method == "REPORT":
-            # A sync-collection report (not a PROPFIND of the sync-token property, which only
-            # asks whether anything changed): the device now fetches what changed up to seq.
-            self.record_listed(seq)
+            # A sync-collection report, not a PROPFIND of the sync-token property (which only
+            # asks whether anything changed).
+            self.record_listed(had=had, seq=seq)
         return sync_token(self.kind, seq), hrefs
 
-    def record_listed(self, seq: int | None = None) -> None:
-        """How far this device has read the collection: the base of the card writer's
-        three-way merge (dav.services, DeviceSync)."""
-        seq = self._seq if seq is None else seq
+    def record_listed(self, *, had: int | None = None, seq: int | None = None) -> None:
+        """Note how far this device has read: it lists up to ``seq`` now and, until its next
+        listing, writes against what it had before (``had``: the token it sent, else its
+        previous listing). That is the base of the card writer's three-way merge
+        (dav.services): a device that lists, finds a card changed on both sides and sends its
+        own must be merged against the version it last fetched, not the one just listed."""
+        row = DeviceSync.objects.filter(
+            app_password=self.request.app_password, kind=self.kind
+        ).first()
+        if had is None:
+            had = (row.listed_seq if row.listed_seq is not None else row.seq) if row else 0
         DeviceSync.objects.update_or_create(
             owner=self.account,
             app_password=self.request.app_password,
             kind=self.kind,
-            defaults={"seq": seq},
+            defaults={"seq": had, "listed_seq": self._seq if seq is None else seq},
         )
 
 
