@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import sys
 import threading
 import xml.etree.ElementTree as ET
@@ -45,6 +46,7 @@ DAV_METHODS = [
 ]
 XML_METHODS = {"PROPFIND", "REPORT", "PROPPATCH", "MKCOL", "MKCALENDAR"}
 CARDDAV = "{urn:ietf:params:xml:ns:carddav}"
+SENT_VERSION = re.compile(r"^VERSION:\s*([34]\.0)\s*$", re.MULTILINE | re.IGNORECASE)
 CALDAV = "{urn:ietf:params:xml:ns:caldav}"
 
 _application: Application | None = None
@@ -185,16 +187,22 @@ def dav_request(
     """What the plugins need of this request (dav.context)."""
     etag_only, version = report_shape(root)
     environ = {"CONTENT_TYPE": request.META.get("CONTENT_TYPE", "")}
+    put_text = decoded_body(environ, body) if request.method == "PUT" else None
+    # A PUT's answer (its ETag, if any) is about the representation sent: in its own dialect.
+    sent = SENT_VERSION.search(put_text or "")
+    version = version or (sent and sent.group(1))
     return DavRequest(
         owner=app_password.owner,
         app_password=app_password,
         vcard_version=vcard_version_for(
-            user_agent=request.META.get("HTTP_USER_AGENT", ""), report_version=version
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            report_version=version,
+            accept=request.META.get("HTTP_ACCEPT", ""),
         ),
         now=clock.now(),
         method=request.method,
         etag_only=etag_only and request.method == "REPORT",
-        put_text=decoded_body(environ, body) if request.method == "PUT" else None,
+        put_text=put_text,
     )
 
 

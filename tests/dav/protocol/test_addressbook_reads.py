@@ -210,3 +210,12 @@ def test_how_far_a_device_has_read_is_noted_when_it_lists(dav, people, alice_pas
     amara.save()
     multistatus(dav("PROPFIND", dav.book, bodies.VDIRSYNCER_LIST, depth="1"))
     assert seen() == (int(newer.rsplit("/", 1)[1]), seq())
+
+
+def test_get_honours_the_version_davx5_accepts(ios, dav, people):
+    amara, _ = people
+    response = ios("GET", href(ios, amara), accept="text/vcard;version=4.0, text/vcard;q=0.8")
+    assert b"VERSION:4.0" in response.content
+    response = dav("GET", href(dav, amara), accept="text/vcard; version=3.0")
+    assert b"VERSION:3.0" in response.content
+    assert response["ETag"].endswith('-3"')
