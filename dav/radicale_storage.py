@@ -176,7 +176,8 @@ class _OwnedCollection(Collection):
             except dav_sync.InvalidToken as error:
                 raise ValueError(f"Sync token from the future: {old_token!r}") from error
         else:
-            seq, hrefs = self._seq, [item.href for item in self.get_all()]
+            # Lazy: a PROPFIND of the sync-token property never reads the names.
+            seq, hrefs = self._seq, (item.href for item in self.get_all())
         if self.request.method == "REPORT":
             # A sync-collection report, not a PROPFIND of the sync-token property (which only
             # asks whether anything changed).
@@ -269,8 +270,11 @@ class AddressBook(_OwnedCollection):
         return ((href, found.get(href)) for href in wanted)
 
     def get_filtered(self, filters):
-        # A card has no time range; Radicale tests each one against the filter itself.
-        return ((item, False) for item in self.get_all())
+        # A card has no time range; Radicale tests each one against the filter itself, which
+        # renders it. A filter without conditions matches every card (RFC 6352 10.5; DAVx5
+        # lists that way where sync-collection is missing): nothing to render then.
+        everything = all(len(f) == 0 for f in filters)
+        return ((item, everything) for item in self.get_all())
 
     def has_uid(self, uid: str) -> bool:
         return self._cards().filter(uid=uid).exists()

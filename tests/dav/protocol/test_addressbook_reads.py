@@ -219,3 +219,15 @@ def test_get_honours_the_version_davx5_accepts(ios, dav, people):
     response = dav("GET", href(dav, amara), accept="text/vcard; version=3.0")
     assert b"VERSION:3.0" in response.content
     assert response["ETag"].endswith('-3"')
+
+
+def test_a_query_without_conditions_lists_every_card_unrendered(dav, people, renders):
+    # What dav4jvm's addressbookQuery() sends: an empty filter, etags only.
+    body = (
+        "<?xml version='1.0' encoding='UTF-8' ?>"
+        '<CARD:addressbook-query xmlns="DAV:" xmlns:CARD="urn:ietf:params:xml:ns:carddav">'
+        "<prop><getetag /></prop><CARD:filter /></CARD:addressbook-query>"
+    )
+    found = multistatus(dav("REPORT", dav.book, body, depth="1"))
+    assert set(found) == {href(dav, person) for person in people}
+    assert renders == []
