@@ -177,12 +177,16 @@ class _OwnedCollection(Collection):
                 raise ValueError(f"Sync token from the future: {old_token!r}") from error
         else:
             # Lazy: a PROPFIND of the sync-token property never reads the names.
-            seq, hrefs = self._seq, (item.href for item in self.get_all())
+            seq, hrefs = self._seq, self._all_hrefs()
         if self.request.method == "REPORT":
             # A sync-collection report, not a PROPFIND of the sync-token property (which only
             # asks whether anything changed).
             self.record_listed(had=had, seq=seq)
         return sync_token(self.kind, seq), hrefs
+
+    def _all_hrefs(self) -> Iterator[str]:
+        for item in self.get_all():
+            yield item.href
 
     def record_listed(self, *, had: int | None = None, seq: int | None = None) -> None:
         """Note how far this device has read: it lists up to ``seq`` now and, until its next
