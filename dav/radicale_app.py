@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import defusedxml.ElementTree as DefusedET
 from defusedxml import DefusedXmlException
 from django.http import HttpResponse, HttpResponseNotFound
-from radicale import config, httputils, utils
+from radicale import config, httputils, pathutils, utils
 from radicale.app import Application
 
 from dav.context import DavRequest, vcard_version_for
@@ -28,7 +28,7 @@ from network_crm import clock
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from accounts.models import AppPassword
+    from accounts.models import AppPassword, User
 
 SCRIPT_NAME = "/dav"
 REALM = "network-crm"
@@ -204,6 +204,18 @@ def dav_request(
         etag_only=etag_only and request.method == "REPORT",
         put_text=put_text,
     )
+
+
+def owned_path(path: str, *, owner: User) -> str | None:
+    """``path`` as Radicale will read it ("." and ".." resolved), with the principal spelled as
+    stored; None when it is not the owner's (the root, which lists only them, is)."""
+    clean = pathutils.sanitize_path(path)
+    parts = clean.strip("/").split("/", 1)
+    if not parts[0]:
+        return clean
+    if parts[0].lower() != owner.email:
+        return None
+    return "/" + "/".join([owner.email, *parts[1:]]) + ("/" if clean.endswith("/") else "")
 
 
 def not_found() -> HttpResponse:
