@@ -35,24 +35,11 @@ if TYPE_CHECKING:
 ADDRESSBOOK = "contacts"
 CALENDAR = "calendar"
 KIND = {ADDRESSBOOK: SyncCollection.Kind.CARDS, CALENDAR: SyncCollection.Kind.CALENDAR}
-SYNC_TOKEN_PREFIX = "http://network-crm/sync/"
 DISPLAY_NAME = "network-crm"
 
 
 def http_date(moment: dt.datetime | None) -> str:
     return email.utils.format_datetime(moment or context.require().now, usegmt=True)
-
-
-def sync_token(kind: str, seq: int) -> str:
-    return f"{SYNC_TOKEN_PREFIX}{kind}/{seq}"
-
-
-def sync_token_seq(token: str, kind: str) -> int:
-    """The seq a token of ours names; ValueError (Radicale's "invalid sync token") otherwise."""
-    prefix = f"{SYNC_TOKEN_PREFIX}{kind}/"
-    if not token.startswith(prefix) or not token[len(prefix) :].isdigit():
-        raise ValueError(f"Not a sync token of this collection: {token!r}")
-    return int(token[len(prefix) :])
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -171,10 +158,11 @@ class _OwnedCollection(Collection):
         had = None
         if old_token:
             try:
-                had = sync_token_seq(old_token, self.kind)
+                had = dav_sync.sync_token_seq(kind=self.kind, token=old_token)
                 seq, hrefs = dav_sync.changes_since(owner=self.account, kind=self.kind, seq=had)
             except dav_sync.InvalidToken as error:
-                raise ValueError(f"Sync token from the future: {old_token!r}") from error
+                # Radicale answers a ValueError with DAV:valid-sync-token (RFC 6578 3.2).
+                raise ValueError(f"Not a sync token of this collection: {old_token!r}") from error
         else:
             # Lazy: a PROPFIND of the sync-token property never reads the names.
             seq, hrefs = self._seq, self._all_hrefs()
@@ -182,7 +170,7 @@ class _OwnedCollection(Collection):
             # A sync-collection report, not a PROPFIND of the sync-token property (which only
             # asks whether anything changed).
             self.record_listed(had=had, seq=seq)
-        return sync_token(self.kind, seq), hrefs
+        return dav_sync.sync_token(kind=self.kind, seq=seq), hrefs
 
     def _all_hrefs(self) -> Iterator[str]:
         for item in self.get_all():

@@ -25,6 +25,20 @@ class InvalidToken(Exception):  # placeholder
     pass
 
 
+TOKEN_PREFIX = "http://network-crm/sync/"  # placeholder
+
+
+def sync_token(*, kind: str, seq: int) -> str:  # placeholder
+    return f"{TOKEN_PREFIX}{kind}/{seq}"
+
+
+def sync_token_seq(*, kind: str, token: str) -> int:  # placeholder
+    digits = token.removeprefix(f"{TOKEN_PREFIX}{kind}/")
+    if digits == token or not (digits.isascii() and digits.isdigit()):
+        raise InvalidToken(token)
+    return int(digits)
+
+
 def synced_contacts(*, owner: User) -> QuerySet[Contact]:  # placeholder
     return Contact.objects.filter(owner=owner, archived=False)
 
