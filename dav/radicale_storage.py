@@ -34,25 +34,11 @@ if TYPE_CHECKING:
 
 ADDRESSBOOK = "contacts"
 CALENDAR = "calendar"
-KIND = {ADDRESSBOOK: SyncCollection.Kind.CARDS, CALENDAR: SyncCollection.Kind.CALENDAR}
-SYNC_TOKEN_PREFIX = "http://network-crm/sync/"
 DISPLAY_NAME = "network-crm"
 
 
 def http_date(moment: dt.datetime | None) -> str:
     return email.utils.format_datetime(moment or context.require().now, usegmt=True)
-
-
-def sync_token(kind: str, seq: int) -> str:
-    return f"{SYNC_TOKEN_PREFIX}{kind}/{seq}"
-
-
-def sync_token_seq(token: str, kind: str) -> int:
-    """The seq a token of ours names; ValueError (Radicale's "invalid sync token") otherwise."""
-    prefix = f"{SYNC_TOKEN_PREFIX}{kind}/"
-    if not token.startswith(prefix) or not token[len(prefix) :].isdigit():
-        raise ValueError(f"Not a sync token of this collection: {token!r}")
-    return int(token[len(prefix) :])
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -168,30 +154,43 @@ class _OwnedCollection(Collection):
         return f'"{self.kind}-{self._seq}"'
 
     def sync(self, old_token: str = "") -> tuple[str, Iterable[str]]:
+        had = None
         if old_token:
             try:
-                seq, hrefs = dav_sync.changes_since(
-                    owner=self.account, kind=self.kind, seq=sync_token_seq(old_token, self.kind)
-                )
+                had = dav_sync.sync_token_seq(kind=self.kind, token=old_token)
+                seq, hrefs = dav_sync.changes_since(owner=self.account, kind=self.kind, seq=had)
             except dav_sync.InvalidToken as error:
-                raise ValueError(f"Sync token from the future: {old_token!r}") from error
+                # Radicale answers a ValueError with DAV:valid-sync-token (RFC 6578 3.2).
+                raise ValueError(f"Not a sync token of this collection: {old_token!r}") from error
         else:
-            seq, hrefs = self._seq, [item.href for item in self.get_all()]
+            # Lazy: a PROPFIND of the sync-token property never reads the names.
+            seq, hrefs = self._seq, self._all_hrefs()
         if self.request.method == "REPORT":
-            # A sync-collection report (not a PROPFIND of the sync-token property, which only
-            # asks whether anything changed): the device now fetches what changed up to seq.
-            self.record_listed(seq)
-        return sync_token(self.kind, seq), hrefs
+            # A sync-collection report, not a PROPFIND of the sync-token property (which only
+            # asks whether anything changed).
+            self.record_listed(had=had, seq=seq)
+        return dav_sync.sync_token(kind=self.kind, seq=seq), hrefs
 
-    def record_listed(self, seq: int | None = None) -> None:
-        """How far this device has read the collection: the base of the card writer's
-        three-way merge (dav.services, DeviceSync)."""
-        seq = self._seq if seq is None else seq
+    def _all_hrefs(self) -> Iterator[str]:
+        for item in self.get_all():
+            yield item.href
+
+    def record_listed(self, *, had: int | None = None, seq: int | None = None) -> None:
+        """Note how far this device has read: it lists up to ``seq`` now and, until its next
+        listing, writes against what it had before (``had``: the token it sent, else its
+        previous listing). That is the base of the card writer's three-way merge
+        (dav.services): a device that lists, finds a card changed on both sides and sends its
+        own must be merged against the version it last fetched, not the one just listed."""
+        row = DeviceSync.objects.filter(
+            app_password=self.request.app_password, kind=self.kind
+        ).first()
+        if had is None:
+            had = (row.listed_seq if row.listed_seq is not None else row.seq) if row else 0
         DeviceSync.objects.update_or_create(
             owner=self.account,
             app_password=self.request.app_password,
             kind=self.kind,
-            defaults={"seq": seq},
+            defaults={"seq": had, "listed_seq": self._seq if seq is None else seq},
         )
 
 
@@ -210,12 +209,14 @@ class AddressBook(_OwnedCollection):
         return http_date(latest["updated_at__max"])
 
     def _cards(self):
+        # What a listing needs; the kept lines (``extra``) are read only to render.
         return Card.objects.filter(owner=self.account, deleted=False).only(
-            "href", "uid", "fingerprint", "updated_at", "contact_id", "extra"
+            "href", "uid", "fingerprint", "updated_at", "contact_id"
         )
 
     def _items(self, cards: list[Card]) -> Iterator[LazyItem]:
         contacts: dict[int, Contact] = {}
+        extras: dict[int, str] = {}
 
         def load() -> None:
             # Every card of the batch at once: a multiget or a query renders them all.
@@ -223,6 +224,8 @@ class AddressBook(_OwnedCollection):
                 ids = [card.contact_id for card in cards if card.contact_id]
                 qs = Contact.objects.filter(owner=self.account, pk__in=ids)
                 contacts.update((contact.pk, contact) for contact in contacts_for_cards(qs))
+                rows = Card.objects.filter(owner=self.account, contact_id__in=ids)
+                extras.update(rows.values_list("contact_id", "extra"))
 
         version = self.request.vcard_version
         suffix = "-3" if version == VCARD_3 else ""
@@ -233,7 +236,7 @@ class AddressBook(_OwnedCollection):
                 contact = contacts.get(card.contact_id)
                 if contact is None:  # removed since the refresh, inside this request
                     raise ValueError(f"The card {card.href!r} has no contact")
-                return card_render(contact, extra=card.extra, version=version)
+                return card_render(contact, extra=extras.get(card.contact_id, ""), version=version)
 
             yield LazyItem(
                 collection=self,
@@ -262,8 +265,11 @@ class AddressBook(_OwnedCollection):
         return ((href, found.get(href)) for href in wanted)
 
     def get_filtered(self, filters):
-        # A card has no time range; Radicale tests each one against the filter itself.
-        return ((item, False) for item in self.get_all())
+        # A card has no time range; Radicale tests each one against the filter itself, which
+        # renders it. A filter without conditions matches every card (RFC 6352 10.5; DAVx5
+        # lists that way where sync-collection is missing): nothing to render then.
+        everything = all(len(f) == 0 for f in filters)
+        return ((item, everything) for item in self.get_all())
 
     def has_uid(self, uid: str) -> bool:
         return self._cards().filter(uid=uid).exists()
