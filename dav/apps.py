@@ -6,6 +6,6 @@ class DavConfig(AppConfig):
     verbose_name = "Phone and calendar sync"
 
     def ready(self) -> None:
-        from dav import sections
+        from dav import settings_sections
 
-        sections.register()
+        settings_sections.register()
