@@ -6,10 +6,7 @@ class DavConfig(AppConfig):
     verbose_name = "Phone and calendar sync"
 
     def ready(self) -> None:
-        from dav import conflict_sections
+        from dav import conflict_sections, settings_sections
 
         conflict_sections.register()
-
-        from dav import sections
-
-        sections.register()
+        settings_sections.register()

@@ -46,6 +46,8 @@ def test_add_a_device_then_revoke_it(new_page, alice, live_server, width):
     page = signed_in(new_page(viewport={"width": width, "height": 900}), alice, live_server)
 
     page.goto("/accounts/settings/")
+    page.locator("#sync").scroll_into_view_if_needed()
+    shot(page, "settings")
     page.get_by_role("link", name="Set up sync and manage your devices").click()
     expect(page.get_by_role("heading", name="Sync with your phone", level=1)).to_be_visible()
     expect(page.locator("#server-url")).to_have_text(re.compile(r"/dav/$"))

@@ -18,7 +18,7 @@ PAGE = "/accounts/settings/sync/"
 
 
 @pytest.fixture(autouse=True)
-def site_url(settings):
+def site_url(settings, frozen_now):
     settings.SITE_URL = "https://crm.example.org"
 
 
@@ -186,3 +186,49 @@ def test_only_some_circles_needs_one_and_only_your_own(alice_client, bob):
     assert other.status_code == 400
     assert "Bob&#x27;s club" not in alice_client.get(PAGE).text
     assert not DavSettings.objects.filter(circles=bobs_circle).exists()
+
+
+def test_the_qr_code_opens_davx5_with_everything_filled_in(alice, settings):
+    from dav import settings_services
+
+    assert (
+        settings_services.davx5_url(owner=alice, password="abc-123")
+        == "carddavs://alice%40example.com:abc-123@crm.example.org/dav/"
+    )
+    settings.SITE_URL = "http://192.168.1.20:8000"
+    assert settings_services.davx5_url(owner=alice) == (
+        "carddav://alice%40example.com@192.168.1.20:8000/dav/"
+    )
+    assert settings_services.dav_server().well_known == "http://192.168.1.20:8000/"
+
+
+def test_installing_the_profile_again_replaces_the_same_accounts(alice_client):
+    _, app_password = add_device(alice_client)
+    url = reverse("dav_settings:device_profile", args=[app_password.pk])
+
+    first, second = (plistlib.loads(alice_client.get(url).content) for _ in range(2))
+
+    assert first["PayloadUUID"] == second["PayloadUUID"]
+    assert [p["PayloadUUID"] for p in first["PayloadContent"]] == [
+        p["PayloadUUID"] for p in second["PayloadContent"]
+    ]
+
+
+def test_the_settings_page_counts_the_devices_that_can_sync(alice_client, alice):
+    account_services.app_password_create(owner=alice, name="Phone")
+    revoked, _ = account_services.app_password_create(owner=alice, name="Old phone")
+    account_services.app_password_revoke(app_password=revoked, now=revoked.created_at)
+
+    assert "1 device can sync." in alice_client.get(reverse("settings")).text
+
+
+def test_revoking_from_htmx_answers_in_the_announcement(alice_client, alice):
+    app_password, _ = account_services.app_password_create(owner=alice, name="Tablet")
+
+    response = alice_client.post(
+        reverse("dav_settings:device_revoke", args=[app_password.pk]),
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.headers["HX-Retarget"] == "#announce"
+    assert "“Tablet” can no longer sync." in response.text

@@ -1,4 +1,4 @@
-"""The dav app's parts of pages owned by lower apps (network_crm/sections.py)."""
+"""Settings → "Sync with your phone" on the settings page accounts owns (network_crm/sections.py)."""
 
 from __future__ import annotations
 
