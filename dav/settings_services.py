@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import AppPassword, User
 from dav.models import DavSettings
+from dav.sync import addressbook_invalidate
 
 # The DAV server's mount point and its collections (docs/architecture.md, "Sync with phones").
 DAV_PATH = "/dav/"
@@ -87,15 +88,6 @@ def dav_settings_update(*, dav_settings: DavSettings, circles) -> DavSettings:
     if who_changed:
         addressbook_invalidate(owner=dav_settings.owner)
     return dav_settings
-
-
-def addressbook_invalidate(*, owner: User) -> None:
-    """Delegates to dav.sync (the change log's owner); until that lands, nothing to do."""
-    try:
-        from dav import sync  # noqa: PLC0415 — written in parallel (placeholder, see contract)
-    except ImportError:  # pragma: no cover - placeholder until dav.sync exists
-        return
-    sync.addressbook_invalidate(owner=owner)
 
 
 def davx5_url(*, owner: User, password: str = "") -> str:

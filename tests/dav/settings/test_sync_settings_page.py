@@ -8,10 +8,12 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import AppPassword
-from dav.models import DavSettings
+from dav.models import DavSettings, SyncCollection
+from dav.sync import addressbook_refresh
 from tests.factories import CircleFactory
 
 PAGE = "/accounts/settings/sync/"
@@ -150,15 +152,10 @@ def test_another_users_device_is_not_found(alice_client, bob):
     assert "Bob&#x27;s phone" not in alice_client.get(PAGE).text
 
 
-def test_choosing_circles_saves_and_rebuilds_the_address_book(alice_client, alice, monkeypatch):
-    invalidated = []
-    from dav import settings_services
-
-    monkeypatch.setattr(
-        settings_services, "addressbook_invalidate", lambda *, owner: invalidated.append(owner)
-    )
+def test_choosing_circles_saves_and_rebuilds_the_address_book(alice_client, alice):
     family = CircleFactory(owner=alice, name="Family")
     data = {"who": "circles", "circles": [family.pk], "on_phone_delete": "delete"}
+    addressbook_refresh(owner=alice, now=timezone.now())
 
     response = alice_client.post(PAGE, data, follow=True)
 
@@ -167,10 +164,13 @@ def test_choosing_circles_saves_and_rebuilds_the_address_book(alice_client, alic
     assert dav_settings.sync_everyone is False
     assert list(dav_settings.circles.all()) == [family]
     assert dav_settings.on_phone_delete == "delete"
-    assert invalidated == [alice]
+    book = SyncCollection.objects.get(owner=alice, kind=SyncCollection.Kind.CARDS)
+    assert book.refreshed_at is None  # the next sync re-reads everyone
 
+    addressbook_refresh(owner=alice, now=timezone.now())
     alice_client.post(PAGE, data)  # the same again: who syncs did not change
-    assert invalidated == [alice]
+    book.refresh_from_db()
+    assert book.refreshed_at is not None
 
 
 def test_only_some_circles_needs_one_and_only_your_own(alice_client, bob):
