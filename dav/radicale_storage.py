@@ -176,12 +176,18 @@ class _OwnedCollection(Collection):
             except dav_sync.InvalidToken as error:
                 raise ValueError(f"Sync token from the future: {old_token!r}") from error
         else:
-            seq, hrefs = self._seq, [item.href for item in self.get_all()]
+            # Lazy (fix by D): a PROPFIND of the sync-token property calls sync() for the token
+            # alone and never reads the names; a list here loaded every card on each PROPFIND
+            # (bench/NOTES.md, "Phone sync").
+            seq, hrefs = self._seq, self._all_hrefs()
         if self.request.method == "REPORT":
             # A sync-collection report (not a PROPFIND of the sync-token property, which only
             # asks whether anything changed): the device now fetches what changed up to seq.
             self.record_listed(seq)
         return sync_token(self.kind, seq), hrefs
+
+    def _all_hrefs(self) -> Iterator[str]:
+        yield from (item.href for item in self.get_all())
 
     def record_listed(self, seq: int | None = None) -> None:
         """How far this device has read the collection: the base of the card writer's
