@@ -84,6 +84,10 @@ class DeviceSync(OwnedModel):
     app_password = models.ForeignKey(AppPassword, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=SyncCollection.Kind)
     seq = models.PositiveBigIntegerField(default=0)
+    # The seq of the listing before that one (fix by D): a client that lists, fetches what
+    # changed and then writes its own edits in the same sync (vdirsyncer) made those edits on
+    # what it had before this sync, so that is the merge's base (dav.services._base_fields).
+    previous_seq = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [

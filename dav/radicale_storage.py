@@ -193,12 +193,17 @@ class _OwnedCollection(Collection):
         """How far this device has read the collection: the base of the card writer's
         three-way merge (dav.services, DeviceSync)."""
         seq = self._seq if seq is None else seq
-        DeviceSync.objects.update_or_create(
+        row, created = DeviceSync.objects.get_or_create(
             owner=self.account,
             app_password=self.request.app_password,
             kind=self.kind,
-            defaults={"seq": seq},
+            defaults={"seq": seq, "previous_seq": seq},
         )
+        if not created and row.seq != seq:
+            # Fix by D: keep the listing before this one, the base of edits the device sends
+            # after it fetched this listing's changes (DeviceSync.previous_seq).
+            row.previous_seq, row.seq = row.seq, seq
+            row.save(update_fields=["previous_seq", "seq"])
 
 
 class AddressBook(_OwnedCollection):

@@ -81,13 +81,19 @@ def _base_fields(*, card: Card, app_password: AppPassword | None) -> dict[str, A
         return None
     seen = (
         DeviceSync.objects.filter(app_password=app_password, kind=SyncCollection.Kind.CARDS)
-        .values_list("seq", flat=True)
+        .values_list("previous_seq", "seq")
         .first()
     )
     if seen is None:
         return None
-    versions = [entry for entry in card.history or [] if entry.get("seq", 0) <= seen]
-    return versions[-1]["fields"] if versions else None
+    # Fix by D: the version of the listing before the last one first (a client that lists and
+    # fetches before it writes, like vdirsyncer, edited that one; an older base only turns a
+    # field the device left alone into a no-op), else the last listed one.
+    for position in seen:
+        versions = [entry for entry in card.history or [] if entry.get("seq", 0) <= position]
+        if versions:
+            return versions[-1]["fields"]
+    return None
 
 
 def _photo_bytes(contact: Contact) -> bytes | None:
