@@ -3,6 +3,8 @@ lost when both change the same card, and repeated syncs add nobody (issue 17, "T
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from contacts.models import Circle, Contact, ContactMethod
@@ -134,7 +136,7 @@ def test_different_fields_edited_on_both_sides_both_survive(phone, alice):
     assert_settled(phone, alice)
 
 
-def test_the_same_field_edited_on_both_sides_keeps_both_values(phone, alice):
+def test_the_same_field_edited_on_both_sides_keeps_both_values(phone, alice, alice_client):
     """The configured rule: the phone's value wins (vdirsyncer sends it: "b wins") and the
     app's value is kept as a conflict the person's page offers to restore."""
     ana = person(alice, "Ana Lima", company="Atelier")
@@ -149,10 +151,14 @@ def test_the_same_field_edited_on_both_sides_keeps_both_values(phone, alice):
     assert ana.company == "Atelier on the phone"
     assert "ORG:Atelier on the phone" in lines(phone.card_named("Ana Lima"))
     conflict = CardConflict.objects.get(owner=alice, contact=ana)
-    assert (conflict.device_value, conflict.replaced_value) == (
+    assert conflict.field == "company"
+    assert (json.loads(conflict.device_value), json.loads(conflict.replaced_value)) == (
         "Atelier on the phone",
         "Atelier in the app",
     )
+    page = alice_client.get(ana.get_absolute_url()).content.decode()
+    assert "Atelier in the app" in page
+    assert "Restore" in page
     assert_settled(phone, alice)
 
 
