@@ -205,6 +205,7 @@ def _cards_create(
         )
     }
     new: list[Card] = []
+    new_hrefs: set[str] = set()  # fix by D: a set, not a scan of ``new`` per card (quadratic)
     reused: list[Card] = []
     for contact, fingerprint in fresh:
         href = hrefs[contact.pk]
@@ -216,7 +217,7 @@ def _cards_create(
             _history_add(card, contact=contact)
             reused.append(card)
             continue
-        if card is not None or any(c.href == href for c in new):
+        if card is not None or href in new_hrefs:
             href = f"{href.removesuffix('.vcf')}-{contact.pk}.vcf"
         card = Card(
             owner=owner, contact=contact, href=href, uid=contact.uid, fingerprint=fingerprint
@@ -224,6 +225,7 @@ def _cards_create(
         card.seq = seq
         _history_add(card, contact=contact)
         new.append(card)
+        new_hrefs.add(href)
     if reused:
         Card.objects.bulk_update(
             reused, ["contact", "uid", "deleted", "fingerprint", "seq", "history", "updated_at"]
