@@ -45,10 +45,16 @@ class DavRequest:
 current: ContextVar[DavRequest | None] = ContextVar("dav_request", default=None)
 
 
-def vcard_version_for(*, user_agent: str, report_version: str | None = None) -> str:
-    """3.0 for Apple's clients or a REPORT that asks for it; 4.0 otherwise."""
+def vcard_version_for(
+    *, user_agent: str, report_version: str | None = None, accept: str = ""
+) -> str:
+    """The version a REPORT's address-data or a GET's Accept asks for (DAVx5 names it);
+    else 3.0 for Apple's clients, 4.0 for everyone else."""
     if report_version in (VCARD_3, VCARD_4):
         return report_version
+    for version in (VCARD_4, VCARD_3):
+        if f"version={version}" in accept.replace(" ", "").replace('"', ""):
+            return version
     if any(agent in user_agent for agent in APPLE_AGENTS):
         return VCARD_3
     return VCARD_4

@@ -79,15 +79,16 @@ class CalendarEntry(OwnedModel):
 
 
 class DeviceSync(OwnedModel):
-    """How far a device (an app password) has read a collection: the seq it last listed."""
+    """How far a device (an app password) has read a collection.
+
+    ``seq``: what the device had before its current sync (the token it sent, or its previous
+    listing): the base of a three-way merge when it writes a card now. ``listed_seq``: the seq
+    of its latest listing, which becomes ``seq`` when it next lists (dav.radicale_storage)."""
 
     app_password = models.ForeignKey(AppPassword, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=SyncCollection.Kind)
     seq = models.PositiveBigIntegerField(default=0)
-    # The seq of the listing before that one (fix by D): a client that lists, fetches what
-    # changed and then writes its own edits in the same sync (vdirsyncer) made those edits on
-    # what it had before this sync, so that is the merge's base (dav.services._base_fields).
-    previous_seq = models.PositiveBigIntegerField(default=0)
+    listed_seq = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [

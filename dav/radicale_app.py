@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import sys
 import threading
 import xml.etree.ElementTree as ET
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 import defusedxml.ElementTree as DefusedET
 from defusedxml import DefusedXmlException
 from django.http import HttpResponse, HttpResponseNotFound
-from radicale import config, httputils, utils
+from radicale import config, httputils, pathutils, utils
 from radicale.app import Application
 
 from dav.context import DavRequest, vcard_version_for
@@ -27,7 +28,7 @@ from network_crm import clock
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from accounts.models import AppPassword
+    from accounts.models import AppPassword, User
 
 SCRIPT_NAME = "/dav"
 REALM = "network-crm"
@@ -45,6 +46,7 @@ DAV_METHODS = [
 ]
 XML_METHODS = {"PROPFIND", "REPORT", "PROPPATCH", "MKCOL", "MKCALENDAR"}
 CARDDAV = "{urn:ietf:params:xml:ns:carddav}"
+SENT_VERSION = re.compile(r"^VERSION:\s*([34]\.0)\s*$", re.MULTILINE | re.IGNORECASE)
 CALDAV = "{urn:ietf:params:xml:ns:caldav}"
 
 _application: Application | None = None
@@ -185,17 +187,35 @@ def dav_request(
     """What the plugins need of this request (dav.context)."""
     etag_only, version = report_shape(root)
     environ = {"CONTENT_TYPE": request.META.get("CONTENT_TYPE", "")}
+    put_text = decoded_body(environ, body) if request.method == "PUT" else None
+    # A PUT's answer (its ETag, if any) is about the representation sent: in its own dialect.
+    sent = SENT_VERSION.search(put_text or "")
+    version = version or (sent and sent.group(1))
     return DavRequest(
         owner=app_password.owner,
         app_password=app_password,
         vcard_version=vcard_version_for(
-            user_agent=request.META.get("HTTP_USER_AGENT", ""), report_version=version
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            report_version=version,
+            accept=request.META.get("HTTP_ACCEPT", ""),
         ),
         now=clock.now(),
         method=request.method,
         etag_only=etag_only and request.method == "REPORT",
-        put_text=decoded_body(environ, body) if request.method == "PUT" else None,
+        put_text=put_text,
     )
+
+
+def owned_path(path: str, *, owner: User) -> str | None:
+    """``path`` as Radicale will read it ("." and ".." resolved), with the principal spelled as
+    stored; None when it is not the owner's (the root, which lists only them, is)."""
+    clean = pathutils.sanitize_path(path)
+    parts = clean.strip("/").split("/", 1)
+    if not parts[0]:
+        return clean
+    if parts[0].lower() != owner.email:
+        return None
+    return "/" + "/".join([owner.email, *parts[1:]]) + ("/" if clean.endswith("/") else "")
 
 
 def not_found() -> HttpResponse:

@@ -35,24 +35,11 @@ if TYPE_CHECKING:
 ADDRESSBOOK = "contacts"
 CALENDAR = "calendar"
 KIND = {ADDRESSBOOK: SyncCollection.Kind.CARDS, CALENDAR: SyncCollection.Kind.CALENDAR}
-SYNC_TOKEN_PREFIX = "http://network-crm/sync/"
 DISPLAY_NAME = "network-crm"
 
 
 def http_date(moment: dt.datetime | None) -> str:
     return email.utils.format_datetime(moment or context.require().now, usegmt=True)
-
-
-def sync_token(kind: str, seq: int) -> str:
-    return f"{SYNC_TOKEN_PREFIX}{kind}/{seq}"
-
-
-def sync_token_seq(token: str, kind: str) -> int:
-    """The seq a token of ours names; ValueError (Radicale's "invalid sync token") otherwise."""
-    prefix = f"{SYNC_TOKEN_PREFIX}{kind}/"
-    if not token.startswith(prefix) or not token[len(prefix) :].isdigit():
-        raise ValueError(f"Not a sync token of this collection: {token!r}")
-    return int(token[len(prefix) :])
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -168,42 +155,44 @@ class _OwnedCollection(Collection):
         return f'"{self.kind}-{self._seq}"'
 
     def sync(self, old_token: str = "") -> tuple[str, Iterable[str]]:
+        had = None
         if old_token:
             try:
-                seq, hrefs = dav_sync.changes_since(
-                    owner=self.account, kind=self.kind, seq=sync_token_seq(old_token, self.kind)
-                )
+                had = dav_sync.sync_token_seq(kind=self.kind, token=old_token)
+                seq, hrefs = dav_sync.changes_since(owner=self.account, kind=self.kind, seq=had)
             except dav_sync.InvalidToken as error:
-                raise ValueError(f"Sync token from the future: {old_token!r}") from error
+                # Radicale answers a ValueError with DAV:valid-sync-token (RFC 6578 3.2).
+                raise ValueError(f"Not a sync token of this collection: {old_token!r}") from error
         else:
-            # Lazy (fix by D): a PROPFIND of the sync-token property calls sync() for the token
-            # alone and never reads the names; a list here loaded every card on each PROPFIND
-            # (bench/NOTES.md, "Phone sync").
+            # Lazy: a PROPFIND of the sync-token property never reads the names.
             seq, hrefs = self._seq, self._all_hrefs()
         if self.request.method == "REPORT":
-            # A sync-collection report (not a PROPFIND of the sync-token property, which only
-            # asks whether anything changed): the device now fetches what changed up to seq.
-            self.record_listed(seq)
-        return sync_token(self.kind, seq), hrefs
+            # A sync-collection report, not a PROPFIND of the sync-token property (which only
+            # asks whether anything changed).
+            self.record_listed(had=had, seq=seq)
+        return dav_sync.sync_token(kind=self.kind, seq=seq), hrefs
 
     def _all_hrefs(self) -> Iterator[str]:
-        yield from (item.href for item in self.get_all())
+        for item in self.get_all():
+            yield item.href
 
-    def record_listed(self, seq: int | None = None) -> None:
-        """How far this device has read the collection: the base of the card writer's
-        three-way merge (dav.services, DeviceSync)."""
-        seq = self._seq if seq is None else seq
-        row, created = DeviceSync.objects.get_or_create(
+    def record_listed(self, *, had: int | None = None, seq: int | None = None) -> None:
+        """Note how far this device has read: it lists up to ``seq`` now and, until its next
+        listing, writes against what it had before (``had``: the token it sent, else its
+        previous listing). That is the base of the card writer's three-way merge
+        (dav.services): a device that lists, finds a card changed on both sides and sends its
+        own must be merged against the version it last fetched, not the one just listed."""
+        row = DeviceSync.objects.filter(
+            app_password=self.request.app_password, kind=self.kind
+        ).first()
+        if had is None:
+            had = (row.listed_seq if row.listed_seq is not None else row.seq) if row else 0
+        DeviceSync.objects.update_or_create(
             owner=self.account,
             app_password=self.request.app_password,
             kind=self.kind,
-            defaults={"seq": seq, "previous_seq": seq},
+            defaults={"seq": had, "listed_seq": self._seq if seq is None else seq},
         )
-        if not created and row.seq != seq:
-            # Fix by D: keep the listing before this one, the base of edits the device sends
-            # after it fetched this listing's changes (DeviceSync.previous_seq).
-            row.previous_seq, row.seq = row.seq, seq
-            row.save(update_fields=["previous_seq", "seq"])
 
 
 class AddressBook(_OwnedCollection):
@@ -273,8 +262,11 @@ class AddressBook(_OwnedCollection):
         return ((href, found.get(href)) for href in wanted)
 
     def get_filtered(self, filters):
-        # A card has no time range; Radicale tests each one against the filter itself.
-        return ((item, False) for item in self.get_all())
+        # A card has no time range; Radicale tests each one against the filter itself, which
+        # renders it. A filter without conditions matches every card (RFC 6352 10.5; DAVx5
+        # lists that way where sync-collection is missing): nothing to render then.
+        everything = all(len(f) == 0 for f in filters)
+        return ((item, everything) for item in self.get_all())
 
     def has_uid(self, uid: str) -> bool:
         return self._cards().filter(uid=uid).exists()

@@ -12,6 +12,8 @@ The rules (docs/architecture.md, "Sync with phones"):
   on both sides (to different values) takes the device's and keeps the app's in a
   ``CardConflict``, which the person's page offers to restore. The photo is the exception: when
   both changed it, the app's photo stays (the device most likely sent back the one it had).
+- A new card joins the first chosen circle when only chosen circles sync and it names none of
+  them, so the person made on the phone stays on the phone.
 - A new card whose email or phone number is already someone's is created all the same and
   offered as a duplicate (a ``CardConflict`` row with ``field="duplicate"``, shown on the new
   person's page with a link to compare and merge): never merged silently.
@@ -22,6 +24,7 @@ The rules (docs/architecture.md, "Sync with phones"):
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import re
@@ -50,6 +53,7 @@ from dav.cards import (
 )
 from dav.models import Card, CardConflict, DavSettings, DeviceSync, SyncCollection
 from dav.sync import collection_next_seq
+from network_crm.text import fold
 from portability.duplicates import mark_not_duplicate
 
 if TYPE_CHECKING:
@@ -76,24 +80,32 @@ def card_history_append(*, card: Card, fields: dict[str, Any]) -> None:
     card.history = [*(card.history or []), entry][-HISTORY_KEPT:]
 
 
-def _base_fields(*, card: Card, app_password: AppPassword | None) -> dict[str, Any] | None:
-    if app_password is None:
-        return None
-    seen = (
-        DeviceSync.objects.filter(app_password=app_password, kind=SyncCollection.Kind.CARDS)
-        .values_list("previous_seq", "seq")
-        .first()
-    )
-    if seen is None:
-        return None
-    # Fix by D: the version of the listing before the last one first (a client that lists and
-    # fetches before it writes, like vdirsyncer, edited that one; an older base only turns a
-    # field the device left alone into a no-op), else the last listed one.
-    for position in seen:
-        versions = [entry for entry in card.history or [] if entry.get("seq", 0) <= position]
-        if versions:
-            return versions[-1]["fields"]
-    return None
+def _base_fields(
+    *, card: Card, app_password: AppPassword | None, device: dict[str, Any], current: dict
+) -> dict[str, Any]:
+    """The version the device's card was edited from: among the versions it may have read (the
+    card's history up to what it last listed, and the card as it stands), the one its card
+    differs from least; on a tie, the older (a same-field edit is then kept as a conflict, never
+    lost). Listing is not reading: a client that resolves its own conflicts (vdirsyncer, "b
+    wins") lists the app's new version and still writes its edit of the old one."""
+    seen = None
+    if app_password is not None:
+        seen = (
+            DeviceSync.objects.filter(app_password=app_password, kind=SyncCollection.Kind.CARDS)
+            .values_list("seq", flat=True)
+            .first()
+        )
+    versions = [
+        entry["fields"]
+        for entry in card.history or []
+        if seen is None or entry.get("seq", 0) <= seen
+    ]
+    versions.append(current)
+
+    def distance(fields: dict[str, Any]) -> int:
+        return sum(1 for name in FIELDS if fields.get(name) != device[name])
+
+    return min(versions, key=distance)  # min() keeps the first (older) of equals
 
 
 def _photo_bytes(contact: Contact) -> bytes | None:
@@ -159,8 +171,24 @@ def _apply(
         setattr(contact, name, value)
 
 
+def _circle_that_syncs(owner: User, circle: Circle | None) -> Circle | None:
+    """A person made on the phone stays on the phone: when only chosen circles sync and the card
+    names none of them, they join the first chosen one (else the next refresh would remove the
+    card the phone just made)."""
+    settings = DavSettings.objects.filter(owner=owner).first()
+    if settings is None or settings.sync_everyone:
+        return circle
+    chosen = list(settings.circles.order_by("cadence_days", "name"))
+    return circle if not chosen or circle in chosen else chosen[0]
+
+
 def _as_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    """A field's value for CardConflict: text as is, lists and dates as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _from_text(field: str, text: str) -> Any:
+    return text if field in (*TEXT_FIELDS, "circle", "photo") else json.loads(text)
 
 
 @transaction.atomic
@@ -193,7 +221,7 @@ def card_put(
             contact.uid = parsed.uid
         for name in TEXT_FIELDS:
             setattr(contact, name, device[name])
-        contact.circle = circles.get(device["circle"])
+        contact.circle = _circle_that_syncs(owner, circles.get(device["circle"]))
         contact.save()
         for name in (*METHOD_KINDS, "birthday", "anniversary"):
             _apply(contact, name, device[name], circles=circles, photo=None)
@@ -203,7 +231,12 @@ def card_put(
     else:
         contact = contacts_for_cards(Contact.objects.filter(pk=contact.pk)).get()
         current = card_fields(contact)
-        base = _base_fields(card=card, app_password=app_password) or current
+        base = _base_fields(card=card, app_password=app_password, device=device, current=current)
+        if base["circle"] and base["circle"] not in circles and base["circle"] in parsed.categories:
+            # The circle was renamed in the app since the device read the card: its old name
+            # on the card means "unchanged", not a category of its own.
+            parsed = card_parse(text, circle_names=[*circles, base["circle"]])
+            device = parsed.fields
         # The device's photo in the app's terms: the file we have when it sent that back.
         if parsed.photo is not None and parsed.photo == _photo_bytes(contact):
             device = {**device, "photo": current["photo"]}
@@ -227,7 +260,8 @@ def card_put(
     contact_recompute_due(contact=contact, today=today)
     contact = contacts_for_cards(Contact.objects.filter(pk=contact.pk)).get()
     if card is None:
-        card = Card(owner=owner, href=href)
+        # A tombstone at this href (a card deleted earlier) is reused: one row per href.
+        card = Card.objects.filter(owner=owner, href=href).first() or Card(owner=owner, href=href)
     card.contact = contact
     card.uid = contact.uid
     card.deleted = False
@@ -270,24 +304,21 @@ def _offer_duplicate(*, contact: Contact, fields: dict[str, Any], device_name: s
     """A new card whose email or phone is already someone's: the pair shows on the duplicates
     page (portability.duplicates finds it from the data) and, so the user notices, on the new
     person's page."""
-    emails = {value.casefold() for _, value in fields["emails"]}
-    phones = {_digits(value)[-9:] for _, value in fields["phones"] if len(_digits(value)) >= 6}
-    if not emails and not phones:
-        return
     others = ContactMethod.objects.filter(owner=contact.owner, contact__archived=False).exclude(
         contact=contact
     )
-    match: ContactMethod | None = None
-    for method in others.filter(kind=ContactMethod.Kind.EMAIL).only("contact_id", "value"):
-        if method.value.casefold() in emails:
-            match = method
+    # The duplicates page's rules (portability/duplicates.py): the same email once folded, the
+    # same last nine digits of a phone number (folded_value ends with the number's digits).
+    emails = [fold(value)[:400] for _, value in fields["emails"]]
+    match = others.filter(kind=ContactMethod.Kind.EMAIL, folded_value__in=emails).first()
+    for _, value in fields["phones"]:
+        if match is not None:
             break
-    if match is None and phones:
-        candidates = others.filter(kind=ContactMethod.Kind.PHONE).only("contact_id", "value")
-        for method in candidates:
-            if _digits(method.value)[-9:] in phones:
-                match = method
-                break
+        digits = _digits(value)
+        if len(digits) >= 6:
+            match = others.filter(
+                kind=ContactMethod.Kind.PHONE, folded_value__endswith=digits[-9:]
+            ).first()
     if match is not None:
         CardConflict.objects.create(
             owner=contact.owner,
@@ -305,7 +336,7 @@ def _offer_duplicate(*, contact: Contact, fields: dict[str, Any], device_name: s
 def conflict_value_text(conflict: CardConflict, value: str) -> str:
     """A stored value in words for the page: "a@x.org (work), +33 6…" or the text itself."""
     try:
-        data = json.loads(value)
+        data = _from_text(conflict.field, value)
     except ValueError:
         return value
     if data is None or data == "" or data == []:
@@ -314,7 +345,7 @@ def conflict_value_text(conflict: CardConflict, value: str) -> str:
         return ", ".join(f"{v} ({label})" if label else v for label, v in data)
     if conflict.field in ("birthday", "anniversary"):
         month, day, year = data
-        written = dt.date(year or 2000, month, day).strftime("%-d %B")
+        written = f"{day} {calendar.month_name[month]}"
         return f"{written} {year}" if year else written
     if conflict.field == "photo":
         return "the photo you had"
@@ -327,7 +358,7 @@ def card_conflict_restore(*, conflict: CardConflict, now: dt.datetime) -> Contac
     contact = conflict.contact
     if conflict.field not in FIELDS or conflict.field == "photo":
         raise ValueError(f"{conflict.field} can't be restored")
-    value = json.loads(conflict.replaced_value)
+    value = _from_text(conflict.field, conflict.replaced_value)
     circles = {c.name: c for c in Circle.objects.filter(owner=conflict.owner)}
     _apply(contact, conflict.field, value, circles=circles, photo=None)
     contact.updated_at = now

@@ -26,7 +26,9 @@ from network_crm import clock
 @csrf_exempt
 @require_http_methods(app.DAV_METHODS)
 def dav(request: HttpRequest, path: str = "") -> HttpResponse:
-    if int(request.META.get("CONTENT_LENGTH") or 0) > settings.DAV_MAX_BODY_BYTES:
+    limit = settings.DAV_MAX_BODY_BYTES
+    # The header first, so an announced large body is never read; then what was read.
+    if int(request.META.get("CONTENT_LENGTH") or 0) > limit or len(request.body) > limit:
         return HttpResponse("Request body too large", status=413)
     body, path = request.body, "/" + path
     credentials = app.basic_credentials(request)
@@ -40,7 +42,8 @@ def dav(request: HttpRequest, path: str = "") -> HttpResponse:
         if request.method == "OPTIONS":  # what the server can do is no secret
             return app.run(app.environ_for(request, path, body), None)
         return app.unauthorized()
-    if path.strip("/") and path.strip("/").split("/")[0].lower() != app_password.owner.email:
+    path = app.owned_path(path, owner=app_password.owner)
+    if path is None:
         return app.not_found()
     try:
         root = app.xml_body(request.method, body)

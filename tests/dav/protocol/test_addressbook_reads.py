@@ -179,22 +179,55 @@ def test_get_serves_one_card_with_its_etag(ios, dav, people):
 
 
 def test_how_far_a_device_has_read_is_noted_when_it_lists(dav, people, alice_password):
-    """DeviceSync.seq (the base of a device's three-way merge, dav.services) moves when the
-    device lists the cards, not when it only asks whether anything changed."""
+    """DeviceSync.seq is the base of a device's three-way merge (dav.services): what it had
+    before the sync it is in (the token it sends, or its previous listing), never what it has
+    just been shown. Asking only whether anything changed moves nothing."""
     app_password, _ = alice_password
     amara, _ = people
 
     def seen():
         row = DeviceSync.objects.filter(app_password=app_password, kind="cards").first()
-        return row and row.seq
+        return row and (row.seq, row.listed_seq)
+
+    def seq():
+        return SyncCollection.objects.get(owner=amara.owner, kind="cards").seq
 
     multistatus(dav("PROPFIND", dav.book, bodies.DAVX5_COLLECTION, depth="0"))
     assert seen() is None
     token, _ = sync(dav, bodies.davx5_sync())
-    assert seen() == int(token.rsplit("/", 1)[1])
+    first = int(token.rsplit("/", 1)[1])
+    assert seen() == (0, first)  # a first sync: it had nothing
 
     amara.company = "Lumen Labs"
     amara.save()
+    newer, _ = sync(dav, bodies.davx5_sync(token))
+    # It writes against what it had at `token`, and has now been shown the newer seq.
+    assert seen() == (first, seq())
+    assert seq() > first
+
+    # A client that lists (vdirsyncer): the previous listing is what it had.
+    amara.company = "Lumen"
+    amara.save()
     multistatus(dav("PROPFIND", dav.book, bodies.VDIRSYNCER_LIST, depth="1"))
-    assert seen() == SyncCollection.objects.get(owner=amara.owner, kind="cards").seq
-    assert seen() > int(token.rsplit("/", 1)[1])
+    assert seen() == (int(newer.rsplit("/", 1)[1]), seq())
+
+
+def test_get_honours_the_version_davx5_accepts(ios, dav, people):
+    amara, _ = people
+    response = ios("GET", href(ios, amara), accept="text/vcard;version=4.0, text/vcard;q=0.8")
+    assert b"VERSION:4.0" in response.content
+    response = dav("GET", href(dav, amara), accept="text/vcard; version=3.0")
+    assert b"VERSION:3.0" in response.content
+    assert response["ETag"].endswith('-3"')
+
+
+def test_a_query_without_conditions_lists_every_card_unrendered(dav, people, renders):
+    # What dav4jvm's addressbookQuery() sends: an empty filter, etags only.
+    body = (
+        "<?xml version='1.0' encoding='UTF-8' ?>"
+        '<CARD:addressbook-query xmlns="DAV:" xmlns:CARD="urn:ietf:params:xml:ns:carddav">'
+        "<prop><getetag /></prop><CARD:filter /></CARD:addressbook-query>"
+    )
+    found = multistatus(dav("REPORT", dav.book, body, depth="1"))
+    assert set(found) == {href(dav, person) for person in people}
+    assert renders == []

@@ -182,3 +182,17 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(dav, settings, alice
     response = dav("PUT", card_path(dav, "big.vcf"), card)
     assert response.status_code == 413
     assert not Contact.objects.filter(owner=alice).exists()
+
+
+def test_a_card_sent_back_as_served_gets_its_etag(dav, ios, amara):
+    """The stored card reads exactly as sent: the answer may carry its ETag (RFC 7231 4.3.4),
+    the one the next read shows, so the client need not fetch it again. (The tag itself may
+    move: it also covers what the card keeps beside its columns.)"""
+    for client in (dav, ios):
+        path = card_path(client, f"{amara.uid}.vcf")
+        served = client("GET", path)
+        response = client("PUT", path, served.content, if_match=served["ETag"])
+        assert response.status_code == 204
+        now = client("GET", path)
+        assert now.content == served.content
+        assert response["ETag"] == now["ETag"]

@@ -106,3 +106,22 @@ def test_the_root_lists_only_the_callers_own_principal(bob_dav, alice):
     assert response.status_code == 207
     assert b"bob%40example.com" in response.content
     assert b"alice" not in response.content
+
+
+def test_a_path_is_read_as_radicale_reads_it(dav, alice, bob):
+    ContactFactory(owner=bob, name="Bob's friend")
+    ContactFactory(owner=alice, name="Amara Diallo")
+    # The principal in another case is still hers.
+    response = dav(
+        "PROPFIND", "/dav/Alice@Example.COM/contacts/", bodies.VDIRSYNCER_LIST, depth="1"
+    )
+    assert response.status_code == 207
+    assert b"/dav/alice%40example.com/contacts/" in response.content
+    # Dot segments cannot climb into another account.
+    for sneaky in (
+        f"/dav/{alice.email}/../{bob.email}/contacts/",
+        f"/dav/{alice.email}/contacts/../../{bob.email}/",
+    ):
+        response = dav("PROPFIND", sneaky, bodies.VDIRSYNCER_LIST, depth="1")
+        assert response.status_code == 404, sneaky
+        assert b"friend" not in response.content
