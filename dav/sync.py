@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 
 from contacts.models import Contact
-from dav.calendar import calendar_items
+from dav.calendar import calendar_fingerprints
 from dav.cards import card_fields, card_fingerprint, contacts_for_cards
 from dav.models import CalendarEntry, Card, DavSettings, SyncCollection
 
@@ -45,6 +45,9 @@ if TYPE_CHECKING:
 REFRESH_SLACK = dt.timedelta(minutes=5)
 # Card.history keeps this many versions: the bases of a device's three-way merge.
 HISTORY_LENGTH = 5
+# Rows per UPDATE/INSERT of a full refresh (Django builds one CASE per field and row; bigger
+# batches get slower, not faster).
+BATCH = 500
 TOKEN_PREFIX = "http://network-crm/sync/"
 
 _SAFE_HREF = re.compile(r"[A-Za-z0-9._:@-]{1,200}")
@@ -180,7 +183,9 @@ def addressbook_refresh(*, owner: User, now: dt.datetime) -> None:
                 updates.append(card)
         if updates:
             Card.objects.bulk_update(
-                updates, ["deleted", "fingerprint", "seq", "history", "updated_at"]
+                updates,
+                ["deleted", "fingerprint", "seq", "history", "updated_at"],
+                batch_size=BATCH,
             )
         if fresh:
             _cards_create(owner=owner, fresh=fresh, seq=seq, now=now)
@@ -228,9 +233,11 @@ def _cards_create(
         new_hrefs.add(href)
     if reused:
         Card.objects.bulk_update(
-            reused, ["contact", "uid", "deleted", "fingerprint", "seq", "history", "updated_at"]
+            reused,
+            ["contact", "uid", "deleted", "fingerprint", "seq", "history", "updated_at"],
+            batch_size=BATCH,
         )
-    Card.objects.bulk_create(new)
+    Card.objects.bulk_create(new, batch_size=BATCH)
 
 
 # --- Calendar ---------------------------------------------------------------------------------
@@ -239,31 +246,40 @@ def _cards_create(
 def calendar_refresh(*, owner: User, now: dt.datetime) -> None:
     """Diff today's events against the entries last served: new, changed and gone ones get a
     new seq (gone ones as tombstones; one that comes back is revived)."""
-    items = calendar_items(owner=owner, now=now)
-    fingerprints = {href: hashlib.sha256(text.encode()).hexdigest() for href, text in items.items()}
+    fingerprints = calendar_fingerprints(owner=owner)
     with transaction.atomic():
         collection = _collection_locked(owner=owner, kind=SyncCollection.Kind.CALENDAR)
         seq = collection.seq + 1
-        entries = {entry.href: entry for entry in CalendarEntry.objects.filter(owner=owner)}
+        # Plain tuples: rows are made only for the entries that change.
+        entries = {
+            href: (pk, fingerprint, deleted)
+            for pk, href, fingerprint, deleted in CalendarEntry.objects.filter(
+                owner=owner
+            ).values_list("pk", "href", "fingerprint", "deleted")
+        }
         updates: list[CalendarEntry] = []
-        for href, entry in entries.items():
+        for href, (pk, old_fingerprint, deleted) in entries.items():
             fingerprint = fingerprints.get(href)
             if fingerprint is None:
-                if not entry.deleted:
-                    entry.deleted, entry.seq = True, seq
-                    updates.append(entry)
-            elif entry.deleted or entry.fingerprint != fingerprint:
-                entry.deleted, entry.fingerprint, entry.seq = False, fingerprint, seq
-                updates.append(entry)
+                if not deleted:
+                    updates.append(
+                        CalendarEntry(pk=pk, deleted=True, fingerprint=old_fingerprint, seq=seq)
+                    )
+            elif deleted or old_fingerprint != fingerprint:
+                updates.append(
+                    CalendarEntry(pk=pk, deleted=False, fingerprint=fingerprint, seq=seq)
+                )
         new = [
             CalendarEntry(owner=owner, href=href, fingerprint=fingerprint, seq=seq)
             for href, fingerprint in fingerprints.items()
             if href not in entries
         ]
         if updates:
-            CalendarEntry.objects.bulk_update(updates, ["deleted", "fingerprint", "seq"])
+            CalendarEntry.objects.bulk_update(
+                updates, ["deleted", "fingerprint", "seq"], batch_size=BATCH
+            )
         if new:
-            CalendarEntry.objects.bulk_create(new)
+            CalendarEntry.objects.bulk_create(new, batch_size=BATCH)
         if updates or new:
             collection.seq = seq
             collection.refreshed_at = now

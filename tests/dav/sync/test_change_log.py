@@ -307,3 +307,33 @@ def test_a_token_ahead_of_the_collection_or_not_ours_is_invalid(alice, bob, cloc
     ):
         with pytest.raises(InvalidToken):
             sync_token_seq(kind=CARDS, token=bad)
+
+
+def test_moving_someone_out_of_and_back_into_a_synced_circle(
+    alice, clock, django_assert_num_queries
+):
+    friends = Circle.objects.create(owner=alice, name="Old friends")
+    work = Circle.objects.create(owner=alice, name="Work")
+    settings = DavSettings.objects.create(owner=alice, sync_everyone=False)
+    settings.circles.add(friends)
+    amara = person(alice, "Amara Diallo", circle=friends)
+    later(clock)
+    first = refresh(alice)
+    href = Card.objects.get(contact=amara).href
+
+    later(clock)
+    amara.circle = work
+    contact_save(contact=amara, today=START.date())
+    moved = refresh(alice)
+    assert moved == first + 1 and Card.objects.get(href=href).deleted
+    assert changed(alice, first) == {href}
+
+    later(clock)
+    amara.circle = friends
+    contact_save(contact=amara, today=START.date())
+    back = refresh(alice)
+    assert back == moved + 1 and not Card.objects.get(href=href).deleted
+
+    # Who syncs is a condition inside the one query, not a settings read before it.
+    with django_assert_num_queries(1):
+        assert list(synced_contacts(owner=alice)) == [amara]
