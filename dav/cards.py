@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from contacts.limits import (
     MAX_CARD_LINES,
     MAX_LINE_CHARS,
-    MAX_METHODS_PER_KIND,
+    MAX_METHODS_PER_CONTACT,
     MAX_PHOTO_LINE_CHARS,
 )
 from portability.formats.common import HOW_WE_MET, parse_month_day, split_how_we_met, split_name
@@ -71,7 +71,8 @@ DATE_FIELDS = ("birthday", "anniversary")
 FIELDS = (*TEXT_FIELDS, *METHOD_FIELDS, *DATE_FIELDS, "circle", "photo")
 
 # Column sizes (contacts.models): a card asking for more is refused rather than cut, since a cut
-# value would travel back to the phone and lose what it had.
+# value would travel back to the phone and lose what it had. Notes have no column size (the
+# app's form has none either): MAX_LINE_CHARS bounds them.
 FIELD_LIMITS = {
     "name": 200,
     "nickname": 100,
@@ -79,8 +80,6 @@ FIELD_LIMITS = {
     "role": 200,
     "city": 120,
     "country": 120,
-    "notes": 10_000,
-    "how_we_met": 10_000,
 }
 MAX_METHOD_VALUE = 254
 MAX_LABEL = 40
@@ -110,7 +109,7 @@ class CardError(ValueError):
 # --- Content lines ----------------------------------------------------------------------------
 
 _CONTENT_LINE = re.compile(
-    r'^(?:(?P<group>[A-Za-z0-9-]+)\.)?(?P<name>[A-Za-z0-9-]+)(?P<params>(?:;(?:[^:";]|"[^"]*")*)*):'
+    r'^(?:(?P<group>[A-Za-z0-9_-]+)\.)?(?P<name>[A-Za-z0-9_-]+)(?P<params>(?:;(?:[^:";]|"[^"]*")*)*):'
     r"(?P<value>.*)$",
     re.DOTALL,
 )
@@ -291,6 +290,9 @@ def _read_extra(extra: str) -> _Extra:
             prop, key, encoded = raw[len("X-NETWORK-CRM-SHADOW;") :].split(":")
             shadow_lines = base64.b64decode(encoded).decode().split("\r\n")
             out.shadows.setdefault(prop, []).append((_b64_text(key), shadow_lines))
+            for line in shadow_lines:  # fresh groups must not reuse a shadow's number either
+                if item := re.match(r"^item(\d+)\.", line, re.IGNORECASE):
+                    out.max_item = max(out.max_item, int(item.group(1)))
             continue
         if raw.startswith("CATEGORIES:"):
             out.categories.extend(unescape(v) for v in _split(raw[11:], ",") if v)
@@ -516,7 +518,7 @@ def card_parse(text: str, *, circle_names: list[str] | tuple[str, ...] = ()) -> 
     (with a message for the client) when it is not a card we can store without loss."""
     if "\x00" in text:
         raise CardError("The card contains a NUL character.")
-    raw_lines = _unfold(text)
+    raw_lines = _unfold(text.removeprefix("\ufeff"))
     _check_limits(raw_lines)
     if not raw_lines or raw_lines[0].strip().upper() != "BEGIN:VCARD":
         raise CardError("This is not a vCard (it doesn't start with BEGIN:VCARD).")
@@ -587,9 +589,11 @@ def card_parse(text: str, *, circle_names: list[str] | tuple[str, ...] = ()) -> 
             value = _method_value(line)
             if not value.strip():
                 continue  # an empty one is kept as written
-            if len(fields[key]) >= MAX_METHODS_PER_KIND:
+            if len(fields[key]) >= MAX_METHODS_PER_CONTACT:
+                # The contact form's limit, not the import's per-kind one: a card the app
+                # wrote must come back whole.
                 raise CardError(
-                    f"This card has more than {MAX_METHODS_PER_KIND} {key}; that is the limit."
+                    f"This card has more than {MAX_METHODS_PER_CONTACT} {key}; that is the limit."
                 )
             if len(value) > MAX_METHOD_VALUE:
                 raise CardError(f"A value of {name} is longer than {MAX_METHOD_VALUE} characters.")
@@ -662,10 +666,12 @@ def card_parse(text: str, *, circle_names: list[str] | tuple[str, ...] = ()) -> 
     for prop, key, line in shadows:
         group_lines = [line.raw]
         if line.group and owned_groups.get(line.group.lower()) == id(line):
+            # Its label goes with it (a fresh line gets a fresh label); any other line of the
+            # group is kept like every unknown line.
             group_lines += [
                 mate.raw
                 for mate in by_group[line.group.lower()]
-                if mate is not line and id(mate) not in shadow_ids
+                if mate.name == "X-ABLABEL" and id(mate) not in shadow_ids
             ]
         encoded = base64.b64encode("\r\n".join(group_lines).encode()).decode()
         key_text = base64.b64encode(_shadow_key(key).encode()).decode()
@@ -678,7 +684,7 @@ def card_parse(text: str, *, circle_names: list[str] | tuple[str, ...] = ()) -> 
     for index, line in enumerate(lines):
         if index in mapped or id(line) in shadow_ids or line is adr_line or line is org_line:
             continue
-        if line.group and line.group.lower() in owned_groups:
+        if line.name == "X-ABLABEL" and line.group.lower() in owned_groups:
             continue  # written with its shadow
         out.append(line.raw)
     extra = "\r\n".join(out) if len(out) > 1 else ""

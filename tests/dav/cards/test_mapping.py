@@ -124,9 +124,9 @@ def test_a_value_edited_in_the_app_replaces_the_kept_line_and_its_label():
         ("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:" + "x" * 201 + "\r\nEND:VCARD\r\n", "longer than 200"),
         (
             "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:x\r\n"
-            + "".join(f"TEL:+1 555 {i:04d}\r\n" for i in range(21))
+            + "".join(f"TEL:+1 555 {i:04d}\r\n" for i in range(61))
             + "END:VCARD\r\n",
-            "more than 20 phones",
+            "more than 60 phones",
         ),
         (
             "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:x\r\nPHOTO:data:image/jpeg;base64,@@@\r\nEND:VCARD\r\n",
@@ -233,3 +233,79 @@ def test_render_parse_render_is_identical_and_unknown_lines_survive(
     assert again.fields == fields
     for line in unknown:
         assert line in unfolded(other)
+
+
+any_unknown_line = st.builds(
+    lambda group, name, params, value: f"{group}{name}{params}:{value}",
+    st.sampled_from(["", "item7.", "g-1.", "ITEM12."]),
+    st.from_regex(r"\AX-[A-Z0-9]{1,12}\Z").filter(
+        lambda n: n not in ("X-ABLABEL", "X-ABDATE") and not n.startswith("X-NETWORK")
+    ),
+    st.lists(
+        st.one_of(
+            st.from_regex(r"\A;[A-Z-]{1,8}=[a-z0-9,]{0,8}\Z"),
+            st.just(';X-Q="a:b;c,d"'),
+            st.just(";type=pref"),
+        ),
+        max_size=3,
+    ).map("".join),
+    st.text(
+        st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\x85"),
+        max_size=40,
+    ),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    fields=fields_,
+    unknown=st.lists(any_unknown_line, max_size=5, unique=True),
+    device_version=st.sampled_from([VCARD_3, VCARD_4]),
+    served_version=st.sampled_from([VCARD_3, VCARD_4]),
+)
+def test_any_unknown_line_a_device_sends_is_served_back_unchanged(
+    fields, unknown, device_version, served_version
+):
+    card = card_render_fields(fields, uid="u", extra="", version=device_version)
+    card = card.replace(
+        "END:VCARD\r\n", "".join(f"{line}\r\n" for line in unknown) + "END:VCARD\r\n"
+    )
+    parsed = card_parse(card, circle_names=CIRCLES)
+    assert parsed.fields == fields
+    served = card_render_fields(
+        parsed.fields, uid=parsed.uid, extra=parsed.extra, version=served_version
+    )
+    served_lines = unfolded(served)
+    for line in unknown:
+        assert line in served_lines
+    again = card_parse(served, circle_names=CIRCLES)
+    assert (
+        card_render_fields(again.fields, uid="u", extra=again.extra, version=served_version)
+        == served
+    )
+
+
+def test_a_fresh_label_group_never_reuses_a_kept_lines_number():
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nitem1.EMAIL:a@example.org\r\n"
+        "item1.X-ABLabel:Old school\r\nitem1.X-EXTRA:kept\r\nEND:VCARD\r\n"
+    )
+    parsed = card_parse(card)
+    fields = {**parsed.fields, "phones": [["Boat", "+1 555 0100"]]}
+    lines = unfolded(card_render_fields(fields, uid="u", extra=parsed.extra, version=VCARD_3))
+    assert "item1.EMAIL:a@example.org" in lines and "item1.X-ABLabel:Old school" in lines
+    assert "item2.TEL:+1 555 0100" in lines and "item2.X-ABLabel:Boat" in lines
+    assert "item1.X-EXTRA:kept" in lines
+    # In the other dialect the email gets a fresh group; the kept line still comes back.
+    lines4 = unfolded(card_render_fields(fields, uid="u", extra=parsed.extra, version=VCARD_4))
+    assert "item1.X-EXTRA:kept" in lines4
+    assert not any(ln.startswith("item1.EMAIL") for ln in lines4)
+
+
+def test_a_byte_order_mark_and_an_underscore_in_a_name_are_read_not_refused():
+    card = "\ufeffBEGIN:VCARD\r\nVERSION:3.0\r\nFN:B\r\nX_OLD_CLIENT:kept\r\nEND:VCARD\r\n"
+    parsed = card_parse(card)
+    assert parsed.fields["name"] == "B"
+    assert "X_OLD_CLIENT:kept" in unfolded(
+        card_render_fields(parsed.fields, uid="u", extra=parsed.extra, version=VCARD_4)
+    )

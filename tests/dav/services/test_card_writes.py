@@ -190,3 +190,83 @@ def test_an_update_without_a_base_takes_the_devices_values(alice):
     contact = reload(card.contact)
     assert contact.role == "CEO"
     assert not ImportantDate.objects.filter(contact=contact, kind="anniversary").exists()
+
+
+def test_a_card_put_again_where_one_was_deleted_starts_a_new_person(alice, phone):
+    text = (SAMPLES / "thunderbird_40.vcf").read_text()
+    card = put(alice, text, href="t.vcf", app_password=phone)
+    first = card.contact_id
+    card_remove(owner=alice, card=card, now=NOW)
+    again = put(alice, text, href="t.vcf", app_password=phone)  # no live card: card=None
+    assert again.pk == card.pk and not again.deleted
+    assert again.contact_id != first
+    assert Card.objects.filter(owner=alice, href="t.vcf").count() == 1
+
+
+def test_a_phone_number_written_differently_is_offered_as_a_duplicate(alice, phone):
+    existing = ContactFactory(owner=alice, name="Chloe")
+    ContactMethod.objects.create(
+        owner=alice, contact=existing, kind="phone", value="+33 6 98 76 54 32"
+    )
+    card = put(alice, (SAMPLES / "thunderbird_40.vcf").read_text(), app_password=phone)
+    offer = CardConflict.objects.get(contact=card.contact, field="duplicate")
+    assert offer.replaced_value == str(existing.pk)
+    assert [(p.first.pk, p.second.pk) for p in duplicate_pairs(owner=alice)] == [
+        (existing.pk, card.contact_id)
+    ]
+
+
+def test_a_device_that_listed_the_apps_version_but_wrote_its_edit_of_the_old_one(alice, phone):
+    """vdirsyncer lists the app's new version, then still sends its own edit of the one before
+    ("b wins"): the base is the version the card is closest to, so the app's edit of another
+    field survives and a same-field edit is kept as a conflict."""
+    from dav.services import card_history_append
+
+    card = put(alice, (SAMPLES / "davx5_40.vcf").read_text(), app_password=phone)
+    contact = reload(card.contact)
+    contact.role = "Architect"
+    contact.notes = "Edited in the app"
+    contact_save(contact=contact, today=NOW.date())
+    card.seq += 1  # what the refresh does when the app's edit changes the card
+    card_history_append(card=card, fields=card_fields(reload(contact)))
+    card.save()
+    device_lists(phone, card)
+    edited = (SAMPLES / "davx5_40.vcf").read_text().replace("Brother of", "Cousin of")
+    put(alice, edited, card=card, app_password=phone)
+    contact = reload(contact)
+    assert contact.role == "Architect"
+    assert contact.notes == "Cousin of João, lives in Lisbon."
+    conflict = CardConflict.objects.get(contact=contact)
+    assert (conflict.field, conflict.replaced_value) == ("notes", "Edited in the app")
+
+
+def test_a_person_made_on_the_phone_stays_on_it_when_only_chosen_circles_sync(alice, phone):
+    family = Circle.objects.create(owner=alice, name="Family", cadence_days=30)
+    settings = DavSettings.objects.create(owner=alice, sync_everyone=False)
+    settings.circles.add(family)
+    card = put(alice, (SAMPLES / "thunderbird_40.vcf").read_text(), app_password=phone)
+    assert card.contact.circle == family
+    assert "CATEGORIES:Family\r\n" in card_render(
+        reload(card.contact), extra=card.extra, version="4.0"
+    )
+
+
+def test_a_circle_renamed_in_the_app_is_not_undone_by_a_phone_edit(alice, phone):
+    friends = Circle.objects.create(owner=alice, name="Old friends", cadence_days=30)
+    text = (
+        (SAMPLES / "thunderbird_40.vcf")
+        .read_text()
+        .replace("END:VCARD", "CATEGORIES:Old friends\r\nEND:VCARD")
+    )
+    card = put(alice, text, app_password=phone)
+    device_lists(phone, card)
+    assert card.contact.circle == friends
+    friends.name = "Dear friends"
+    friends.save()
+    put(alice, text.replace("CFO", "CEO"), card=card, app_password=phone)
+    contact = reload(card.contact)
+    assert (contact.role, contact.circle) == ("CEO", friends)
+    assert not CardConflict.objects.filter(contact=contact).exists()
+    card.refresh_from_db()
+    served = card_render(contact, extra=card.extra, version="4.0")
+    assert "CATEGORIES:Dear friends\r\n" in served

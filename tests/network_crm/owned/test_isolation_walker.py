@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Invitation
 from contacts.models import BulkChange, Circle, Contact, Interest
 from contacts.services import contacts_bulk_edit
+from dav.models import CardConflict
 from interactions.models import Interaction
 from portability.models import ImportBatch, Merge
 from reminders.models import Digest, Reminder
@@ -57,6 +58,7 @@ OBJECT_ROUTES = {
     "interactions:delete": {"pk": Interaction},
     "reminders:done": {"pk": Reminder},
     "reminders:undo_done": {"pk": Reminder},
+    "dav_conflicts:settle": {"pk": CardConflict},
 }
 ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id"}
 
@@ -108,6 +110,9 @@ def alice_objects(alice):
     batch = ImportBatch.objects.create(owner=alice, kind="vcard", text="BEGIN:VCARD")
     twin = ContactFactory(owner=alice, name="Amara Diallo")
     merge = Merge.objects.create(owner=alice, survivor=twin, merged_name="Old Amara", snapshot={})
+    conflict = CardConflict.objects.create(
+        owner=alice, contact=contact, field="notes", device_value='"x"', replaced_value='"y"'
+    )
     return {
         Contact: contact,
         Circle: circle,
@@ -119,6 +124,7 @@ def alice_objects(alice):
         BulkChange: change,
         ImportBatch: batch,
         Merge: merge,
+        CardConflict: conflict,
     }
 
 
@@ -207,7 +213,7 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
         assert changelist.context["cl"].result_count == 0
         covered.add(model)
     # Every owned model in the admin is checked (BulkChange, the undo log, is not in the admin).
-    assert covered == set(alice_objects) - {BulkChange, ImportBatch, Merge}
+    assert covered == set(alice_objects) - {BulkChange, ImportBatch, Merge, CardConflict}
     owned_in_admin = {
         m for m in admin.site._registry if any(f.name == "owner" for f in m._meta.fields)
     }
