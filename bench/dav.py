@@ -151,6 +151,7 @@ def main() -> None:
 
     from accounts.services import app_password_create, user_signup
     from contacts.models import Contact
+    from dav.sync import addressbook_invalidate
     from demo.services import demo_seed
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -167,7 +168,10 @@ def main() -> None:
         # An account at rest: the refresh re-reads people changed in the 5 minutes before its
         # last pass (dav.sync, slack for late commits), so right after a bulk write every
         # request re-reads them all; a phone is added to an account written long before.
+        # Dated back, they would escape an incremental refresh: ask for a full pass, as a
+        # change of "which people sync" does (the first sync of this size builds every card).
         Contact.objects.filter(owner=owner).update(updated_at=now - dt.timedelta(hours=1))
+        addressbook_invalidate(owner=owner)
         have = Contact.objects.filter(owner=owner).count()
         synced = Contact.objects.filter(owner=owner, archived=False).count()
         # A new device each size: its first sync is a phone added to an account that size.
