@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 ADDRESSBOOK = "contacts"
 CALENDAR = "calendar"
-KIND = {ADDRESSBOOK: SyncCollection.Kind.CARDS, CALENDAR: SyncCollection.Kind.CALENDAR}
 DISPLAY_NAME = "network-crm"
 
 
@@ -210,12 +209,14 @@ class AddressBook(_OwnedCollection):
         return http_date(latest["updated_at__max"])
 
     def _cards(self):
+        # What a listing needs; the kept lines (``extra``) are read only to render.
         return Card.objects.filter(owner=self.account, deleted=False).only(
-            "href", "uid", "fingerprint", "updated_at", "contact_id", "extra"
+            "href", "uid", "fingerprint", "updated_at", "contact_id"
         )
 
     def _items(self, cards: list[Card]) -> Iterator[LazyItem]:
         contacts: dict[int, Contact] = {}
+        extras: dict[int, str] = {}
 
         def load() -> None:
             # Every card of the batch at once: a multiget or a query renders them all.
@@ -223,6 +224,8 @@ class AddressBook(_OwnedCollection):
                 ids = [card.contact_id for card in cards if card.contact_id]
                 qs = Contact.objects.filter(owner=self.account, pk__in=ids)
                 contacts.update((contact.pk, contact) for contact in contacts_for_cards(qs))
+                rows = Card.objects.filter(owner=self.account, contact_id__in=ids)
+                extras.update(rows.values_list("contact_id", "extra"))
 
         version = self.request.vcard_version
         suffix = "-3" if version == VCARD_3 else ""
@@ -233,7 +236,7 @@ class AddressBook(_OwnedCollection):
                 contact = contacts.get(card.contact_id)
                 if contact is None:  # removed since the refresh, inside this request
                     raise ValueError(f"The card {card.href!r} has no contact")
-                return card_render(contact, extra=card.extra, version=version)
+                return card_render(contact, extra=extras.get(card.contact_id, ""), version=version)
 
             yield LazyItem(
                 collection=self,

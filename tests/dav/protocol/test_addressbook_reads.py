@@ -231,3 +231,11 @@ def test_a_query_without_conditions_lists_every_card_unrendered(dav, people, ren
     found = multistatus(dav("REPORT", dav.book, body, depth="1"))
     assert set(found) == {href(dav, person) for person in people}
     assert renders == []
+
+
+def test_head_answers_the_etag_without_the_card(dav, people):
+    amara, _ = people
+    response = dav("HEAD", href(dav, amara))
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["ETag"] == f'"{Card.objects.get(contact=amara).fingerprint}"'
