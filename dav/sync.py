@@ -210,31 +210,34 @@ def _cards_create(
         )
     }
     new: list[Card] = []
-    new_hrefs: set[str] = set()  # fix by D: a set, not a scan of ``new`` per card (quadratic)
     reused: list[Card] = []
+    used: set[str] = set()
     for contact, fingerprint in fresh:
         href = hrefs[contact.pk]
         card = taken.get(href)
-        if card is not None and card.contact_id is None:
-            del taken[href]
+        if card is not None and card.contact_id is None and href not in used:
+            used.add(href)
             card.contact, card.uid, card.deleted = contact, contact.uid, False
+            # The lines the phone kept belonged to the person deleted; the fingerprint was made
+            # without them.
+            card.extra = ""
             card.fingerprint, card.seq, card.updated_at = fingerprint, seq, now
             _history_add(card, contact=contact)
             reused.append(card)
             continue
-        if card is not None or href in new_hrefs:
+        if card is not None or href in used:
             href = f"{href.removesuffix('.vcf')}-{contact.pk}.vcf"
+        used.add(href)
         card = Card(
             owner=owner, contact=contact, href=href, uid=contact.uid, fingerprint=fingerprint
         )
         card.seq = seq
         _history_add(card, contact=contact)
         new.append(card)
-        new_hrefs.add(href)
     if reused:
         Card.objects.bulk_update(
             reused,
-            ["contact", "uid", "deleted", "fingerprint", "seq", "history", "updated_at"],
+            ["contact", "uid", "deleted", "extra", "fingerprint", "seq", "history", "updated_at"],
             batch_size=BATCH,
         )
     Card.objects.bulk_create(new, batch_size=BATCH)

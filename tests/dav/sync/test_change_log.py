@@ -167,6 +167,7 @@ def test_the_same_uid_imported_again_after_a_delete_takes_its_old_card_back(alic
     amara = person(alice, "Amara Diallo")
     refresh(alice)
     uid, href = amara.uid, Card.objects.get(contact=amara).href
+    Card.objects.filter(contact=amara).update(extra="X-PHONE-ONLY:kept for Amara\r\n")
     amara.delete()
     later(clock)
     deleted = refresh(alice)
@@ -179,6 +180,7 @@ def test_the_same_uid_imported_again_after_a_delete_takes_its_old_card_back(alic
 
     card = Card.objects.get(owner=alice)
     assert card.contact == again and card.href == href and not card.deleted
+    assert card.extra == "" and card.fingerprint == card_fingerprint(again, extra="")
     assert card.seq == back == deleted + 1
 
 

@@ -18,7 +18,7 @@ from contacts.models import Contact
 from dav.models import Card, SyncCollection
 from dav.sync import addressbook_refresh, changes_since, collection_next_seq
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CARDS = SyncCollection.Kind.CARDS
 NOW = dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.UTC)
