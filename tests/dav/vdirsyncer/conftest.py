@@ -137,13 +137,13 @@ def phone(live_server, tmp_path, alice) -> Phone:
 
 def vcard(name: str, *, uid: str | None = None, email: str = "", tel: str = "") -> str:
     """A card as a phone writes it (vCard 3.0, CRLF)."""
-    family, _, given = name.rpartition(" ")
+    given, _, family = name.rpartition(" ")
     lines = [
         "BEGIN:VCARD",
         "VERSION:3.0",
         f"UID:{uid or uuid.uuid4()}",
         f"FN:{name}",
-        f"N:{family or given};{given if family else ''};;;",
+        f"N:{family};{given};;;",
     ]
     if email:
         lines.append(f"EMAIL;TYPE=INTERNET:{email}")
