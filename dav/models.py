@@ -52,6 +52,10 @@ class Card(OwnedModel):
     # of a three-way merge when a device writes a card it read before an edit made in the app.
     history = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The contact's updated_at when the fingerprint was last taken: a contact written since
+    # (updated_at moved) is read again, one that wasn't is skipped even inside the refresh's
+    # slack, so a fresh import isn't re-rendered on every request for minutes.
+    contact_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

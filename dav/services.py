@@ -267,6 +267,7 @@ def card_put(
     card.deleted = False
     card.extra = parsed.extra
     card.fingerprint = card_fingerprint(contact, extra=card.extra)
+    card.contact_updated_at = contact.updated_at
     card.seq = collection_next_seq(owner=owner, kind=SyncCollection.Kind.CARDS)
     card_history_append(card=card, fields=card_fields(contact))
     card.save()

@@ -7,8 +7,9 @@ The log is brought up to date lazily, once per DAV request, before anything is r
 (docs/architecture.md, "Sync with phones"):
 
 - ``addressbook_refresh`` re-fingerprints only the contacts whose ``updated_at`` moved since the
-  last refresh (minus a slack for transactions that committed late), which is why every write
-  that changes what a card shows must bump ``Contact.updated_at``. Its cost is a fixed number of
+  last refresh (minus a slack for transactions that committed late) and whose card was not
+  fingerprinted at that very ``updated_at`` (``Card.contact_updated_at``), which is why every
+  write that changes what a card shows must bump ``Contact.updated_at``. Its cost is a fixed number of
   queries whatever the size of the address book, and it renders no card that did not change.
   ``refreshed_at = None`` (``addressbook_invalidate``) asks for a full pass, after "which people
   sync" changed.
@@ -167,26 +168,37 @@ def addressbook_refresh(*, owner: User, now: dt.datetime) -> None:
             .update(deleted=True, seq=seq)
         )
 
-        # Entering or changed: only the touched contacts are rendered.
-        contacts = contacts_for_cards(touched.filter(synced)).select_related("card")
+        # Entering or changed: only the contacts written since their card's fingerprint are
+        # rendered (a live card taken at the contact's current updated_at can't have changed).
+        unchanged = Q(card__deleted=False, card__contact_updated_at=F("updated_at"))
+        contacts = contacts_for_cards(touched.filter(synced).exclude(unchanged)).select_related(
+            "card"
+        )
         updates: list[Card] = []
+        stamped: list[Card] = []
         fresh: list[tuple[Contact, str]] = []
         for contact in contacts:
             card = getattr(contact, "card", None)
             fingerprint = card_fingerprint(contact, extra=card.extra if card else "")
             if card is None:
                 fresh.append((contact, fingerprint))
-            elif card.deleted or card.fingerprint != fingerprint:
+                continue
+            card.contact_updated_at = contact.updated_at
+            if card.deleted or card.fingerprint != fingerprint:
                 card.deleted, card.fingerprint, card.seq = False, fingerprint, seq
                 card.updated_at = now
                 _history_add(card, contact=contact)
                 updates.append(card)
+            else:
+                stamped.append(card)  # saved without a change to the card: no new seq
         if updates:
             Card.objects.bulk_update(
                 updates,
-                ["deleted", "fingerprint", "seq", "history", "updated_at"],
+                ["deleted", "fingerprint", "seq", "history", "updated_at", "contact_updated_at"],
                 batch_size=BATCH,
             )
+        if stamped:
+            Card.objects.bulk_update(stamped, ["contact_updated_at"], batch_size=BATCH)
         if fresh:
             _cards_create(owner=owner, fresh=fresh, seq=seq, now=now)
         if changed or updates or fresh:
@@ -222,6 +234,7 @@ def _cards_create(
             # without them.
             card.extra = ""
             card.fingerprint, card.seq, card.updated_at = fingerprint, seq, now
+            card.contact_updated_at = contact.updated_at
             _history_add(card, contact=contact)
             reused.append(card)
             continue
@@ -229,7 +242,12 @@ def _cards_create(
             href = f"{href.removesuffix('.vcf')}-{contact.pk}.vcf"
         used.add(href)
         card = Card(
-            owner=owner, contact=contact, href=href, uid=contact.uid, fingerprint=fingerprint
+            owner=owner,
+            contact=contact,
+            href=href,
+            uid=contact.uid,
+            fingerprint=fingerprint,
+            contact_updated_at=contact.updated_at,
         )
         card.seq = seq
         _history_add(card, contact=contact)
@@ -237,7 +255,17 @@ def _cards_create(
     if reused:
         Card.objects.bulk_update(
             reused,
-            ["contact", "uid", "deleted", "extra", "fingerprint", "seq", "history", "updated_at"],
+            [
+                "contact",
+                "uid",
+                "deleted",
+                "extra",
+                "fingerprint",
+                "seq",
+                "history",
+                "updated_at",
+                "contact_updated_at",
+            ],
             batch_size=BATCH,
         )
     Card.objects.bulk_create(new, batch_size=BATCH)
