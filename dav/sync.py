@@ -171,9 +171,10 @@ def addressbook_refresh(*, owner: User, now: dt.datetime) -> None:
         # Entering or changed: only the contacts written since their card's fingerprint are
         # rendered (a live card taken at the contact's current updated_at can't have changed).
         unchanged = Q(card__deleted=False, card__contact_updated_at=F("updated_at"))
-        contacts = contacts_for_cards(touched.filter(synced).exclude(unchanged)).select_related(
-            "card"
-        )
+        # Ordered by id, not the list's name order, so the (owner, updated_at) index leads.
+        contacts = contacts_for_cards(
+            touched.filter(synced).exclude(unchanged).order_by("pk")
+        ).select_related("card")
         updates: list[Card] = []
         stamped: list[Card] = []
         fresh: list[tuple[Contact, str]] = []

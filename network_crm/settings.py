@@ -177,10 +177,16 @@ elif _db["ENGINE"] not in ("django.db.backends.postgresql",):
 # No single SQL statement may run longer than this (0: no limit), so no request holds a worker
 # for long. PostgreSQL cuts it itself; on SQLite a progress handler does (network_crm.db).
 DB_STATEMENT_TIMEOUT_SECONDS = env_int("DB_STATEMENT_TIMEOUT_SECONDS", 30, minimum=0)
-if _db["ENGINE"] == "django.db.backends.postgresql" and DB_STATEMENT_TIMEOUT_SECONDS:
+if _db["ENGINE"] == "django.db.backends.postgresql":
     _options = _db.setdefault("OPTIONS", {})  # keeps any ?options= the URL gives
-    _timeout = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_SECONDS * 1000}"
-    _options["options"] = f"{_options.get('options', '')} {_timeout}".strip()
+    # JIT compiles any plan whose estimated cost is high, and a stale estimate (statistics not
+    # yet gathered after an import) is enough: 0.3 s of compiling for a statement that runs in
+    # a millisecond, on every DAV sync request (bench/NOTES.md, "Phone sync"). Queries here are
+    # short and indexed; JIT never pays.
+    _server_settings = ["-c jit=off"]
+    if DB_STATEMENT_TIMEOUT_SECONDS:
+        _server_settings.append(f"-c statement_timeout={DB_STATEMENT_TIMEOUT_SECONDS * 1000}")
+    _options["options"] = " ".join([_options.get("options", ""), *_server_settings]).strip()
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -40,6 +40,9 @@ def test_postgresql_connections_get_the_configured_limit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "30s"
+        # and no JIT compiling for short queries (network_crm/settings.py)
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 def test_a_slow_query_is_cut_and_answers_a_took_too_long_page(alice_client, short_limit):
