@@ -6,8 +6,9 @@ The rules (docs/architecture.md, "Sync with phones"):
   over the limits of contacts/limits.py, a bad photo) raises ``CardRejected`` and nothing is
   written.
 - An update merges three ways, field by field (``dav.cards.FIELDS``; emails, phones and links
-  are one field each): the base is the version the device last listed (``DeviceSync.seq`` → the
-  newest ``Card.history`` entry at or before it), else the card as it stands. A field the device
+  are one field each): the base is, among the versions the device may have read (the
+  ``Card.history`` entries at or before ``DeviceSync.seq``, and the card as it stands), the one
+  its card differs from least, the older on a tie (``_base_fields``). A field the device
   left as the base keeps the app's value; one it changed takes the device's value; one changed
   on both sides (to different values) takes the device's and keeps the app's in a
   ``CardConflict``, which the person's page offers to restore. The photo is the exception: when
