@@ -43,6 +43,8 @@ def test_the_page_shows_the_server_the_user_name_and_the_steps(alice_client):
     for client_name in ("iPhone, iPad and Mac", "DAVx⁵", "Thunderbird"):
         assert client_name in response.text
     assert "No device can sync yet." in response.text
+    # The menu shows where you are: under Settings.
+    assert 'href="/accounts/settings/" aria-current="page">Settings' in response.text
 
 
 def test_the_settings_page_links_to_it(alice_client):
