@@ -41,6 +41,8 @@ class Interaction(OwnedModel):
     ask_next_time = models.CharField("next time, ask about", max_length=300, blank=True)
     contacts = models.ManyToManyField(Contact, related_name="interactions")
     created_at = models.DateTimeField(auto_now_add=True)
+    # For the API's incremental sync (?updated_since=); bulk .update() calls set it themselves.
+    updated_at = models.DateTimeField(auto_now=True, db_index=False)
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
@@ -48,6 +50,7 @@ class Interaction(OwnedModel):
             models.Index(fields=["owner", "-occurred_at"], name="interaction_owner_when"),
             models.Index(fields=["owner", "occurred_on"], name="interaction_owner_day"),
             models.Index(fields=["follow_up_on"], name="interaction_follow_up"),
+            models.Index(fields=["owner", "updated_at"], name="interaction_owner_updated"),
         ]
 
     def __str__(self) -> str:

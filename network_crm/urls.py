@@ -29,6 +29,8 @@ urlpatterns = [
     path("interactions/", include("interactions.urls")),
     path("contacts/card-conflicts/", include("dav.conflict_urls")),
     path("admin/", admin.site.urls),
+    # The REST API (/api/v1/), its OpenAPI schema and docs: api/urls.py.
+    path("api/", include("api.urls")),
     # CardDAV/CalDAV for phones: /dav/ (Radicale) and the /.well-known/ redirects.
     path("", include("dav.urls")),
     # Browsers ask for /favicon.ico on pages that don't name one (the admin's).

@@ -1,0 +1,22 @@
+"""/api/: the versioned API under v1/, its OpenAPI schema and its docs (mounted by the root URLconf)."""
+
+from django.urls import include, path
+
+from api.views import contacts, interactions, me, meta, portability, reminders, webhooks
+
+app_name = "api"
+
+v1 = [
+    *me.urlpatterns,
+    *contacts.urlpatterns,
+    *interactions.urlpatterns,
+    *reminders.urlpatterns,
+    *portability.urlpatterns,
+    *webhooks.urlpatterns,
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", meta.schema, name="schema"),
+    path("docs/", meta.docs, name="docs"),
+]

@@ -1,0 +1,9 @@
+"""/api/v1/ routes: webhooks (docs/architecture.md, "The API")."""
+
+from __future__ import annotations
+
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()
+
+urlpatterns = router.urls
