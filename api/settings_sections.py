@@ -1,7 +1,10 @@
-"""Settings → "API tokens" and "Webhooks" on the settings page accounts owns (network_crm/sections.py)."""
+"""The API's sections on the settings page accounts owns (network_crm/sections.py)."""
 
 from __future__ import annotations
 
+from api import tokens_sections, webhooks_sections
+
 
 def register() -> None:
-    pass
+    tokens_sections.register()
+    webhooks_sections.register()

@@ -24,6 +24,8 @@ urlpatterns = [
     path("health/", kit_views.health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("accounts/settings/sync/", include("dav.settings_urls")),
+    path("accounts/settings/api-tokens/", include("api.tokens_urls")),
+    path("accounts/settings/webhooks/", include("api.webhooks_urls")),
     path("contacts/", include("contacts.urls")),
     path("contacts/", include("portability.urls")),
     path("interactions/", include("interactions.urls")),
