@@ -78,3 +78,14 @@ def api_token_revoke(*, token: ApiToken, now: dt.datetime | None = None) -> ApiT
         token.revoked_at = now or timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def api_tokens_listed(*, owner: User):
+    """The owner's tokens that still exist for them: live or expired, not revoked (Settings →
+    API tokens shows an expired one as such, so its owner knows why a script stopped)."""
+    return ApiToken.objects.filter(owner=owner, revoked_at__isnull=True)
+
+
+def api_token_expiry(*, days: int | None, now: dt.datetime) -> dt.datetime | None:
+    """When a token made ``now`` to last ``days`` days expires (None: never)."""
+    return None if days is None else now + dt.timedelta(days=days)

@@ -85,6 +85,23 @@
   document.addEventListener("DOMContentLoaded", function () { bulkPanels(document); });
   document.addEventListener("htmx:load", function (event) { bulkPanels(event.target); });
 
+  // A "Copy" button (data-copy="<id>") copies that element's text; it stays hidden without JS
+  // or a clipboard, where the text is selectable as it is (templates/api/token_new.html).
+  function copyButtons(root) {
+    if (!navigator.clipboard || !root.querySelectorAll) return;
+    root.querySelectorAll("button[data-copy]").forEach(function (button) { button.hidden = false; });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-copy]");
+    if (!button) return;
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) return;
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      button.textContent = "Copied";
+    });
+  });
+  document.addEventListener("DOMContentLoaded", function () { copyButtons(document); });
+
   document.addEventListener("DOMContentLoaded", function () { proposeTimeZone(document); });
   document.addEventListener("htmx:load", function (event) { proposeTimeZone(event.target); });
 })();
