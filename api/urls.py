@@ -7,6 +7,7 @@ from api.views import contacts, interactions, me, meta, portability, reminders, 
 app_name = "api"
 
 v1 = [
+    path("", meta.index, name="index"),
     *me.urlpatterns,
     *contacts.urlpatterns,
     *interactions.urlpatterns,
