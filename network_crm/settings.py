@@ -375,6 +375,26 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
+# The API's request counts (api/throttling.py) must be shared by every web worker: Redis when the
+# broker is Redis, otherwise files under VAR_DIR (one host). Django's own default stays in memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CELERY_BROKER_URL,
+            "KEY_PREFIX": "network-crm-api",
+            "TIMEOUT": 3600,
+        }
+        if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / "api"),
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    ),
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "network-crm API",
     "DESCRIPTION": "Everything you keep in network-crm: people, interactions, reminders, import "
