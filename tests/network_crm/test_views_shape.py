@@ -9,6 +9,11 @@ checks, per view:
 - it is short: at most MAX_VIEW_LINES lines from its first decorator to its last line. Form
   parsing belongs in forms, state changes in services, row building in selectors.
 
+API views (Django REST framework, api/views/) follow the same rules per handler: a viewset's route
+answers the methods its router mapped (any other gets 405), and each handler of ours (``get``,
+``patch``, or a viewset's ``list``, ``retrieve``, ``create``, actions...) is short; the class as a
+whole may hold several.
+
 A new URL is checked without being listed here.
 """
 
@@ -19,11 +24,13 @@ import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.views import APIView
 
 # "About 30 lines", with a little slack for a long signature or message.
 MAX_VIEW_LINES = 35
 PROJECT_PACKAGES = (
     "accounts",
+    "api",
     "contacts",
     "dav",
     "demo",
@@ -52,13 +59,42 @@ def _walk(resolver: URLResolver, prefix: str = ""):
 
 def _view_of(callback):
     """The project's own function or class behind a URL, or None for someone else's."""
-    view = getattr(callback, "view_class", None) or inspect.unwrap(callback)
+    # Django sets view_class on a class-based view, DRF sets cls (a viewset has no view_class).
+    view = (
+        getattr(callback, "view_class", None)
+        or getattr(callback, "cls", None)
+        or inspect.unwrap(callback)
+    )
     module = view.__module__.split(".")[0]
     return view if module in PROJECT_PACKAGES else None
 
 
+# A regex route's group (DRF's routers write ``^contacts/(?P<pk>[^/.]+)/$``) gets an id.
+REGEX_GROUP = re.compile(r"\(\?P<\w+>[^)]*\)")
+
+
 def _example_path(route: str) -> str:
+    route = REGEX_GROUP.sub("1", route).replace("^", "").replace("$", "")
     return "/" + CONVERTER.sub(lambda m: CONVERTER_VALUES.get(m["kind"] or "str", "x"), route)
+
+
+def _api_handlers(view, callback) -> list:
+    """The handlers of ours behind one route of an API view (inherited ones of DRF aside)."""
+    actions = getattr(callback, "actions", None)
+    names = actions.values() if actions else view.http_method_names
+    handlers = [getattr(view, name, None) for name in names]
+    return [h for h in handlers if h is not None and h.__module__.split(".")[0] in PROJECT_PACKAGES]
+
+
+def _refused_method(view, callback) -> str:
+    name = f"{view.__module__}.{view.__qualname__}"
+    if name in REFUSED_METHOD:
+        return REFUSED_METHOD[name]
+    actions = getattr(callback, "actions", None)
+    if actions is None:
+        return "put"
+    # A viewset's route answers what the router mapped: any other method is refused.
+    return next(m for m in ("put", "post", "patch", "delete") if m not in actions)
 
 
 def project_views() -> list[pytest.param]:
@@ -67,7 +103,13 @@ def project_views() -> list[pytest.param]:
         view = _view_of(callback)
         if view is not None:
             name = f"{view.__module__}.{view.__qualname__}"
-            params.append(pytest.param(_example_path(route), view, id=name))
+            actions = getattr(callback, "actions", None)
+            if actions:  # a viewset has a list and a detail route
+                name += "[" + ",".join(actions.values()) + "]"
+            method = _refused_method(view, callback)
+            is_api = isinstance(view, type) and issubclass(view, APIView)
+            handlers = _api_handlers(view, callback) if is_api else [view]
+            params.append(pytest.param(_example_path(route), method, handlers, id=name))
     return params
 
 
@@ -79,18 +121,19 @@ def test_the_walk_finds_the_project_views():
     assert "contacts.views.contact_list.contact_list" in names
     assert "accounts.views.LoginView" in names  # class-based views too
     assert "dav.views.dav" in names
+    assert "api.views.me.MeView" in names  # and the API's
     assert "django.contrib.auth.views.LogoutView" not in names  # not ours
     assert not any(name.startswith("django.contrib.admin") for name in names)
 
 
-@pytest.mark.parametrize(("path", "view"), VIEWS)
-def test_view_refuses_methods_it_does_not_answer(path, view, alice_client):
-    method = REFUSED_METHOD.get(f"{view.__module__}.{view.__qualname__}", "put")
+@pytest.mark.parametrize(("path", "method", "handlers"), VIEWS)
+def test_view_refuses_methods_it_does_not_answer(path, method, handlers, alice_client):
     response = getattr(alice_client, method)(path)
     assert response.status_code == 405, f"{method.upper()} {path} answered {response.status_code}"
 
 
-@pytest.mark.parametrize(("path", "view"), VIEWS)
-def test_view_is_short(path, view):
-    lines = len(inspect.getsource(view).splitlines())
-    assert lines <= MAX_VIEW_LINES, f"{view.__qualname__} is {lines} lines long"
+@pytest.mark.parametrize(("path", "method", "handlers"), VIEWS)
+def test_view_is_short(path, method, handlers):
+    for view in handlers:
+        lines = len(inspect.getsource(view).splitlines())
+        assert lines <= MAX_VIEW_LINES, f"{view.__qualname__} is {lines} lines long"
