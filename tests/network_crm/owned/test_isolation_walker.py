@@ -16,6 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import AppPassword, Invitation
 from accounts.services import app_password_create
+from api.models import ApiToken
+from api.services.tokens import api_token_create
 from contacts.models import BulkChange, Circle, Contact, Interest
 from contacts.services import contacts_bulk_edit
 from dav.models import CardConflict
@@ -63,6 +65,8 @@ OBJECT_ROUTES = {
     "dav_settings:device_profile": {"pk": AppPassword},
     "dav_settings:device_revoke": {"pk": AppPassword},
     "dav_conflicts:settle": {"pk": CardConflict},
+    "api_tokens:token_new": {"pk": ApiToken},
+    "api_tokens:token_revoke": {"pk": ApiToken},
 }
 ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id"}
 
@@ -115,6 +119,7 @@ def alice_objects(alice):
     twin = ContactFactory(owner=alice, name="Amara Diallo")
     merge = Merge.objects.create(owner=alice, survivor=twin, merged_name="Old Amara", snapshot={})
     app_password, _ = app_password_create(owner=alice, name="Alice's phone")
+    api_token, _ = api_token_create(owner=alice, name="Alice's script")
     conflict = CardConflict.objects.create(
         owner=alice, contact=contact, field="notes", device_value='"x"', replaced_value='"y"'
     )
@@ -131,6 +136,7 @@ def alice_objects(alice):
         Merge: merge,
         AppPassword: app_password,
         CardConflict: conflict,
+        ApiToken: api_token,
     }
 
 
@@ -220,13 +226,15 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
         covered.add(model)
     # Every owned model in the admin is checked (BulkChange, the undo log, is not in the admin;
     # nor are app passwords, which only their owner sees, on Settings → Sync with your phone,
-    # nor card conflicts, shown and settled on the person's page).
+    # nor card conflicts, shown and settled on the person's page, nor API tokens, on Settings →
+    # API tokens).
     assert covered == set(alice_objects) - {
         BulkChange,
         ImportBatch,
         Merge,
         AppPassword,
         CardConflict,
+        ApiToken,
     }
     owned_in_admin = {
         m for m in admin.site._registry if any(f.name == "owner" for f in m._meta.fields)
