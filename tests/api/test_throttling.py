@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 import time_machine
@@ -62,3 +66,39 @@ def test_the_counts_are_not_kept_in_one_process_memory(alice, three_a_minute, fr
     assert caches[CACHE_ALIAS].__class__.__name__ in ("FileBasedCache", "RedisCache")
     other_worker = CacheHandler().create_connection(CACHE_ALIAS)
     assert len(other_worker.get(f"throttle_token_token-{token.pk}")) == 1
+
+
+def test_with_a_redis_broker_the_counts_live_in_redis(tmp_path):
+    """The settings choose the shared cache from the broker (network_crm/settings.py)."""
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.CACHES['api']))"
+    )
+    env = {**os.environ, "CELERY_BROKER_URL": "redis://127.0.0.1:6399/3", "ENV_FILE": ""}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "network_crm.settings")
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    cache = json.loads(out.stdout.strip().splitlines()[-1])
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://127.0.0.1:6399/3"
+
+
+def test_throttling_over_redis_is_shared_between_connections(
+    alice, redis_server, settings, three_a_minute, frozen_now
+):
+    redis_server.flushall()
+    settings.CACHES = {
+        **settings.CACHES,
+        CACHE_ALIAS: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": "network-crm-api",
+        },
+    }
+    token, text = api_token_create(owner=alice, name="Busy script")
+    client = client_with(text)
+    assert [client.get("/api/v1/me/").status_code for _ in range(4)] == [200, 200, 200, 429]
+    other_worker = CacheHandler().create_connection(CACHE_ALIAS)
+    assert len(other_worker.get(f"throttle_token_token-{token.pk}")) == 3
+    redis_server.flushall()
