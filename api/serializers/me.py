@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.forms import DateFormatForm, UserSettingsForm
-from accounts.models import UserSettings
+from accounts.models import UserSettings, time_zone_names
 from network_crm import dates
 from network_crm.clock import local_today
 
@@ -23,11 +23,38 @@ def _form_value(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
+# The settings page's bounds (UserSettingsForm.clean_daily_limit), stated in the schema so clients
+# know them; the form still decides, and tests/api/views/test_me.py checks the two agree.
+DAILY_LIMIT_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 50}
+
+
+@extend_schema_field(DAILY_LIMIT_SCHEMA)
+class DailyLimitField(serializers.IntegerField):
+    pass
+
+
+@extend_schema_field(
+    {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "enum": [""]}]}
+)
+class OptionalDateField(serializers.DateField):
+    """A date, or null — or "", as the settings page's empty date field: no break planned."""
+
+    def to_internal_value(self, value):
+        return None if value == "" else super().to_internal_value(value)
+
+
 class MeSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="user.pk", read_only=True)
     name = serializers.CharField(source="user.name", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
     today = serializers.SerializerMethodField(help_text="Your local date now (your time zone).")
+    time_zone = serializers.ChoiceField(
+        choices=sorted(time_zone_names()), help_text="An IANA time zone, e.g. Europe/Paris."
+    )
+    daily_limit = DailyLimitField(help_text="At most this many people nudged a day.")
+    vacation_until = OptionalDateField(
+        allow_null=True, required=False, help_text="No nudges or digests until this day."
+    )
     locale = serializers.ChoiceField(
         choices=dates.CHOICES,
         allow_blank=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from accounts.services import user_settings_update
@@ -14,6 +15,7 @@ from network_crm.clock import now
 
 class MeView(generics.GenericAPIView):
     serializer_class = MeSerializer
+    parser_classes = [JSONParser]  # a few settings: JSON only, no uploads
 
     def get_object(self):
         return self.request.user.settings

@@ -62,6 +62,16 @@ def test_patch_changes_settings_through_the_service(alice_api, alice):
     assert stored.next_digest_at != before
 
 
+def test_an_empty_or_null_vacation_ends_the_break(alice_api, alice):
+    UserSettings.objects.filter(user=alice).update(vacation_until=dt.date(2026, 12, 24))
+    assert alice_api.patch("/api/v1/me/", {"vacation_until": ""}, format="json").status_code == 200
+    assert UserSettings.objects.get(user=alice).vacation_until is None
+    UserSettings.objects.filter(user=alice).update(vacation_until=dt.date(2026, 12, 24))
+    response = alice_api.patch("/api/v1/me/", {"vacation_until": None}, format="json")
+    assert response.json()["vacation_until"] is None
+    assert UserSettings.objects.get(user=alice).vacation_until is None
+
+
 def test_name_and_email_are_read_only_here(alice_api, alice):
     response = alice_api.patch(
         "/api/v1/me/", {"name": "Mallory", "email": "mallory@example.com"}, format="json"
@@ -106,3 +116,17 @@ def test_me_is_your_own_whoever_asks(alice_api, bob_api, alice, bob):
 
 def test_me_answers_put_with_405(alice_api):
     assert alice_api.put("/api/v1/me/", {}, format="json").status_code == 405
+
+
+def test_the_schema_states_the_settings_pages_bounds(alice_api, alice):
+    schema = alice_api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    me = schema["components"]["schemas"]["Me"]["properties"]
+    low, high = me["daily_limit"]["minimum"], me["daily_limit"]["maximum"]
+    for value, accepted in [(low - 1, False), (low, True), (high, True), (high + 1, False)]:
+        response = alice_api.patch("/api/v1/me/", {"daily_limit": value}, format="json")
+        assert (response.status_code == 200) is accepted, value
+    zones = schema["components"]["schemas"]["TimeZoneEnum"]["enum"]
+    assert "Europe/Paris" in zones
+    assert (
+        alice_api.patch("/api/v1/me/", {"time_zone": zones[-1]}, format="json").status_code == 200
+    )
