@@ -37,6 +37,7 @@ from portability.models import ImportBatch
 
 LOCATION = OpenApiParameter("Location", str, OpenApiParameter.HEADER, response=[201])
 ETAG = OpenApiParameter("ETag", str, OpenApiParameter.HEADER, response=[200, 201])
+NOT_FOUND = OpenApiResponse(description="No such import of yours.")
 REFUSED = OpenApiResponse(description='Why not, e.g. {"detail": ["This import has already run."]}.')
 
 
@@ -49,6 +50,8 @@ class ImportViewSet(mixins.ListModelMixin, OwnedViewSet):
 
     serializer_class = ImportBatchSerializer
     queryset = ImportBatch.objects.none()
+    # Ids only (and no more digits than a 64-bit id has): /imports/null/ is a 404, not a 500.
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def owned_queryset(self, owner):
         # The file's text stays in the database: the API never sends it back.
@@ -66,7 +69,7 @@ class ImportViewSet(mixins.ListModelMixin, OwnedViewSet):
     @extend_schema(
         summary="An import's state, preview and result",
         parameters=[ETAG],
-        responses={200: ImportBatchSerializer},
+        responses={200: ImportBatchSerializer, 404: NOT_FOUND},
     )
     def retrieve(self, request, *args, **kwargs):
         return self.answer(self.get_object())
@@ -98,7 +101,7 @@ class ImportViewSet(mixins.ListModelMixin, OwnedViewSet):
         summary="Say which column of a CSV holds what; answers the preview",
         request=ImportMappingSerializer,
         parameters=[IDEMPOTENCY_KEY, ETAG],
-        responses={200: ImportBatchSerializer, 400: REFUSED},
+        responses={200: ImportBatchSerializer, 400: REFUSED, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -119,7 +122,12 @@ class ImportViewSet(mixins.ListModelMixin, OwnedViewSet):
         "worker (202, state queued): poll the import until its state is done or failed.",
         request=None,
         parameters=[IDEMPOTENCY_KEY, ETAG],
-        responses={200: ImportBatchSerializer, 202: ImportBatchSerializer, 400: REFUSED},
+        responses={
+            200: ImportBatchSerializer,
+            202: ImportBatchSerializer,
+            400: REFUSED,
+            404: NOT_FOUND,
+        },
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -136,7 +144,7 @@ class ImportViewSet(mixins.ListModelMixin, OwnedViewSet):
         description="Removes the people it created and takes back the details it added.",
         request=None,
         parameters=[IDEMPOTENCY_KEY, ETAG],
-        responses={200: ImportBatchSerializer, 400: REFUSED},
+        responses={200: ImportBatchSerializer, 400: REFUSED, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -263,7 +271,9 @@ class BackupExport(FileView):
         description="The same file as Settings' backup link; the import page restores it into an "
         "empty account.",
         parameters=[DISPOSITION],
-        responses={(200, "application/json"): OpenApiTypes.BINARY},
+        # A JSON document, downloaded as a file: described as an object (its tables are
+        # documented in portability/backup.py, TABLES).
+        responses={(200, "application/json"): OpenApiTypes.OBJECT},
     )
     def get(self, request):
         stamp = local_today(request.user).isoformat()

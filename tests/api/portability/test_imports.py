@@ -272,3 +272,9 @@ def test_the_list_costs_the_same_queries_for_3_or_30_imports(
     assert len(page["results"]) == 30
     assert [r["filename"] for r in page["results"]][:2] == ["0.vcf", "1.vcf"]
     assert all("text" not in r for r in page["results"])
+
+
+@pytest.mark.parametrize("pk", ["null", "-1", "1.5", "9" * 30])
+def test_an_id_that_is_not_one_is_a_404(alice_api, pk):
+    assert alice_api.get(f"{URL}{pk}/").status_code == 404
+    assert alice_api.post(f"{URL}{pk}/confirm/").status_code == 404
