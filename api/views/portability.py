@@ -132,11 +132,13 @@ class ImportViewSet(mixins.ListModelMixin, OwnedViewSet):
     @action(detail=True, methods=["post"])
     @idempotent
     def confirm(self, request, pk=None):
-        batch = get_owned_or_404(ImportBatch, request.user, pk=pk)
-        try:
-            done = services.import_confirm(batch=batch, now=now())
-        except imports.ImportRefused as error:
-            raise _refused(error) from None
+        with transaction.atomic():
+            # Locked: a second confirm at the same moment waits, then is told it already ran.
+            batch = get_owned_or_404(ImportBatch.objects.select_for_update(), request.user, pk=pk)
+            try:
+                done = services.import_confirm(batch=batch, now=now())
+            except imports.ImportRefused as error:
+                raise _refused(error) from None
         return self.answer(batch, status.HTTP_200_OK if done else status.HTTP_202_ACCEPTED)
 
     @extend_schema(
