@@ -11,6 +11,7 @@ import pytest
 import vobject
 
 from contacts.models import ContactMethod
+from contacts.services import contact_interest_add
 from tests.factories import CircleFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,9 @@ def test_csv_exports_and_filters(alice_api, people):
     assert "Ada Lovelace" not in body
     circle = alice_api.get("/api/v1/exports/contacts.vcf", {"circle": people["friends"].pk})
     assert [c.fn.value for c in vobject.readComponents(text(circle))] == ["Ada Lovelace"]
+    contact_interest_add(contact=people["ada"], name="Chess")
+    chess = alice_api.get("/api/v1/exports/contacts.vcf", {"interest": "chess"})
+    assert [c.fn.value for c in vobject.readComponents(text(chess))] == ["Ada Lovelace"]
     search = alice_api.get("/api/v1/exports/contacts.vcf", {"q": "turing", "status": "archived"})
     assert [c.fn.value for c in vobject.readComponents(text(search))] == ["Alan Turing"]
 
@@ -76,6 +80,10 @@ def test_bad_filters_are_400s_with_a_message_per_field(alice_api, bob, people):
     }
     assert alice_api.get("/api/v1/exports/contacts.csv", {"flavor": "excel"}).json() == {
         "flavor": ["Choose one of spreadsheet, google."]
+    }
+    unknown = alice_api.get("/api/v1/exports/contacts.vcf", {"interest": "Knitting"})
+    assert unknown.json() == {
+        "interest": ["Select a valid choice. None of your interests is called “Knitting”."]
     }
     bad = alice_api.get("/api/v1/exports/contacts.csv", {"status": "everyone-ever"})
     assert bad.status_code == 400
