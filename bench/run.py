@@ -1,6 +1,6 @@
 """Run every benchmark and write bench/results.md and bench/results.json (``make bench``).
 
-    .venv/bin/python bench/run.py [--quick] [--duration 60] [--only pages,sweep,import,load,dav]
+    .venv/bin/python bench/run.py [--quick] [--duration 60] [--only pages,sweep,import,load,dav,api]
 
 Steps, each in its own process and its own temporary VAR_DIR (/tmp/bench-var-*), DEBUG off:
 - pages: seed_demo at each size (default 100, 1,000, 10,000 contacts with 20 interactions each)
@@ -11,6 +11,9 @@ Steps, each in its own process and its own temporary VAR_DIR (/tmp/bench-var-*),
 - import: a generated 10,000-card vCard file, time and peak memory (bench/vcard_import.py);
 - dav: phone sync, a first sync and a one-change incremental sync of the address book at 100 and
   10,000 contacts, on SQLite and PostgreSQL (bench/dav.py);
+- api: the API's contact and interaction lists (first page, 200 a page, a deep cursor page,
+  updated_since) at 100, 1,000 and 10,000 contacts, on SQLite and PostgreSQL: server time and
+  query count, which must not grow (bench/api.py);
 - load: gunicorn (as in the Procfile) on 127.0.0.1 with the 1,000-contact data, SQLite then
   PostgreSQL, 50 connections from wrk (bench/load.py, bench/load.lua).
 PostgreSQL steps use scratch databases named bench_* on BENCH_PG_URL (default
@@ -53,6 +56,8 @@ TARGET_GROWTH = 2.0
 TARGET_SWEEP_RATIO = 2.0
 # Issue 17: "the incremental one must cost about the same at 100 and 10,000 contacts".
 TARGET_DAV_INCREMENTAL_RATIO = 2.0
+# Issue 18: a list page costs the same queries at any size, and about the same time.
+TARGET_API_GROWTH = 2.0
 
 
 def run_step(name: str, module: str, args: list[str], *, env: dict, timeout: int) -> float:
@@ -205,6 +210,69 @@ def dav_step(args, tmp: Path, databases: list[str]) -> dict:
             run_step("dav-sqlite", "dav", command, env=step_env(var_dir=var_dir), timeout=3600)
         results[database] = json.loads(out.read_text())
     return results
+
+
+def api_step(args, tmp: Path, databases: list[str]) -> dict:
+    results = {}
+    for database in databases:
+        out = OUT / f"api-{database}.json"
+        command = [
+            "--sizes",
+            args.api_sizes,
+            "--interactions",
+            str(args.api_interactions),
+            "--repeat",
+            str(args.repeat),
+            "--warmup",
+            str(args.warmup),
+            "--out",
+            str(out),
+        ]
+        var_dir = tmp / f"api-{database}"
+        if database == "postgresql":
+            url = pg_recreate("bench_api")
+            try:
+                run_step(
+                    "api-postgresql",
+                    "api",
+                    command,
+                    env=step_env(var_dir=var_dir, database_url=url),
+                    timeout=3600,
+                )
+            finally:
+                pg_drop("bench_api")
+        else:
+            run_step("api-sqlite", "api", command, env=step_env(var_dir=var_dir), timeout=3600)
+        results[database] = json.loads(out.read_text())
+    return results
+
+
+def analyse_api(data: dict) -> list[dict]:
+    """One row per endpoint: queries and median at each size, growth, and the verdict.
+
+    On SQLite either clock may clear the growth (the database is in-process, its time is this
+    process's CPU; noise can inflate the wall clock). On PostgreSQL the database's time is not
+    this process's CPU, so the wall clock decides."""
+    sizes = data["sizes"]
+    rows = []
+    for index, first in enumerate(sizes[0]["endpoints"]):
+        cells = [size["endpoints"][index] for size in sizes]
+        row = {"name": first["name"], "cells": cells, "misses": []}
+        if any(cell.get("missing") for cell in cells):
+            row["misses"].append("missing (route not there)")
+            rows.append(row)
+            continue
+        if len({cell["queries"] for cell in cells}) > 1:
+            row["misses"].append("query count varies")
+        row["growth"] = _ratio(cells[-1]["median_ms"], cells[0]["median_ms"])
+        row["growth_cpu"] = _ratio(cells[-1]["cpu_ms"], cells[0]["cpu_ms"])
+        growth = row["growth"]
+        if data["database"] == "sqlite":
+            growth = min(growth, row["growth_cpu"])
+        if growth > TARGET_API_GROWTH:
+            row["misses"].append(f"growth > {TARGET_API_GROWTH:g}×")
+        rows.append(row)
+    return rows
 
 
 def load_step(args, tmp: Path, databases: list[str]) -> dict:
@@ -468,6 +536,54 @@ def render_markdown(results: dict) -> str:
                 )
         lines.append("")
 
+    if "api" in results:
+        data = next(iter(results["api"].values()))
+        lines += [
+            "## API lists (in-process)",
+            "",
+            "The API's list endpoints through Django's test Client with a read token (bench/api.py),"
+            " so server time with authentication, throttling, cursor pagination and JSON. Data: "
+            f"`demo_seed` with {data['interactions_per_contact']} interactions per contact, all "
+            "dated 2 hours back (*updated_since* asks for the last hour: a sync with nothing "
+            "new); *page 6* follows `next` five times. Median of "
+            f"{data['repeat']} interleaved rounds; *growth* is largest/smallest size on wall time "
+            "(CPU time in brackets). *queries* is the median per request (the token's last-used "
+            "write adds one, once a minute).",
+            "",
+        ]
+        for database, data in results["api"].items():
+            sizes = data["sizes"]
+            header = (
+                f"| {database} | queries "
+                + "/".join(f"{s['contacts']:,}" for s in sizes)
+                + " | "
+                + " | ".join(f"ms @{s['contacts']:,}" for s in sizes)
+                + " | rows | growth | target |"
+            )
+            lines += [header, "|" + "---|" * (header.count("|") - 1)]
+            for row in analyse_api(data):
+                cells = row["cells"]
+                if "growth" not in row:
+                    lines.append(
+                        f"| {row['name']} | – |"
+                        + " – |" * len(cells)
+                        + " – | – | "
+                        + "; ".join(row["misses"])
+                        + " |"
+                    )
+                    continue
+                lines.append(
+                    f"| {row['name']} `{cells[-1]['path']}` | "
+                    + "/".join(str(c["queries"]) for c in cells)
+                    + " | "
+                    + " | ".join(_fmt(c["median_ms"]) for c in cells)
+                    + f" | {cells[-1]['rows']} | {_fmt(row['growth'], 2)} "
+                    f"({_fmt(row['growth_cpu'], 2)}) | "
+                    + ("; ".join(row["misses"]) or "met")
+                    + " |"
+                )
+            lines.append("")
+
     if "load" in results:
         lines += [
             "## Load (gunicorn on loopback)",
@@ -511,7 +627,7 @@ def render_markdown(results: dict) -> str:
                 )
         lines.append("")
 
-    lines += ["## Targets (issues 9 and 17)", ""]
+    lines += ["## Targets (issues 9, 17 and 18)", ""]
     lines += [f"- {line}" for line in results["targets"]]
     if results.get("errors"):
         lines += ["", "## Steps that failed", ""]
@@ -574,6 +690,17 @@ def targets_summary(results: dict) -> list[str]:
             f"{base['contacts']:,} contacts {ratio}× ({'met' if met else 'MISSED'}); first sync "
             f"of {top['first_sync']['cards']:,} cards in {top['first_sync']['seconds']} s."
         )
+    for database, data in results.get("api", {}).items():
+        misses = [
+            f"{row['name']}: {'; '.join(row['misses'])}"
+            for row in analyse_api(data)
+            if row["misses"]
+        ]
+        lines.append(
+            f"API lists on {database}, {data['sizes'][-1]['contacts']:,} vs "
+            f"{data['sizes'][0]['contacts']:,} contacts: "
+            + ("met (same queries, growth ≤ 2×)." if not misses else "MISSED: " + ", ".join(misses))
+        )
     for database, data in results.get("load", {}).items():
         errors = data["errors_non_2xx_3xx"] + sum(data["socket_errors"].values())
         lines.append(
@@ -597,7 +724,9 @@ def main() -> None:
     parser.add_argument("--load-contacts", type=int, default=1000)
     parser.add_argument("--dav-sizes", default="100,10000", help="contacts per phone-sync run")
     parser.add_argument("--dav-runs", type=int, default=7)
-    parser.add_argument("--only", default="pages,sweep,import,dav,load")
+    parser.add_argument("--api-sizes", default="100,1000,10000", help="contacts per API run")
+    parser.add_argument("--api-interactions", type=int, default=5, help="per contact")
+    parser.add_argument("--only", default="pages,sweep,import,dav,api,load")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the temporary VAR_DIRs")
     args = parser.parse_args()
@@ -640,6 +769,8 @@ def main() -> None:
             "load_contacts": args.load_contacts,
             "dav_sizes": args.dav_sizes,
             "dav_runs": args.dav_runs,
+            "api_sizes": args.api_sizes,
+            "api_interactions": args.api_interactions,
             "databases": databases,
         },
         "errors": [],
@@ -649,6 +780,7 @@ def main() -> None:
         ("sweep", lambda: sweep_step(args, tmp, databases)),
         ("import", lambda: import_step(args, tmp)),
         ("dav", lambda: dav_step(args, tmp, databases)),
+        ("api", lambda: api_step(args, tmp, databases)),
         ("load", lambda: load_step(args, tmp, databases)),
     ]
     try:

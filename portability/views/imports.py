@@ -74,9 +74,12 @@ def import_mapping(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     batch = get_owned_or_404(ImportBatch, request.user, pk=pk)
-    if batch.state != ImportBatch.State.UPLOADED:
-        messages.error(request, "This import has already run.")
-    elif done := services.import_confirm(batch=batch, now=now()):
+    try:
+        done = services.import_confirm(batch=batch, now=now())
+    except imports.ImportRefused as error:
+        messages.error(request, str(error))
+        done = None
+    if done:
         result = done.summary.get("result", {})
         updated = len(done.summary.get("merged", []))
         details = f"; new details added to {updated} already there" if updated else ""
@@ -89,10 +92,11 @@ def import_confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_undo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     batch = get_owned_or_404(ImportBatch, request.user, pk=pk)
-    if batch.state not in (ImportBatch.State.DONE, ImportBatch.State.FAILED):
-        messages.error(request, "Only a finished (or failed) import can be undone.")
+    try:
+        removed, taken_back = services.import_undo(batch=batch)
+    except imports.ImportRefused as error:
+        messages.error(request, str(error))
     else:
-        removed, taken_back = imports.import_undo(batch=batch)
         message = f"Import undone: {removed} people removed"
         if taken_back:
             message += f", new details taken back from {taken_back}"
