@@ -99,7 +99,12 @@ class InteractionSerializer(serializers.ModelSerializer):
             elif name not in ("occurred_at", "occurred_on"):
                 data[name] = value
         if "occurred_at" in attrs:
-            local = attrs["occurred_at"].astimezone(zone)
+            try:
+                local = attrs["occurred_at"].astimezone(zone)
+            except OverflowError:  # the first or last instant Python can hold, shifted
+                raise serializers.ValidationError(
+                    {"occurred_at": ["Please pick a moment within the last hundred years."]}
+                ) from None
             data["occurred_on"], data["at_time"] = local.date(), local.time()
         elif "occurred_on" in attrs:
             data["occurred_on"], data["at_time"] = attrs["occurred_on"], None

@@ -120,6 +120,7 @@ def test_a_group_interaction_with_a_follow_up(alice_api, alice, ada, grace, froz
         ({"occurred_at": "2026-11-29T12:00:00Z"}, "occurred_at", "hasn't happened yet"),
         ({"occurred_on": "1900-01-01"}, "occurred_on", "hundred years"),
         ({"occurred_at": "yesterday"}, "occurred_at", "format"),
+        ({"occurred_at": "0001-01-01T00:30:00Z"}, "occurred_at", "hundred years"),
         ({"duration_minutes": 0}, "duration_minutes", "greater than or equal"),
         ({"follow_up_note": "Call back"}, "follow_up_on", "When should you follow up"),
         ({"follow_up_on": "2300-01-01"}, "follow_up_on", "hundred years"),
@@ -130,6 +131,8 @@ def test_a_group_interaction_with_a_follow_up(alice_api, alice, ada, grace, froz
 def test_bad_bodies_are_400_per_field_and_log_nothing(
     alice_api, alice, ada, frozen_now, body, field, message
 ):
+    alice.settings.time_zone = "America/New_York"  # west of UTC: year 1 can't be shifted there
+    alice.settings.save()
     if "contacts" not in body and field != "contacts":
         body = {**body, "contacts": [ada.pk]}
 
