@@ -4,6 +4,9 @@ rule is written once (docs/architecture.md, "The API")."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from rest_framework import serializers
 
@@ -31,6 +34,16 @@ class ContactIdsField(serializers.ListField):
         return sorted(contact.pk for contact in data.all())
 
 
+class LocalDateTimeField(serializers.DateTimeField):
+    """A moment sent without an offset is on the user's clock (their time zone in Settings),
+    as the pages read the time typed in a form."""
+
+    def enforce_timezone(self, value: dt.datetime) -> dt.datetime:
+        if timezone.is_naive(value):
+            value = value.replace(tzinfo=user_zone(self.context["request"].user))
+        return super().enforce_timezone(value)
+
+
 class InteractionSerializer(serializers.ModelSerializer):
     contacts = ContactIdsField(
         min_length=1,
@@ -43,10 +56,10 @@ class InteractionSerializer(serializers.ModelSerializer):
         help_text="Ids of your contacts who were there (at least one; archived people only if "
         "they already were).",
     )
-    occurred_at = serializers.DateTimeField(
+    occurred_at = LocalDateTimeField(
         required=False,
-        help_text="When it happened. Default: now, or noon of `occurred_on` in your time zone "
-        "when only the day is given.",
+        help_text="When it happened (without an offset: in your time zone). Default: now, or "
+        "noon of `occurred_on` in your time zone when only the day is given.",
     )
     occurred_on = serializers.DateField(
         required=False,

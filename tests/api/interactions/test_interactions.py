@@ -86,6 +86,18 @@ def test_an_exact_moment_is_kept_and_dated_in_the_users_zone(alice_api, alice, a
     assert interaction.occurred_on == dt.date(2026, 11, 27)  # 22:15 the evening before there
 
 
+def test_a_moment_without_offset_is_on_the_users_clock(alice_api, alice, ada, frozen_now):
+    alice.settings.time_zone = "Europe/Paris"
+    alice.settings.save()
+
+    response = log(alice_api, contacts=[ada.pk], occurred_at="2026-11-27T23:30:00")
+
+    assert response.status_code == 201, response.json()
+    interaction = Interaction.objects.get(pk=response.json()["id"])
+    assert interaction.occurred_at == dt.datetime(2026, 11, 27, 22, 30, tzinfo=dt.UTC)
+    assert interaction.occurred_on == dt.date(2026, 11, 27)
+
+
 def test_a_group_interaction_with_a_follow_up(alice_api, alice, ada, grace, frozen_now):
     response = log(
         alice_api,
