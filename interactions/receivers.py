@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef
 
 from interactions.models import Interaction
-from interactions.services import activity_recount
+from interactions.services import activity_recount, interactions_touch
 
 
 def delete_interactions_left_with_nobody(sender, *, owner, contact_ids, **kwargs) -> None:
@@ -18,6 +18,13 @@ def delete_interactions_left_with_nobody(sender, *, owner, contact_ids, **kwargs
         contact_id__in=contact_ids
     )
     orphans = Interaction.objects.filter(owner=owner, pk__in=theirs).exclude(Exists(someone_else))
+    # The shared ones show fewer people from now on: changed, for the API's ?updated_since=.
+    interactions_touch(
+        owner=owner,
+        interaction_ids=Interaction.objects.filter(owner=owner, pk__in=theirs)
+        .filter(Exists(someone_else))
+        .values_list("pk", flat=True),
+    )
     days = set(orphans.values_list("occurred_on", flat=True))
     if not days:
         return

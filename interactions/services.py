@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from django.core import serializers
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from accounts.models import User
 from contacts.models import Contact
@@ -191,6 +192,23 @@ def interaction_delete(*, interaction: Interaction, today: dt.date) -> set[int]:
     return contact_ids
 
 
+def interactions_touch(
+    *, owner: User, interaction_ids: Iterable[int], now: dt.datetime | None = None
+) -> int:
+    """Mark interactions as changed now (``updated_at``), for writes that skip ``save()``: bulk
+    updates, and their people changing behind them (a merge, a participant deleted). The API's
+    ``?updated_since=`` re-reads only what changed, so every path that changes what an
+    interaction shows must end here or in save() (docs/architecture.md, "The API")."""
+    ids = sorted(set(interaction_ids))
+    stamp = now or timezone.now()
+    return sum(
+        Interaction.objects.filter(owner=owner, pk__in=ids[start : start + 10_000]).update(
+            updated_at=stamp
+        )
+        for start in range(0, len(ids), 10_000)
+    )
+
+
 # --- Bulk changes from the admin -------------------------------------------------------------
 
 
@@ -205,7 +223,7 @@ def interactions_rekind(*, owner: User, interaction_ids: Iterable[int], kind: st
     previous: dict[str, list[int]] = {}
     for pk, old in interactions.exclude(kind=kind).values_list("pk", "kind"):
         previous.setdefault(old, []).append(pk)
-    interactions.update(kind=kind)
+    interactions.update(kind=kind, updated_at=timezone.now())
     return previous
 
 
@@ -215,7 +233,9 @@ def interactions_rekind_undo(*, owner: User, previous: dict[str, list[int]]) -> 
     changed = 0
     for kind, ids in previous.items():
         if kind in Interaction.Kind.values:
-            changed += Interaction.objects.filter(owner=owner, pk__in=ids).update(kind=kind)
+            changed += Interaction.objects.filter(owner=owner, pk__in=ids).update(
+                kind=kind, updated_at=timezone.now()
+            )
     return changed
 
 

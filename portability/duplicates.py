@@ -19,7 +19,7 @@ from django.forms.models import model_to_dict
 
 from contacts.models import Contact, ContactMethod, ImportantDate
 from interactions.models import Interaction
-from interactions.services import contacts_recompute_from_log
+from interactions.services import contacts_recompute_from_log, interactions_touch
 from portability.models import ImportBatch, ImportedContact, Merge, NotDuplicate
 from reminders.models import Reminder
 
@@ -163,6 +163,8 @@ def contacts_merge(
     moved = [pk for pk in other_links if pk not in shared]
     snapshot["moved_interactions"] = moved
     links.bulk_create([links.model(contact_id=survivor.pk, interaction_id=pk) for pk in moved])
+    # They now show the survivor instead of the other (the API's ?updated_since=).
+    interactions_touch(owner=owner, interaction_ids=other_links)
 
     # One live reach-out reminder per contact: the other's is closed rather than moved.
     Reminder.objects.filter(
@@ -256,6 +258,10 @@ def merge_undo(*, merge: Merge, now: dt.datetime) -> Contact:
             for i in snap.get("other_interactions", [])
         ],
         ignore_conflicts=True,
+    )
+    interactions_touch(
+        owner=merge.owner,
+        interaction_ids=[*snap["moved_interactions"], *snap.get("other_interactions", [])],
     )
     Reminder.objects.filter(pk__in=snap["moved_reminders"]).update(contact=other)
     Contact.objects.filter(pk__in=snap["moved_introduced"]).update(introduced_by=other)

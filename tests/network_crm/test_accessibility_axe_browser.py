@@ -211,6 +211,18 @@ def save_sync_settings_with_an_error(page: Page) -> None:
     expect(page.locator(".errorlist").first).to_be_visible()
 
 
+def make_api_token(page: Page) -> None:
+    """Settings → API tokens: a token made, shown once with its copy button."""
+    page.get_by_label("Token name").fill("Demo script")
+    page.get_by_role("button", name="Make the token").click()
+    expect(page.get_by_text("This token is shown only now.")).to_be_visible()
+
+
+def refuse_api_token(page: Page) -> None:
+    page.get_by_role("button", name="Make the token").click()
+    expect(page.locator(".errorlist").first).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Stop:
     name: str
@@ -269,6 +281,9 @@ SIGNED_IN = [
     Stop("sync, device added", "/accounts/settings/sync/", add_sync_device),
     Stop("sync, revoke a device", "/accounts/settings/sync/", open_sync_revoke),
     Stop("sync, settings refused", "/accounts/settings/sync/", save_sync_settings_with_an_error),
+    Stop("API tokens", "/accounts/settings/api-tokens/"),
+    Stop("API tokens, token made", "/accounts/settings/api-tokens/", make_api_token),
+    Stop("API tokens, form refused", "/accounts/settings/api-tokens/", refuse_api_token),
     Stop("password change", "/accounts/password/change/"),
     Stop("two-factor setup", "/accounts/settings/two-factor/setup/"),
     Stop("delete account", "/accounts/settings/delete-account/"),
