@@ -22,7 +22,15 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from contacts.limits import MAX_INTERESTS_PER_OWNER
-from contacts.models import BulkChange, Circle, Contact, Interest, effective_cadence
+from contacts.models import (
+    BulkChange,
+    Circle,
+    Contact,
+    ContactMethod,
+    ImportantDate,
+    Interest,
+    effective_cadence,
+)
 from contacts.signals import contacts_deleting, due_changed
 from network_crm.db import AddDays
 from network_crm.text import people
@@ -133,6 +141,37 @@ def contact_save_with_details(*, contact: Contact, formsets: Iterable, today: dt
 
 
 @transaction.atomic
+def contact_save_with_rows(
+    *,
+    contact: Contact,
+    today: dt.date,
+    methods: list[ContactMethod] | None = None,
+    dates: list[ImportantDate] | None = None,
+    interest_names: list[str] | None = None,
+) -> Contact:
+    """``contact_save`` plus a whole new list of ways to reach, dates or interests (None: that
+    list is left as it is), already validated: what an API client sends as one document
+    (docs/architecture.md, "The API"). The contact's save marks it changed for phone sync."""
+    contact_save(contact=contact, today=today)
+    owner_id = contact.owner_id
+    if methods is not None:
+        ContactMethod.objects.filter(contact=contact).delete()
+        for position, method in enumerate(methods):
+            method.owner_id, method.contact, method.position = owner_id, contact, position
+            method.fill_folded_fields()  # bulk_create skips save()
+        ContactMethod.objects.bulk_create(methods)
+    if dates is not None:
+        ImportantDate.objects.filter(contact=contact).delete()
+        for date in dates:
+            date.owner_id, date.contact = owner_id, contact
+        ImportantDate.objects.bulk_create(dates)
+    if interest_names is not None:
+        interests = [interest_get_or_create(owner=contact.owner, name=n) for n in interest_names]
+        contact.interests.set(interests)
+    return contact
+
+
+@transaction.atomic
 def contact_snooze(*, contact: Contact, until: dt.date, today: dt.date) -> Contact:
     """No reach-out nudge for ``contact`` before ``until`` (a live reach-out reminder closes,
     through ``due_changed``)."""
@@ -219,6 +258,33 @@ def interests_set_mine(*, owner: User, names: Iterable[str]) -> list[Interest]:
     )
     Interest.objects.filter(pk__in=[i.pk for i in mine]).update(mine=True)
     return mine
+
+
+class InterestNameTaken(ValueError):
+    """Another of the owner's interests already has this name (ignoring case and accents)."""
+
+
+def interest_update(*, interest: Interest, name: str | None = None, mine: bool | None = None):
+    """Rename an interest and/or make it one of the user's own (None: unchanged). A name that
+    another interest has once folded is refused (InterestNameTaken): merge them instead
+    (``interests_merge``)."""
+    if name is not None:
+        clean = " ".join(name.split())[:80]
+        if not clean:
+            raise ValueError("An interest needs a name.")
+        others = Interest.objects.filter(owner=interest.owner).exclude(pk=interest.pk)
+        if others.filter(folded_name=Interest.fold_name(clean)).exists():
+            raise InterestNameTaken(f"You already have an interest called “{clean}”: merge them.")
+        interest.name = clean
+    if mine is not None:
+        interest.mine = mine
+    interest.save(update_fields=["name", "folded_name", "mine"])
+    return interest
+
+
+def interest_delete(*, interest: Interest) -> None:
+    """Delete an interest: the people who had it keep everything else."""
+    interest.delete()
 
 
 @transaction.atomic
