@@ -218,7 +218,7 @@ class InterestSerializer(serializers.ModelSerializer):
 
 class InterestMergeSerializer(serializers.Serializer):
     others = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         min_length=1,
         max_length=100,
         help_text="Ids of the interests folded into this one (and deleted).",
