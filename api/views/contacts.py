@@ -56,6 +56,7 @@ LOCATION = OpenApiParameter(
 )
 BAD_INPUT = OpenApiResponse(description="A message per field that was refused; nothing changed.")
 NOT_FOUND = OpenApiResponse(description="No such object in your network.")
+BAD_CURSOR = OpenApiResponse(description="The `cursor` is not one this list gave out.")
 
 
 def _boolean(request, name: str) -> bool | None:
@@ -202,7 +203,7 @@ def _contact_save(view, contact: Contact, validated: dict) -> Contact:
     list=extend_schema(
         summary="Your people",
         description="Everyone (archived too, unless `archived=false`), by id, a page at a time.",
-        responses={200: ContactSerializer(many=True), 400: BAD_INPUT},
+        responses={200: ContactSerializer(many=True), 400: BAD_INPUT, 404: BAD_CURSOR},
     ),
     **_detail_schema(ContactSerializer, noun="person"),
 )
@@ -245,7 +246,7 @@ class ContactViewSet(ETagMixin, mixins.ListModelMixin, OwnedViewSet):
             OpenApiParameter("q", OpenApiTypes.STR, required=True, description="Words to find."),
             OpenApiParameter("archived", OpenApiTypes.BOOL, description="Search the archive."),
         ],
-        responses={200: ContactSummarySerializer(many=True), 400: BAD_INPUT},
+        responses={200: ContactSummarySerializer(many=True), 400: BAD_INPUT, 404: BAD_CURSOR},
     )
 )
 class SearchViewSet(mixins.ListModelMixin, OwnedViewSet):
@@ -278,7 +279,9 @@ def _people_in_circle():
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Your circles", responses={200: CircleSerializer(many=True)}),
+    list=extend_schema(
+        summary="Your circles", responses={200: CircleSerializer(many=True), 404: BAD_CURSOR}
+    ),
     **_detail_schema(CircleSerializer, noun="circle"),
 )
 class CircleViewSet(ETagMixin, mixins.ListModelMixin, OwnedViewSet):
@@ -327,7 +330,7 @@ def _people_with_interest():
     list=extend_schema(
         summary="Your interests",
         parameters=[OpenApiParameter("mine", OpenApiTypes.BOOL, description="Only your own.")],
-        responses={200: InterestSerializer(many=True), 400: BAD_INPUT},
+        responses={200: InterestSerializer(many=True), 400: BAD_INPUT, 404: BAD_CURSOR},
     ),
     **_detail_schema(InterestSerializer, noun="interest"),
 )
