@@ -239,14 +239,24 @@ def interest_get_or_create(*, owner: User, name: str) -> Interest:
     return interest
 
 
+def _interest_holders_touch(*, owner: User, interest_ids: Iterable[int]) -> None:
+    """A contact's interests are part of what the API shows of them: the people who have these
+    interests are marked changed, so ``?updated_since=`` finds them (docs/architecture.md,
+    "The API")."""
+    links = Contact.interests.through.objects.filter(interest_id__in=list(interest_ids))
+    contacts_touch(owner=owner, contact_ids=links.values_list("contact_id", flat=True))
+
+
 def contact_interest_add(*, contact: Contact, name: str) -> Interest:
     interest = interest_get_or_create(owner=contact.owner, name=name)
     contact.interests.add(interest)
+    contacts_touch(owner=contact.owner, contact_ids=[contact.pk])
     return interest
 
 
 def contact_interest_remove(*, contact: Contact, interest: Interest) -> None:
     contact.interests.remove(interest)
+    contacts_touch(owner=contact.owner, contact_ids=[contact.pk])
 
 
 @transaction.atomic
@@ -264,6 +274,7 @@ class InterestNameTaken(ValueError):
     """Another of the owner's interests already has this name (ignoring case and accents)."""
 
 
+@transaction.atomic
 def interest_update(*, interest: Interest, name: str | None = None, mine: bool | None = None):
     """Rename an interest and/or make it one of the user's own (None: unchanged). A name that
     another interest has once folded is refused (InterestNameTaken): merge them instead
@@ -276,14 +287,17 @@ def interest_update(*, interest: Interest, name: str | None = None, mine: bool |
         if others.filter(folded_name=Interest.fold_name(clean)).exists():
             raise InterestNameTaken(f"You already have an interest called “{clean}”: merge them.")
         interest.name = clean
+        _interest_holders_touch(owner=interest.owner, interest_ids=[interest.pk])
     if mine is not None:
         interest.mine = mine
     interest.save(update_fields=["name", "folded_name", "mine"])
     return interest
 
 
+@transaction.atomic
 def interest_delete(*, interest: Interest) -> None:
     """Delete an interest: the people who had it keep everything else."""
+    _interest_holders_touch(owner=interest.owner, interest_ids=[interest.pk])
     interest.delete()
 
 
@@ -306,6 +320,7 @@ def interests_merge(*, owner: User, keep: Interest, others: Iterable[Interest]) 
             {"pk": other.pk, "name": other.name, "mine": other.mine, "contact_ids": people_ids}
         )
     moved = {pk for item in removed for pk in item["contact_ids"]} - had_kept
+    contacts_touch(owner=owner, contact_ids={pk for item in removed for pk in item["contact_ids"]})
     through.objects.bulk_create(
         [through(contact_id=pk, interest_id=keep.pk) for pk in sorted(moved)],
         batch_size=1000,
@@ -431,6 +446,7 @@ def contacts_bulk_edit(
         through.objects.bulk_create(
             [through(contact_id=pk, interest_id=interest.pk) for pk in added], batch_size=1000
         )
+        contacts_touch(owner=owner, contact_ids=added)  # interests show in the API
         payload = {"interest_id": interest.pk, "added": added}
         description = f"Added “{interest.name}” to {count} {people(count)}"
     elif action == "remove_interest":
@@ -439,6 +455,7 @@ def contacts_bulk_edit(
         links = through.objects.filter(interest=interest, contact_id__in=ids)
         removed = list(links.values_list("contact_id", flat=True))
         links.delete()
+        contacts_touch(owner=owner, contact_ids=removed)  # interests show in the API
         payload = {"interest_id": interest.pk, "removed": removed}
         description = f"Removed “{interest.name}” from {count} {people(count)}"
     else:
@@ -503,6 +520,7 @@ def contacts_bulk_undo(*, change: BulkChange, now: dt.datetime) -> int:
                     ],
                     ignore_conflicts=True,
                 )
+            contacts_touch(owner=owner, contact_ids=ids, now=now)  # interests show in the API
     contacts_recompute_due(owner=owner, contact_ids=ids)
     change.undone_at = now
     change.save(update_fields=["undone_at"])
