@@ -182,3 +182,34 @@ def test_search_needs_words(alice_api, alice):
     assert response.status_code == 400
     assert "q" in response.json()
     assert alice_api.get("/api/v1/search/").status_code == 400
+
+
+def test_read_tokens_cannot_change_circles_or_interests(alice_api_read, alice):
+    circle = CircleFactory(owner=alice, name="Friends")
+    interest = InterestFactory(owner=alice, name="Jazz")
+    assert alice_api_read.get("/api/v1/circles/").status_code == 200
+    assert alice_api_read.get("/api/v1/search/?q=x").status_code == 200
+    assert alice_api_read.post("/api/v1/circles/", {"name": "X"}, format="json").status_code == 403
+    url = f"/api/v1/circles/{circle.pk}/"
+    assert alice_api_read.patch(url, {"name": "X"}, format="json").status_code == 403
+    assert alice_api_read.delete(url).status_code == 403
+    assert (
+        alice_api_read.post("/api/v1/interests/", {"name": "X"}, format="json").status_code == 403
+    )
+    url = f"/api/v1/interests/{interest.pk}/"
+    assert alice_api_read.post(f"{url}merge/", {"others": [interest.pk]}).status_code == 403
+    assert alice_api_read.delete(url).status_code == 403
+    assert list(Circle.objects.filter(owner=alice).values_list("name", flat=True)) == ["Friends"]
+    assert list(Interest.objects.filter(owner=alice).values_list("name", flat=True)) == ["Jazz"]
+
+
+def test_a_retried_merge_answers_the_same(alice_api, alice):
+    jazz = InterestFactory(owner=alice, name="Jazz")
+    bebop = InterestFactory(owner=alice, name="Bebop")
+    url = f"/api/v1/interests/{jazz.pk}/merge/"
+    first = alice_api.post(url, {"others": [bebop.pk]}, format="json", HTTP_IDEMPOTENCY_KEY="m")
+    again = alice_api.post(url, {"others": [bebop.pk]}, format="json", HTTP_IDEMPOTENCY_KEY="m")
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert list(Interest.objects.filter(owner=alice)) == [jazz]
