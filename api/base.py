@@ -38,7 +38,8 @@ IF_MATCH = OpenApiParameter(
 )
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    OpenApiTypes.STR,
+    # What api.idempotency accepts: 1 to 255 characters, not only spaces.
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"\S"},
     OpenApiParameter.HEADER,
     required=False,
     description="Any unique string (a UUID): a retry with the same key returns the first result "
@@ -63,10 +64,17 @@ class OwnedViewSet(viewsets.GenericViewSet):
             return self.serializer_class.Meta.model._default_manager.none()
         return self.owned_queryset(self.request.user)
 
+    def lookup_value(self):
+        """The id in the URL; one that is no id ("abc", "1e5") is a 404 like a missing one, not a
+        500 from the database's ValueError."""
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if self.lookup_field in ("pk", "id") and not (value.isascii() and value.isdigit()):
+            raise exceptions.NotFound()
+        return value
+
     def get_object(self):
-        lookup = self.lookup_url_kwarg or self.lookup_field
         obj = get_owned_or_404(
-            self.get_queryset(), self.request.user, **{self.lookup_field: self.kwargs[lookup]}
+            self.get_queryset(), self.request.user, **{self.lookup_field: self.lookup_value()}
         )
         self.check_object_permissions(self.request, obj)
         return obj
@@ -93,10 +101,9 @@ class ETagMixin:
     def get_object_for_write(self):
         """The object, locked until the end of the transaction (PostgreSQL; SQLite's writes are
         serial anyway), so that two writes with the same If-Match can't both pass."""
-        lookup = self.lookup_url_kwarg or self.lookup_field
         queryset = self.get_queryset().select_for_update(of=("self",))
         obj = get_owned_or_404(
-            queryset, self.request.user, **{self.lookup_field: self.kwargs[lookup]}
+            queryset, self.request.user, **{self.lookup_field: self.lookup_value()}
         )
         self.check_object_permissions(self.request, obj)
         return obj

@@ -22,7 +22,15 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from contacts.limits import MAX_INTERESTS_PER_OWNER
-from contacts.models import BulkChange, Circle, Contact, Interest, effective_cadence
+from contacts.models import (
+    BulkChange,
+    Circle,
+    Contact,
+    ContactMethod,
+    ImportantDate,
+    Interest,
+    effective_cadence,
+)
 from contacts.signals import contacts_deleting, due_changed
 from network_crm.db import AddDays
 from network_crm.text import people
@@ -133,6 +141,37 @@ def contact_save_with_details(*, contact: Contact, formsets: Iterable, today: dt
 
 
 @transaction.atomic
+def contact_save_with_rows(
+    *,
+    contact: Contact,
+    today: dt.date,
+    methods: list[ContactMethod] | None = None,
+    dates: list[ImportantDate] | None = None,
+    interest_names: list[str] | None = None,
+) -> Contact:
+    """``contact_save`` plus a whole new list of ways to reach, dates or interests (None: that
+    list is left as it is), already validated: what an API client sends as one document
+    (docs/architecture.md, "The API"). The contact's save marks it changed for phone sync."""
+    contact_save(contact=contact, today=today)
+    owner_id = contact.owner_id
+    if methods is not None:
+        ContactMethod.objects.filter(contact=contact).delete()
+        for position, method in enumerate(methods):
+            method.owner_id, method.contact, method.position = owner_id, contact, position
+            method.fill_folded_fields()  # bulk_create skips save()
+        ContactMethod.objects.bulk_create(methods)
+    if dates is not None:
+        ImportantDate.objects.filter(contact=contact).delete()
+        for date in dates:
+            date.owner_id, date.contact = owner_id, contact
+        ImportantDate.objects.bulk_create(dates)
+    if interest_names is not None:
+        interests = [interest_get_or_create(owner=contact.owner, name=n) for n in interest_names]
+        contact.interests.set(interests)
+    return contact
+
+
+@transaction.atomic
 def contact_snooze(*, contact: Contact, until: dt.date, today: dt.date) -> Contact:
     """No reach-out nudge for ``contact`` before ``until`` (a live reach-out reminder closes,
     through ``due_changed``)."""
@@ -200,14 +239,24 @@ def interest_get_or_create(*, owner: User, name: str) -> Interest:
     return interest
 
 
+def _interest_holders_touch(*, owner: User, interest_ids: Iterable[int]) -> None:
+    """A contact's interests are part of what the API shows of them: the people who have these
+    interests are marked changed, so ``?updated_since=`` finds them (docs/architecture.md,
+    "The API")."""
+    links = Contact.interests.through.objects.filter(interest_id__in=list(interest_ids))
+    contacts_touch(owner=owner, contact_ids=links.values_list("contact_id", flat=True))
+
+
 def contact_interest_add(*, contact: Contact, name: str) -> Interest:
     interest = interest_get_or_create(owner=contact.owner, name=name)
     contact.interests.add(interest)
+    contacts_touch(owner=contact.owner, contact_ids=[contact.pk])
     return interest
 
 
 def contact_interest_remove(*, contact: Contact, interest: Interest) -> None:
     contact.interests.remove(interest)
+    contacts_touch(owner=contact.owner, contact_ids=[contact.pk])
 
 
 @transaction.atomic
@@ -219,6 +268,37 @@ def interests_set_mine(*, owner: User, names: Iterable[str]) -> list[Interest]:
     )
     Interest.objects.filter(pk__in=[i.pk for i in mine]).update(mine=True)
     return mine
+
+
+class InterestNameTaken(ValueError):
+    """Another of the owner's interests already has this name (ignoring case and accents)."""
+
+
+@transaction.atomic
+def interest_update(*, interest: Interest, name: str | None = None, mine: bool | None = None):
+    """Rename an interest and/or make it one of the user's own (None: unchanged). A name that
+    another interest has once folded is refused (InterestNameTaken): merge them instead
+    (``interests_merge``)."""
+    if name is not None:
+        clean = " ".join(name.split())[:80]
+        if not clean:
+            raise ValueError("An interest needs a name.")
+        others = Interest.objects.filter(owner=interest.owner).exclude(pk=interest.pk)
+        if others.filter(folded_name=Interest.fold_name(clean)).exists():
+            raise InterestNameTaken(f"You already have an interest called “{clean}”: merge them.")
+        interest.name = clean
+        _interest_holders_touch(owner=interest.owner, interest_ids=[interest.pk])
+    if mine is not None:
+        interest.mine = mine
+    interest.save(update_fields=["name", "folded_name", "mine"])
+    return interest
+
+
+@transaction.atomic
+def interest_delete(*, interest: Interest) -> None:
+    """Delete an interest: the people who had it keep everything else."""
+    _interest_holders_touch(owner=interest.owner, interest_ids=[interest.pk])
+    interest.delete()
 
 
 @transaction.atomic
@@ -240,6 +320,7 @@ def interests_merge(*, owner: User, keep: Interest, others: Iterable[Interest]) 
             {"pk": other.pk, "name": other.name, "mine": other.mine, "contact_ids": people_ids}
         )
     moved = {pk for item in removed for pk in item["contact_ids"]} - had_kept
+    contacts_touch(owner=owner, contact_ids={pk for item in removed for pk in item["contact_ids"]})
     through.objects.bulk_create(
         [through(contact_id=pk, interest_id=keep.pk) for pk in sorted(moved)],
         batch_size=1000,
@@ -365,6 +446,7 @@ def contacts_bulk_edit(
         through.objects.bulk_create(
             [through(contact_id=pk, interest_id=interest.pk) for pk in added], batch_size=1000
         )
+        contacts_touch(owner=owner, contact_ids=added)  # interests show in the API
         payload = {"interest_id": interest.pk, "added": added}
         description = f"Added “{interest.name}” to {count} {people(count)}"
     elif action == "remove_interest":
@@ -373,6 +455,7 @@ def contacts_bulk_edit(
         links = through.objects.filter(interest=interest, contact_id__in=ids)
         removed = list(links.values_list("contact_id", flat=True))
         links.delete()
+        contacts_touch(owner=owner, contact_ids=removed)  # interests show in the API
         payload = {"interest_id": interest.pk, "removed": removed}
         description = f"Removed “{interest.name}” from {count} {people(count)}"
     else:
@@ -437,6 +520,7 @@ def contacts_bulk_undo(*, change: BulkChange, now: dt.datetime) -> int:
                     ],
                     ignore_conflicts=True,
                 )
+            contacts_touch(owner=owner, contact_ids=ids, now=now)  # interests show in the API
     contacts_recompute_due(owner=owner, contact_ids=ids)
     change.undone_at = now
     change.save(update_fields=["undone_at"])

@@ -692,7 +692,8 @@ def test_bulk_edit_runs_a_constant_number_of_queries(
             owner=bob, contact_ids=[c.pk for c in many], action=action, value=many_value
         )
     assert "50 people" in change.description
-    assert len(small) <= 15
+    # 16: adding or removing an interest also marks the people changed for the API's sync.
+    assert len(small) <= 16
 
 
 def _bulk_people(owner, count: int, prefix: str) -> None:
