@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 
+from api.models import Webhook
+from api.services.webhooks import contact_ref, webhook_events_record
+from api.tasks import enqueue_deliveries
+from contacts.models import Contact
 from network_crm.clock import now
 
 
@@ -20,8 +25,6 @@ def _emit(*, owner_id: int, event: str, items) -> None:
 
 
 def _record(owner_id: int, event: str, items) -> None:
-    from api.services.webhooks import webhook_events_record
-    from api.tasks import enqueue_deliveries
 
     data = items() if callable(items) else items
     ids = webhook_events_record(owner_id=owner_id, event=event, items=data, now=now())
@@ -29,13 +32,11 @@ def _record(owner_id: int, event: str, items) -> None:
 
 
 def _has_hooks(owner_id: int) -> bool:
-    from api.models import Webhook
 
     return Webhook.objects.filter(owner_id=owner_id, is_active=True).exists()
 
 
 def on_contact_saved(sender, *, owner, contact, created, archived, **kwargs) -> None:
-    from api.services.webhooks import contact_ref
 
     ref = contact_ref(contact.pk, contact.name)
     event = "contact.created" if created else "contact.updated"
@@ -44,28 +45,21 @@ def on_contact_saved(sender, *, owner, contact, created, archived, **kwargs) -> 
         _emit(owner_id=owner.pk, event="contact.archived", items=[{"contact": ref}])
 
 
-def _contact_items(contact_ids, **extra_by_id):
-    from api.services.webhooks import contact_ref
-    from contacts.models import Contact
+def _contact_items(contact_ids) -> list[dict]:
 
-    def build() -> list[dict]:
-        rows = Contact.objects.filter(pk__in=list(contact_ids)).order_by("pk")
-        return [{"contact": contact_ref(row.pk, row.name)} for row in rows]
-
-    return build
+    rows = Contact.objects.filter(pk__in=list(contact_ids)).order_by("pk")
+    return [{"contact": contact_ref(row.pk, row.name)} for row in rows]
 
 
 def on_contacts_archived(sender, *, owner, contact_ids, **kwargs) -> None:
     # Names are read after commit, and only when the owner has a webhook at all.
     def items() -> list[dict]:
-        return _contact_items(contact_ids)() if _has_hooks(owner.pk) else []
+        return _contact_items(contact_ids) if _has_hooks(owner.pk) else []
 
     _emit(owner_id=owner.pk, event="contact.archived", items=items)
 
 
 def on_interaction_logged(sender, *, owner, interaction, contact_ids, **kwargs) -> None:
-    from api.services.webhooks import contact_ref
-    from contacts.models import Contact
 
     def items() -> list[dict]:
         if not _has_hooks(owner.pk):
@@ -87,21 +81,17 @@ def on_interaction_logged(sender, *, owner, interaction, contact_ids, **kwargs) 
 
 
 def _site() -> str:
-    from django.conf import settings
 
     return settings.SITE_URL
 
 
 def on_reminders_opened(sender, *, reminders, **kwargs) -> None:
-    from api.models import Webhook
 
     by_owner: dict[int, list[tuple[int, object]]] = {}
     for owner_id, contact_id, due_on in reminders:
         by_owner.setdefault(owner_id, []).append((contact_id, due_on))
 
     def record_all() -> None:
-        from api.services.webhooks import contact_ref
-        from contacts.models import Contact
 
         # One query for who has a reminder.due webhook, so a sweep over many owners stays cheap.
         hooked = set(
