@@ -25,19 +25,16 @@ def _emit(*, owner_id: int, event: str, items) -> None:
 
 
 def _record(owner_id: int, event: str, items) -> None:
-
     data = items() if callable(items) else items
     ids = webhook_events_record(owner_id=owner_id, event=event, items=data, now=now())
     enqueue_deliveries(ids)
 
 
 def _has_hooks(owner_id: int) -> bool:
-
     return Webhook.objects.filter(owner_id=owner_id, is_active=True).exists()
 
 
 def on_contact_saved(sender, *, owner, contact, created, archived, **kwargs) -> None:
-
     ref = contact_ref(contact.pk, contact.name)
     event = "contact.created" if created else "contact.updated"
     _emit(owner_id=owner.pk, event=event, items=[{"contact": ref}])
@@ -46,7 +43,6 @@ def on_contact_saved(sender, *, owner, contact, created, archived, **kwargs) -> 
 
 
 def _contact_items(contact_ids) -> list[dict]:
-
     rows = Contact.objects.filter(pk__in=list(contact_ids)).order_by("pk")
     return [{"contact": contact_ref(row.pk, row.name)} for row in rows]
 
@@ -60,7 +56,6 @@ def on_contacts_archived(sender, *, owner, contact_ids, **kwargs) -> None:
 
 
 def on_interaction_logged(sender, *, owner, interaction, contact_ids, **kwargs) -> None:
-
     def items() -> list[dict]:
         if not _has_hooks(owner.pk):
             return []
@@ -71,7 +66,7 @@ def on_interaction_logged(sender, *, owner, interaction, contact_ids, **kwargs) 
                     "id": interaction.pk,
                     "kind": interaction.kind,
                     "occurred_at": interaction.occurred_at.isoformat(),
-                    "api_url": f"{_site()}/api/v1/interactions/{interaction.pk}/",
+                    "api_url": f"{settings.SITE_URL}/api/v1/interactions/{interaction.pk}/",
                 },
                 "contacts": [contact_ref(person.pk, person.name) for person in people],
             }
@@ -80,13 +75,7 @@ def on_interaction_logged(sender, *, owner, interaction, contact_ids, **kwargs) 
     _emit(owner_id=owner.pk, event="interaction.logged", items=items)
 
 
-def _site() -> str:
-
-    return settings.SITE_URL
-
-
 def on_reminders_opened(sender, *, reminders, **kwargs) -> None:
-
     by_owner: dict[int, list[tuple[int, object]]] = {}
     for owner_id, contact_id, due_on in reminders:
         by_owner.setdefault(owner_id, []).append((contact_id, due_on))
