@@ -242,11 +242,17 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
         http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     )
     connection = connection_class(host, port, timeout=SEND_TIMEOUT_SECONDS)
-    pinned = addresses[0]
 
     def connect_pinned(address, timeout=None, source_address=None, **kwargs):
-        # TLS still checks the certificate against ``host``: only the address is pinned.
-        return socket.create_connection((pinned, address[1]), timeout, source_address)
+        # Only to the addresses just checked, in order (as create_connection tries a host's);
+        # TLS still checks the certificate against ``host``.
+        error: OSError | None = None
+        for pinned in addresses:
+            try:
+                return socket.create_connection((pinned, address[1]), timeout, source_address)
+            except OSError as exc:
+                error = exc
+        raise error or OSError(f"No address for {host}")
 
     connection._create_connection = connect_pinned
     try:

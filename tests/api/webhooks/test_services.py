@@ -6,6 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import ssl
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -252,3 +257,59 @@ def test_the_check_is_made_again_at_send_time(alice, receiver, allow_private, fr
     delivery.refresh_from_db()
     assert "private or reserved address (127.0.0.1)" in delivery.last_error
     assert receiver.received == []
+
+
+# --- HTTPS -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tls_receiver(tmp_path) -> Iterator[tuple[int, Path, list[bytes]]]:
+    """A TLS receiver on 127.0.0.1 with a self-signed certificate for "localhost": its port,
+    the certificate, and the bodies it received."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost"]
+        + ["-addext", "subjectAltName=DNS:localhost"],
+        check=True,
+        capture_output=True,
+    )
+    bodies: list[bytes] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's name)
+            bodies.append(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1], cert, bodies
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_name(
+    alice, tls_receiver, allow_private, frozen_now, monkeypatch
+):
+    port, cert, bodies = tls_receiver
+    untrusted = make_delivery(alice, f"https://localhost:{port}/hook")
+    assert services.delivery_send(delivery_id=untrusted.pk, now=FROZEN_NOW) == "retry"
+    untrusted.refresh_from_db()
+    assert "CERTIFICATE_VERIFY_FAILED" in untrusted.last_error
+    assert bodies == []
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # now the certificate is trusted
+    [delivery_id] = services.webhook_events_record(
+        owner_id=alice.pk, event="contact.created", items=[{}], now=FROZEN_NOW
+    )
+    assert services.delivery_send(delivery_id=delivery_id, now=FROZEN_NOW) == "delivered"
+    assert len(bodies) == 1
