@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import AppPassword, Invitation
 from accounts.services import app_password_create
+from api.models import Webhook
 from contacts.models import BulkChange, Circle, Contact, Interest
 from contacts.services import contacts_bulk_edit
 from dav.models import CardConflict
@@ -63,6 +64,9 @@ OBJECT_ROUTES = {
     "dav_settings:device_profile": {"pk": AppPassword},
     "dav_settings:device_revoke": {"pk": AppPassword},
     "dav_conflicts:settle": {"pk": CardConflict},
+    "api_webhooks:detail": {"pk": Webhook},
+    "api_webhooks:rotate": {"pk": Webhook},
+    "api_webhooks:delete": {"pk": Webhook},
 }
 ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id"}
 
@@ -118,7 +122,11 @@ def alice_objects(alice):
     conflict = CardConflict.objects.create(
         owner=alice, contact=contact, field="notes", device_value='"x"', replaced_value='"y"'
     )
+    webhook = Webhook.objects.create(
+        owner=alice, url="https://example.com/hook", events=["contact.created"], secret="s" * 64
+    )
     return {
+        Webhook: webhook,
         Contact: contact,
         Circle: circle,
         Interest: interest,
@@ -220,8 +228,10 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
         covered.add(model)
     # Every owned model in the admin is checked (BulkChange, the undo log, is not in the admin;
     # nor are app passwords, which only their owner sees, on Settings → Sync with your phone,
-    # nor card conflicts, shown and settled on the person's page).
+    # nor card conflicts, shown and settled on the person's page, nor webhooks, on Settings →
+    # Webhooks).
     assert covered == set(alice_objects) - {
+        Webhook,
         BulkChange,
         ImportBatch,
         Merge,
