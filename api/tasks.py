@@ -38,9 +38,11 @@ def purge_api_records() -> str:
 
 def enqueue_deliveries(delivery_ids: Iterable[int]) -> None:
     """Queue each delivery. A broker that is down must not fail the caller: the rows stay
-    pending and beat's deliver_webhooks queues them again."""
+    pending and beat's deliver_webhooks queues them again. The first failure stops the loop,
+    so a request waits for the broker's connect timeout once, not once per delivery."""
     for delivery_id in delivery_ids:
         try:
             send_webhook_delivery.delay(delivery_id)
         except Exception:
-            logger.warning("Could not queue webhook delivery %s; beat will.", delivery_id)
+            logger.warning("Could not queue webhook deliveries from %s on; beat will.", delivery_id)
+            return

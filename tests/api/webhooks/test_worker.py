@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from api.models import ApiToken, WebhookDelivery
 from api.services.tokens import api_token_create
-from api.services.webhooks import webhook_create, webhook_signature
+from api.services.webhooks import deliveries_due, webhook_create, webhook_signature
 from api.tasks import deliver_webhooks
 from contacts.models import Contact
 from contacts.services import contact_save
 from tests.api.conftest import client_with
-from tests.fixtures.processes import broker_url, wait_for
+from tests.fixtures.processes import broker_url, free_port, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -70,3 +70,20 @@ def test_an_api_call_is_delivered_by_the_worker_and_retried(alice, receiver, web
     assert delivered.attempts == 2
     listed = api.get(f"/api/v1/webhooks/{hook.pk}/deliveries/").json()["results"]
     assert [(row["status"], row["attempts"]) for row in listed] == [("delivered", 2)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_that_is_down_fails_nothing_and_beat_catches_up(alice, allow_private, caplog):
+    for path in ("a", "b", "c"):
+        webhook_create(owner=alice, url=f"http://127.0.0.1:9/{path}", events=["contact.created"])
+    with broker_url(f"redis://127.0.0.1:{free_port()}/0"):  # nothing listens there
+        ada = contact_save(contact=Contact(owner=alice, name="Ada"), today=timezone.now().date())
+    assert Contact.objects.get(pk=ada.pk).name == "Ada"
+    pending = WebhookDelivery.objects.filter(status="pending")
+    assert pending.count() == 3
+    # One attempt to reach the broker, not one per delivery; beat queues them all later.
+    warnings = [r for r in caplog.records if "Could not queue webhook deliveries" in r.message]
+    assert len(warnings) == 1
+    assert sorted(deliveries_due(now=timezone.now())) == sorted(
+        pending.values_list("pk", flat=True)
+    )
