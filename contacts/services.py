@@ -31,7 +31,7 @@ from contacts.models import (
     Interest,
     effective_cadence,
 )
-from contacts.signals import contacts_deleting, due_changed
+from contacts.signals import contact_saved, contacts_archived, contacts_deleting, due_changed
 from network_crm.db import AddDays
 from network_crm.text import people
 
@@ -124,9 +124,17 @@ def contact_recompute_due(*, contact: Contact, today: dt.date | None = None) -> 
 @transaction.atomic
 def contact_save(*, contact: Contact, today: dt.date) -> Contact:
     """Create or update a contact (already filled in by a form) and recompute when they are due."""
-    if contact.pk is None:
+    created = contact.pk is None
+    if created:
         contact.added_on = today
+    # Only a save that archives asks what the row was (one query, on that path alone).
+    archived = contact.archived and (
+        created or not Contact.objects.filter(pk=contact.pk, archived=True).exists()
+    )
     contact.save()
+    contact_saved.send(
+        sender=Contact, owner=contact.owner, contact=contact, created=created, archived=archived
+    )
     return contact_recompute_due(contact=contact, today=today)
 
 
@@ -199,10 +207,21 @@ def contacts_set_flags(*, owner: User, contact_ids: Iterable[int], **flags: bool
     allowed = {"paused", "archived"}
     if not flags or set(flags) - allowed:
         raise ValueError(f"Only {sorted(allowed)} can be set in bulk.")
+    ids = list(contact_ids)
+    newly_archived = []
+    if flags.get("archived"):
+        newly_archived = list(
+            Contact.objects.filter(owner=owner, pk__in=ids, archived=False).values_list(
+                "pk", flat=True
+            )
+        )
     # Archiving takes a card off the phone: updated_at tells phone sync (contacts_touch).
-    return Contact.objects.filter(owner=owner, pk__in=list(contact_ids)).update(
+    updated = Contact.objects.filter(owner=owner, pk__in=ids).update(
         **flags, updated_at=timezone.now()
     )
+    if newly_archived:
+        contacts_archived.send(sender=Contact, owner=owner, contact_ids=newly_archived)
+    return updated
 
 
 # --- Interests -------------------------------------------------------------------------------
@@ -432,6 +451,10 @@ def contacts_bulk_edit(
         previous = dict(contacts.values_list("pk", field))
         # The circle and archived show on a phone's card (contacts_touch says why).
         contacts.update(**{field: new_value}, updated_at=timezone.now())
+        if action == "archive":
+            archived = [pk for pk, was in previous.items() if not was]
+            if archived:
+                contacts_archived.send(sender=Contact, owner=owner, contact_ids=archived)
         payload = {"field": field, "previous": {str(pk): old for pk, old in previous.items()}}
         description = _describe(action, count, value)
     elif action == "add_interest":

@@ -20,3 +20,12 @@ due_changed = Signal()
 # list). Receivers tidy what would be left pointing at nobody (interactions deletes the
 # interactions those people alone took part in).
 contacts_deleting = Signal()
+
+# Sent by contact_save inside its transaction, after the contact was saved. Arguments: ``owner``,
+# ``contact``, ``created`` (True for a new person), ``archived`` (True when this save archived
+# them). The API turns it into webhook events on commit (api/receivers.py).
+contact_saved = Signal()
+
+# Sent by contacts_set_flags and contacts_bulk_edit when they archive people. Arguments:
+# ``owner``, ``contact_ids`` (a list).
+contacts_archived = Signal()

@@ -16,7 +16,7 @@ from accounts.models import User
 from contacts.models import Contact
 from contacts.services import contacts_recompute_due
 from interactions.models import ActivityDay, Interaction
-from interactions.signals import interaction_changed
+from interactions.signals import interaction_changed, interaction_logged
 from network_crm.clock import local_date
 
 EDITABLE_FIELDS = [
@@ -144,6 +144,9 @@ def interaction_log(
     contact_ids = {contact.pk for contact in contacts}
     interaction.contacts.set(contact_ids)
     _after_change(owner=owner, contact_ids=contact_ids, days={interaction.occurred_on}, today=today)
+    interaction_logged.send(
+        sender=Interaction, owner=owner, interaction=interaction, contact_ids=contact_ids
+    )
     return interaction
 
 

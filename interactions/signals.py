@@ -10,3 +10,8 @@ from django.dispatch import Signal
 # ``follow_up_moved`` (True when the promise's date changed). Reminders drops the pending
 # follow-up reminders that no longer fit (reminders/receivers.py).
 interaction_changed = Signal()
+
+# Sent by interaction_log inside its transaction, after the interaction and its people were
+# saved. Arguments: ``owner``, ``interaction``, ``contact_ids`` (a set). The API turns it into a
+# webhook event on commit (api/receivers.py).
+interaction_logged = Signal()

@@ -344,6 +344,15 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": float(SWEEP_INTERVAL_SECONDS)},
     },
     "prune-broker": {"task": "reminders.tasks.prune_broker", "schedule": 3600.0},
+    # Webhook retries that came due and stale claims (api/tasks.py, docs/architecture.md
+    # "Webhooks"); a run that could not start in time is superseded by the next.
+    "deliver-webhooks": {
+        "task": "api.tasks.deliver_webhooks",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
+    # Idempotency records (kept 24 h) and old webhook deliveries (kept 30 days).
+    "purge-api-records": {"task": "api.tasks.purge_api_records", "schedule": 86400.0},
 }
 
 # Largest contacts file accepted for import (MB).
@@ -408,6 +417,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Webhooks' events and their deliveries' event are one choice set: one name in the schema.
+    "ENUM_NAME_OVERRIDES": {"WebhookEventEnum": "api.models.Webhook.Event"},
 }
 # Webhook URLs that resolve to private, loopback or link-local addresses are refused unless this
 # is on (tests, home networks): docs/architecture.md "Webhooks".

@@ -24,6 +24,7 @@ from reminders import links
 from reminders.models import Digest
 from reminders.selectors import digest_contents
 from reminders.services.schedule import digest_next_at, digest_schedule_update, digest_time_on
+from reminders.signals import digest_sent
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -194,5 +195,12 @@ def digest_send(*, digest_id: int, now: dt.datetime) -> str:
         raise
     Digest.objects.filter(pk=digest_id).update(
         state=Digest.State.SENT, sent_at=now, item_count=item_count, last_error=""
+    )
+    digest_sent.send(
+        sender=Digest,
+        owner_id=digest.owner_id,
+        digest_id=digest_id,
+        item_count=item_count,
+        sent_at=now,
     )
     return "sent"

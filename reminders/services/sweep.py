@@ -16,6 +16,7 @@ from interactions.models import Interaction
 from network_crm.clock import local_date
 from reminders.models import Reminder, SchedulerHeartbeat
 from reminders.services.digests import digests_create_due, digests_needing_delivery
+from reminders.signals import reminders_opened
 
 # Anywhere on Earth, the local date is at most one day ahead of UTC's (UTC+14).
 _MAX_ZONE_LEAD = dt.timedelta(days=1)
@@ -93,6 +94,10 @@ def _reminders_open_due(*, now: dt.datetime, dry_run: bool) -> int:
     ]
     if new and not dry_run:
         Reminder.objects.bulk_create(new, ignore_conflicts=True)
+        reminders_opened.send(
+            sender=Reminder,
+            reminders=[(each.owner_id, each.contact_id, each.due_on) for each in new],
+        )
     return len(new)
 
 

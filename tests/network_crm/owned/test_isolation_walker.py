@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import AppPassword, Invitation
 from accounts.services import app_password_create
-from api.models import ApiToken
+from api.models import ApiToken, Webhook
 from api.services.tokens import api_token_create
 from contacts.models import BulkChange, Circle, Contact, Interest
 from contacts.services import contacts_bulk_edit
@@ -67,6 +67,9 @@ OBJECT_ROUTES = {
     "dav_conflicts:settle": {"pk": CardConflict},
     "api_tokens:token_new": {"pk": ApiToken},
     "api_tokens:token_revoke": {"pk": ApiToken},
+    "api_webhooks:detail": {"pk": Webhook},
+    "api_webhooks:rotate": {"pk": Webhook},
+    "api_webhooks:delete": {"pk": Webhook},
 }
 ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id"}
 
@@ -123,7 +126,11 @@ def alice_objects(alice):
     conflict = CardConflict.objects.create(
         owner=alice, contact=contact, field="notes", device_value='"x"', replaced_value='"y"'
     )
+    webhook = Webhook.objects.create(
+        owner=alice, url="https://example.com/hook", events=["contact.created"], secret="s" * 64
+    )
     return {
+        Webhook: webhook,
         Contact: contact,
         Circle: circle,
         Interest: interest,
@@ -226,9 +233,10 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
         covered.add(model)
     # Every owned model in the admin is checked (BulkChange, the undo log, is not in the admin;
     # nor are app passwords, which only their owner sees, on Settings → Sync with your phone,
-    # nor card conflicts, shown and settled on the person's page, nor API tokens, on Settings →
-    # API tokens).
+    # nor card conflicts, shown and settled on the person's page, nor API tokens and webhooks, on
+    # Settings → API tokens and Settings → Webhooks).
     assert covered == set(alice_objects) - {
+        Webhook,
         BulkChange,
         ImportBatch,
         Merge,
