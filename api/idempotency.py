@@ -32,6 +32,8 @@ def _fingerprint(request) -> str:
             for value in values:
                 digest.update(name.encode() + b"=")
                 if hasattr(value, "chunks"):
+                    # The name too: the same bytes under another name are another import.
+                    digest.update(f"{value.name}:".encode())
                     for chunk in value.chunks():
                         digest.update(chunk)
                     value.seek(0)
