@@ -6,7 +6,8 @@ class ApiConfig(AppConfig):
     verbose_name = "REST API and webhooks"
 
     def ready(self) -> None:
-        from api import receivers, settings_sections
+        # api.schema registers the OpenAPI extension of the session authentication.
+        from api import receivers, schema, settings_sections  # noqa: F401
 
         receivers.connect()
         settings_sections.register()

@@ -16,8 +16,10 @@ import datetime as dt
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -52,6 +54,18 @@ def etag_of(data) -> str:
     return '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
 
 
+def owned_object_or_404(view, queryset):
+    """The view's object among the owner's rows; an id that is not one (``abc``) is a 404 like
+    a missing one, not a 500 (as DRF's own ``get_object_or_404`` does)."""
+    lookup = view.lookup_url_kwarg or view.lookup_field
+    try:
+        return get_owned_or_404(
+            queryset, view.request.user, **{view.lookup_field: view.kwargs[lookup]}
+        )
+    except (TypeError, ValueError, DjangoValidationError) as error:
+        raise Http404 from error
+
+
 class OwnedViewSet(viewsets.GenericViewSet):
     """A viewset over the requesting user's rows only."""
 
@@ -64,10 +78,7 @@ class OwnedViewSet(viewsets.GenericViewSet):
         return self.owned_queryset(self.request.user)
 
     def get_object(self):
-        lookup = self.lookup_url_kwarg or self.lookup_field
-        obj = get_owned_or_404(
-            self.get_queryset(), self.request.user, **{self.lookup_field: self.kwargs[lookup]}
-        )
+        obj = owned_object_or_404(self, self.get_queryset())
         self.check_object_permissions(self.request, obj)
         return obj
 
@@ -86,6 +97,10 @@ class ETagMixin:
         header = self.request.headers.get("If-Match")
         if header is None or header.strip() == "*":
             return
+        if not header.strip():
+            raise exceptions.ValidationError(
+                {"If-Match": "Give the ETag you read, or leave it out."}
+            )
         wanted = {tag.strip().removeprefix("W/") for tag in header.split(",")}
         if self.etag_for(instance) not in wanted:
             raise PreconditionFailed()
@@ -93,11 +108,8 @@ class ETagMixin:
     def get_object_for_write(self):
         """The object, locked until the end of the transaction (PostgreSQL; SQLite's writes are
         serial anyway), so that two writes with the same If-Match can't both pass."""
-        lookup = self.lookup_url_kwarg or self.lookup_field
         queryset = self.get_queryset().select_for_update(of=("self",))
-        obj = get_owned_or_404(
-            queryset, self.request.user, **{self.lookup_field: self.kwargs[lookup]}
-        )
+        obj = owned_object_or_404(self, queryset)
         self.check_object_permissions(self.request, obj)
         return obj
 
@@ -110,9 +122,10 @@ class ETagMixin:
         partial = kwargs.pop("partial", False)
         with transaction.atomic():
             instance = self.get_object_for_write()
-            self.check_if_match(instance)
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            # A malformed body is a 400 whatever the ETag: 412 means "valid, but stale".
             serializer.is_valid(raise_exception=True)
+            self.check_if_match(instance)
             self.perform_update(serializer)
         return self.retrieve(request, *args, **kwargs)
 

@@ -388,6 +388,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The errors every view can answer and the create → object links (api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+        "api.schema.add_links",
+    ],
 }
 # Webhook URLs that resolve to private, loopback or link-local addresses are refused unless this
 # is on (tests, home networks): docs/architecture.md "Webhooks".
