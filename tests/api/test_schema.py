@@ -135,6 +135,12 @@ def test_an_unknown_api_url_is_a_json_404(alice_client, method):
     assert "detail" in response.json()
 
 
+def test_an_api_url_without_its_slash_names_the_right_one(alice_api):
+    response = alice_api.post("/api/schema", {"name": "x"}, format="json")
+    assert response.status_code == 404
+    assert "did you mean /api/schema/" in response.json()["detail"]
+
+
 @pytest.mark.parametrize(("value", "size"), [(None, 50), ("1", 1), ("200", 200), ("5000", 200)])
 def test_a_page_size_is_read_and_capped(value, size):
     query = {} if value is None else {"page_size": value}
