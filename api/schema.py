@@ -122,6 +122,25 @@ def add_error_responses(result, generator, request, public):
     return result
 
 
+def json_request_bodies(result, generator, request, public):
+    """POSTPROCESSING_HOOKS: an operation that reads JSON documents only JSON.
+
+    The parsers are global (JSON and multipart, for the imports' upload), so drf-spectacular
+    lists multipart for every body; but a nested body (a contact's methods) has no form encoding,
+    and a script sends JSON. Uploads, which read only multipart, keep it.
+    """
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            content = (
+                operation.get("requestBody", {}).get("content") if method in HTTP_METHODS else None
+            )
+            if content and "application/json" in content:
+                operation["requestBody"]["content"] = {
+                    "application/json": content["application/json"]
+                }
+    return result
+
+
 PARAM = re.compile(r"\{([^}]+)\}")
 LINK_NAMES = {"get": "Get", "put": "Replace", "patch": "Update", "delete": "Delete", "post": "Post"}
 

@@ -388,9 +388,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # The errors every view can answer and the create → object links (api/schema.py).
+    # JSON bodies, the errors every view can answer, create → object links (api/schema.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.json_request_bodies",
         "api.schema.add_error_responses",
         "api.schema.add_links",
     ],

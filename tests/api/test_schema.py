@@ -11,7 +11,7 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 
 from api.base import ETagMixin, OwnedViewSet, etag_of
 from api.pagination import IdCursorPagination
-from api.schema import add_error_responses, add_links
+from api.schema import add_error_responses, add_links, json_request_bodies
 from contacts.models import Circle
 from tests.factories import CircleFactory
 
@@ -124,6 +124,18 @@ def test_a_create_links_to_every_operation_on_what_it_created():
     # A nested create has no single id to pass on.
     nested = schema["paths"]["/api/v1/others/{other_id}/things/"]["post"]["responses"]["201"]
     assert "links" not in nested
+
+
+def test_a_json_body_is_documented_as_json_only_and_an_upload_as_multipart():
+    schema = _schema()
+    create = schema["paths"]["/api/v1/things/"]["post"]
+    form = {"schema": {"type": "object"}}
+    create["requestBody"]["content"]["multipart/form-data"] = form
+    upload = schema["paths"]["/api/v1/others/{other_id}/things/"]["post"]
+    upload["requestBody"] = {"content": {"multipart/form-data": form}}
+    json_request_bodies(schema, None, None, True)
+    assert list(create["requestBody"]["content"]) == ["application/json"]
+    assert list(upload["requestBody"]["content"]) == ["multipart/form-data"]
 
 
 @pytest.mark.parametrize("method", ["get", "post", "patch", "delete"])
