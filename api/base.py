@@ -151,7 +151,13 @@ def parse_updated_since(value: str) -> dt.datetime:
         )
     if timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed
+    # In UTC: PostgreSQL refuses offsets past ±15:59 that Python accepts (a 500 otherwise).
+    try:
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:
+        raise exceptions.ValidationError(
+            {"updated_since": "Give a date and time between the years 1 and 9999."}
+        ) from None
 
 
 class UpdatedSinceFilter(BaseFilterBackend):

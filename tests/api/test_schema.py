@@ -9,11 +9,11 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory, force_authenticate
 
-from api.base import ETagMixin, OwnedViewSet, etag_of
+from api.base import ETagMixin, OwnedViewSet, UpdatedSinceFilter, etag_of
 from api.pagination import IdCursorPagination
 from api.schema import add_error_responses, add_links, json_request_bodies
-from contacts.models import Circle
-from tests.factories import CircleFactory
+from contacts.models import Circle, Contact
+from tests.factories import CircleFactory, ContactFactory
 
 
 def test_the_generated_schema_validates_without_a_warning(db, tmp_path):
@@ -220,3 +220,29 @@ def test_an_id_that_is_not_a_number_is_a_404(alice, pk):
     force_authenticate(request, user=alice)
     response = _CircleViewSet.as_view({"get": "retrieve"})(request, pk=pk)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ("2026-01-01T00:00:00Z", True),
+        # An offset Python reads but PostgreSQL would refuse (a 500 before): compared in UTC.
+        ("2026-01-01T06:34:55-16:56", True),
+        ("2999-05-25T06:34:55-16:56", False),
+    ],
+)
+def test_updated_since_takes_any_offset(alice, frozen_now, value, found):
+    ContactFactory(owner=alice, name="Ada")
+    view = type("View", (), {"action": "list"})()
+    request = Request(APIRequestFactory().get("/", {"updated_since": value}))
+    contacts = UpdatedSinceFilter().filter_queryset(request, Contact.objects.all(), view)
+    assert [c.name for c in contacts] == (["Ada"] if found else [])
+
+
+@pytest.mark.parametrize("value", ["yesterday", "9999-12-31T23:59:59-16:00"])
+def test_an_unreadable_updated_since_is_a_400(value):
+    view = type("View", (), {"action": "list"})()
+    request = Request(APIRequestFactory().get("/", {"updated_since": value}))
+    with pytest.raises(exceptions.ValidationError) as error:
+        UpdatedSinceFilter().filter_queryset(request, Contact.objects.none(), view)
+    assert "updated_since" in error.value.detail
