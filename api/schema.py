@@ -93,8 +93,9 @@ def _error_codes(method: str, operation: dict) -> list[int]:
         codes.append(401)
     if method in UNSAFE:
         codes.append(403)  # TokenScope (read tokens) and the session's CSRF check
-    # Any query parameter or body can be wrong; an Idempotency-Key can be reused for another body.
-    if operation.get("requestBody") or where & {"query", "header"}:
+    # Any query parameter or body can be wrong, an Idempotency-Key reused for another body, and
+    # any write refused by a service's rule (a Django ValidationError, api/errors.py).
+    if method in UNSAFE or operation.get("requestBody") or where & {"query", "header"}:
         codes.append(400)
     if operation.get("requestBody"):
         codes.append(415)

@@ -97,6 +97,15 @@ def test_every_operation_documents_the_errors_it_can_answer():
         "412",
         "429",
     }
+    # An action with no body can still be refused by a service's rule.
+    assert set(codes("/api/v1/things/{id}/confirm/", "post")) == {
+        "200",
+        "400",
+        "401",
+        "403",
+        "404",
+        "429",
+    }
     # What a view documented itself is kept; errors have their JSON shape and headers.
     assert paths["/api/v1/things/{id}/"]["delete"]["responses"]["204"] == {"description": "gone"}
     unauthorised = paths["/api/v1/things/"]["get"]["responses"]["401"]
