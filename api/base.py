@@ -16,8 +16,10 @@ import datetime as dt
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -53,6 +55,17 @@ def etag_of(data) -> str:
     return '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
 
 
+def owned_object_or_404(view, queryset):
+    """The view's object among the owner's rows; an id that is not one (``abc``) is a 404 like
+    a missing one, not a 500 (as DRF's own ``get_object_or_404`` does)."""
+    try:
+        return get_owned_or_404(
+            queryset, view.request.user, **{view.lookup_field: view.lookup_value()}
+        )
+    except (TypeError, ValueError, DjangoValidationError) as error:
+        raise Http404 from error
+
+
 class OwnedViewSet(viewsets.GenericViewSet):
     """A viewset over the requesting user's rows only."""
 
@@ -73,9 +86,7 @@ class OwnedViewSet(viewsets.GenericViewSet):
         return value
 
     def get_object(self):
-        obj = get_owned_or_404(
-            self.get_queryset(), self.request.user, **{self.lookup_field: self.lookup_value()}
-        )
+        obj = owned_object_or_404(self, self.get_queryset())
         self.check_object_permissions(self.request, obj)
         return obj
 
@@ -94,6 +105,10 @@ class ETagMixin:
         header = self.request.headers.get("If-Match")
         if header is None or header.strip() == "*":
             return
+        if not header.strip():
+            raise exceptions.ValidationError(
+                {"If-Match": "Give the ETag you read, or leave it out."}
+            )
         wanted = {tag.strip().removeprefix("W/") for tag in header.split(",")}
         if self.etag_for(instance) not in wanted:
             raise PreconditionFailed()
@@ -102,9 +117,7 @@ class ETagMixin:
         """The object, locked until the end of the transaction (PostgreSQL; SQLite's writes are
         serial anyway), so that two writes with the same If-Match can't both pass."""
         queryset = self.get_queryset().select_for_update(of=("self",))
-        obj = get_owned_or_404(
-            queryset, self.request.user, **{self.lookup_field: self.lookup_value()}
-        )
+        obj = owned_object_or_404(self, queryset)
         self.check_object_permissions(self.request, obj)
         return obj
 
@@ -117,9 +130,10 @@ class ETagMixin:
         partial = kwargs.pop("partial", False)
         with transaction.atomic():
             instance = self.get_object_for_write()
-            self.check_if_match(instance)
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            # A malformed body is a 400 whatever the ETag: 412 means "valid, but stale".
             serializer.is_valid(raise_exception=True)
+            self.check_if_match(instance)
             self.perform_update(serializer)
         return self.retrieve(request, *args, **kwargs)
 
@@ -145,7 +159,13 @@ def parse_updated_since(value: str) -> dt.datetime:
         )
     if timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed
+    # In UTC: PostgreSQL refuses offsets past ±15:59 that Python accepts (a 500 otherwise).
+    try:
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:
+        raise exceptions.ValidationError(
+            {"updated_since": "Give a date and time between the years 1 and 9999."}
+        ) from None
 
 
 class UpdatedSinceFilter(BaseFilterBackend):

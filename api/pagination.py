@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
 
 
@@ -20,3 +21,26 @@ class IdCursorPagination(CursorPagination):
             link["type"] = ["string", "null"]
         page["required"] = ["next", "previous", "results"]
         return page
+
+    def get_page_size(self, request):
+        # DRF silently ignores a page_size it can't read; a script would rather hear about it.
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
+            return self.page_size
+        try:
+            size = int(value)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: "Give a whole number from 1 (at most 200 are sent)."}
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter["description"] = "Rows per page: 50 unless given, at most 200."
+        return parameters

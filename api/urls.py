@@ -1,8 +1,17 @@
 """/api/: the versioned API under v1/, its OpenAPI schema and its docs (mounted by the root URLconf)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from api.views import contacts, interactions, me, meta, portability, reminders, webhooks
+from api.views import (
+    contacts,
+    fallback,
+    interactions,
+    me,
+    meta,
+    portability,
+    reminders,
+    webhooks,
+)
 
 app_name = "api"
 
@@ -20,4 +29,6 @@ urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", meta.schema, name="schema"),
     path("docs/", meta.docs, name="docs"),
+    # Last: anything else under /api/ is a JSON 404 (api/views/fallback.py).
+    re_path(r"^", fallback.not_found),
 ]

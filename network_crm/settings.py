@@ -419,6 +419,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Webhooks' events and their deliveries' event are one choice set: one name in the schema.
     "ENUM_NAME_OVERRIDES": {"WebhookEventEnum": "api.models.Webhook.Event"},
+    # JSON bodies, the errors every view can answer, create → object links (api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.json_request_bodies",
+        "api.schema.add_error_responses",
+        "api.schema.add_links",
+    ],
 }
 # Webhook URLs that resolve to private, loopback or link-local addresses are refused unless this
 # is on (tests, home networks): docs/architecture.md "Webhooks".
