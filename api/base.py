@@ -80,7 +80,7 @@ class OwnedViewSet(viewsets.GenericViewSet):
     def lookup_value(self):
         """The id in the URL; one that is no id ("abc", "1e5") is a 404 like a missing one, not a
         500 from the database's ValueError."""
-        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        value = str(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
         if self.lookup_field in ("pk", "id") and not (value.isascii() and value.isdigit()):
             raise exceptions.NotFound()
         return value
