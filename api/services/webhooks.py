@@ -9,15 +9,12 @@ marked leaves a stale claim, reclaimed after CLAIM_TIMEOUT and sent again with t
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime as dt
 import hashlib
 import hmac
 import http.client
-import ipaddress
 import json
 import secrets
-import socket
 import uuid
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -27,6 +24,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from api.models import Webhook, WebhookDelivery
+from network_crm import outbound
+from network_crm.outbound import AddressRefused
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -40,7 +39,6 @@ BACKOFF = (
     dt.timedelta(hours=12),
 )
 SEND_TIMEOUT_SECONDS = 5.0
-DNS_TIMEOUT_SECONDS = 3.0
 # A delivery claimed longer ago than this belongs to a worker that died: it is sent again.
 CLAIM_TIMEOUT = dt.timedelta(minutes=2)
 # Delivered and failed rows are kept this long for the webhook's page, then purged.
@@ -51,33 +49,11 @@ USER_AGENT = "network-crm-webhooks/1"
 EVENT_CHOICES = Webhook.Event
 
 
-class WebhookUrlError(ValueError):
+class WebhookUrlError(AddressRefused):
     """A URL we will not send to; the message says why, in words for the owner."""
 
 
 # --- Registration ----------------------------------------------------------------------------
-
-
-def _resolve(host: str, port: int) -> list[str]:
-    """The addresses ``host`` resolves to, or a WebhookUrlError within DNS_TIMEOUT_SECONDS."""
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(socket.getaddrinfo, host, port, 0, socket.SOCK_STREAM)
-    try:
-        infos = future.result(timeout=DNS_TIMEOUT_SECONDS)
-    except concurrent.futures.TimeoutError:
-        raise WebhookUrlError(f"Looking up “{host}” took too long; check the address.") from None
-    except (socket.gaierror, UnicodeError):
-        raise WebhookUrlError(f"“{host}” could not be found (DNS); check the address.") from None
-    finally:
-        pool.shutdown(wait=False)
-    return list(dict.fromkeys(info[4][0] for info in infos))
-
-
-def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
 
 
 def webhook_url_check(url: str) -> tuple[str, int, list[str]]:
@@ -95,14 +71,15 @@ def webhook_url_check(url: str) -> tuple[str, int, list[str]]:
     if parts.username or parts.password:
         raise WebhookUrlError("Put no user name or password in the URL; verify the signature.")
     port = port or (443 if parts.scheme == "https" else 80)
-    addresses = _resolve(parts.hostname, port)
-    if not settings.WEBHOOKS_ALLOW_PRIVATE:
-        private = [address for address in addresses if not _is_public(address)]
-        if private:
-            raise WebhookUrlError(
-                f"“{parts.hostname}” points to a private or reserved address ({private[0]}); "
-                "webhooks go to public addresses only (WEBHOOKS_ALLOW_PRIVATE allows others)."
-            )
+    try:
+        addresses = outbound.public_addresses(
+            parts.hostname,
+            port,
+            allow_private=settings.WEBHOOKS_ALLOW_PRIVATE,
+            setting="WEBHOOKS_ALLOW_PRIVATE",
+        )
+    except outbound.AddressRefused as exc:
+        raise WebhookUrlError(str(exc)) from None
     return parts.hostname, port, addresses
 
 
@@ -243,18 +220,7 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
     )
     connection = connection_class(host, port, timeout=SEND_TIMEOUT_SECONDS)
 
-    def connect_pinned(address, timeout=None, source_address=None, **kwargs):
-        # Only to the addresses just checked, in order (as create_connection tries a host's);
-        # TLS still checks the certificate against ``host``.
-        error: OSError | None = None
-        for pinned in addresses:
-            try:
-                return socket.create_connection((pinned, address[1]), timeout, source_address)
-            except OSError as exc:
-                error = exc
-        raise error or OSError(f"No address for {host}")
-
-    connection._create_connection = connect_pinned
+    connection._create_connection = outbound.connect_pinned(host, addresses)
     try:
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
