@@ -146,6 +146,12 @@ class UserSettings(models.Model):
     calendar_token = models.CharField(max_length=64, unique=True, default=_calendar_token)
     # When the next digest is owed, in UTC, so "whose digest is due" is one indexed query.
     next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The digest by email; off, it still reaches the user's channels and devices (notify).
+    digest_by_email = models.BooleanField("Send the digest by email", default=True)
+    # Quiet hours, local time: nothing is sent inside them, the digest waits for their end.
+    # Both empty: no quiet hours. Start after end spans midnight (22:00–07:00).
+    quiet_hours_start = models.TimeField("Quiet from", null=True, blank=True)
+    quiet_hours_end = models.TimeField("Quiet until", null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "user settings"

@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "interactions",
     "reminders",
     "portability",
+    "notify",
+    "pwa",
     "demo",
     "dav",
     "rest_framework",
@@ -353,6 +355,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Idempotency records (kept 24 h) and old webhook deliveries (kept 30 days).
     "purge-api-records": {"task": "api.tasks.purge_api_records", "schedule": 86400.0},
+    # Digests to channels and devices: fan-out, retries that came due, stale claims
+    # (notify/tasks.py, docs/architecture.md "Notifications").
+    "deliver-notifications": {
+        "task": "notify.tasks.deliver_notifications",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
 }
 
 # Largest contacts file accepted for import (MB).
@@ -430,6 +439,29 @@ SPECTACULAR_SETTINGS = {
 # Webhook URLs that resolve to private, loopback or link-local addresses are refused unless this
 # is on (tests, home networks): docs/architecture.md "Webhooks".
 WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+
+# Notifications (docs/architecture.md "Notifications"). Targets and push endpoints that resolve
+# to private or loopback addresses are refused unless this is on (tests, home servers).
+NOTIFY_ALLOW_PRIVATE = env_bool("NOTIFY_ALLOW_PRIVATE", False)
+# The Apprise schemes a user may add (both forms where a service has http and https).
+NOTIFY_SCHEMES = env_list("NOTIFY_SCHEMES", []) or [
+    # Chat and push apps, cloud or self-hosted (both forms where a service has http and https).
+    *("tgram", "ntfy", "ntfys", "signal", "signals", "matrix", "matrixs", "discord", "slack"),
+    *("gotify", "gotifys", "pover", "rocket", "rockets", "mmost", "mmosts", "msteams", "zulip"),
+    # Email through another server, and a JSON POST to a URL of yours.
+    *("mailto", "mailtos", "json", "jsons"),
+]
+# The key that encrypts channel URLs at rest (Fernet, urlsafe base64 of 32 bytes); when unset,
+# one is generated into VAR_DIR/notify.key on first use. Old keys still decrypt during a
+# rotation (README "Rotating the notification key"; manage.py notify_rotate_key).
+NOTIFY_SECRET_KEY = env_str("NOTIFY_SECRET_KEY")
+NOTIFY_OLD_SECRET_KEYS = env_list("NOTIFY_OLD_SECRET_KEYS", [])
+NOTIFY_KEY_FILE = VAR_DIR / "notify.key"
+# Web Push (RFC 8292): the VAPID key pair, generated into VAR_DIR/vapid-private.pem on first use
+# unless VAPID_PRIVATE_KEY (a PEM) is given; the subject is how push services reach the admin.
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
+VAPID_KEY_FILE = VAR_DIR / "vapid-private.pem"
+VAPID_SUBJECT = env_str("VAPID_SUBJECT")
 
 LOGGING = {
     "version": 1,

@@ -26,6 +26,8 @@ urlpatterns = [
     path("accounts/settings/sync/", include("dav.settings_urls")),
     path("accounts/settings/api-tokens/", include("api.tokens_urls")),
     path("accounts/settings/webhooks/", include("api.webhooks_urls")),
+    # Channels (Apprise) and this device's push: notify/urls.py.
+    path("accounts/settings/notifications/", include("notify.urls")),
     path("contacts/", include("contacts.urls")),
     path("contacts/", include("portability.urls")),
     path("interactions/", include("interactions.urls")),
@@ -35,6 +37,9 @@ urlpatterns = [
     path("api/", include("api.urls")),
     # CardDAV/CalDAV for phones: /dav/ (Radicale) and the /.well-known/ redirects.
     path("", include("dav.urls")),
+    # The installable app: /manifest.webmanifest, /sw.js (at the root, so its scope is the whole
+    # site), the offline page and the share target: pwa/urls.py.
+    path("", include("pwa.urls")),
     # Browsers ask for /favicon.ico on pages that don't name one (the admin's).
     path("favicon.ico", FaviconRedirect.as_view()),
 ]

@@ -77,6 +77,8 @@ class Digest(OwnedModel):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         EMPTY = "empty", "Nothing to send"
+        # The owner turned the email off: the day's digest went to their channels and devices.
+        NOT_EMAILED = "no_email", "Not emailed (email off)"
 
     local_date = models.DateField()
     state = models.CharField(max_length=10, choices=State, default=State.PENDING)

@@ -34,6 +34,8 @@ PROJECT_PACKAGES = (
     "contacts",
     "dav",
     "demo",
+    "notify",
+    "pwa",
     "interactions",
     "network_crm",
     "portability",
