@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+"""The installable app's shell, mounted at the root (pwa/urls.py): the worker must be served from
+/ to control every page."""
+
+from django.urls import path
+
+from pwa import shell_views
 
 app_name = "pwa"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("manifest.webmanifest", shell_views.manifest, name="manifest"),
+    path("sw.js", shell_views.service_worker, name="service_worker"),
+    path("offline/", shell_views.offline, name="offline"),
+]
