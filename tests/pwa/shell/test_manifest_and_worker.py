@@ -45,6 +45,7 @@ def test_the_manifest_describes_an_installable_app_to_anyone(client):
     assert manifest["share_target"] == {
         "action": "/share/",
         "method": "GET",
+        "enctype": "application/x-www-form-urlencoded",
         "params": {"title": "title", "text": "text", "url": "url"},
     }
 
