@@ -110,7 +110,12 @@ def worker_context() -> dict:
     """What templates/pwa/sw.js is rendered with."""
     return {
         "version": shell_version(),
-        "precache": [static(path) for path in SHELL_STATIC] + [reverse("pwa:offline")],
+        "precache": [
+            *(static(path) for path in SHELL_STATIC),
+            reverse("pwa:offline"),
+            reverse("pwa:manifest"),
+        ],
+        "manifest_url": reverse("pwa:manifest"),
         "offline_url": reverse("pwa:offline"),
         "dashboard_url": reverse("dashboard"),
         "logout_url": reverse("logout"),

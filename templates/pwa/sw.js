@@ -2,7 +2,8 @@
 // pwa/shell_views.py with a version hashed from the files it hands out: a deploy changes this
 // script, the browser installs the new worker, which precaches afresh and drops the old shell.
 //
-// - The shell (styles, scripts, icons, /offline/) is precached and served from the cache.
+// - The shell (styles, scripts, icons, /offline/) is precached and served from the cache; the
+//   manifest is precached too, but asked of the network first.
 // - Page loads go to the network first. The dashboard (/) and the fragments it refreshes
 //   (htmx GETs of /) are kept as last loaded, and shown when the network fails; any other page
 //   falls back to /offline/.
@@ -38,7 +39,9 @@ self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     const names = await caches.keys();
     await Promise.all(
-      names.filter((name) => name.startsWith("network-crm-shell-") && name !== SHELL)
+      // Old shells, and the copies of other static files (their hashed names change with a
+      // deploy, so the copies would only pile up).
+      names.filter((name) => (name.startsWith("network-crm-shell-") && name !== SHELL) || name === STATIC)
         .map((name) => caches.delete(name))
     );
     await self.clients.claim();
@@ -63,7 +66,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(navigate(event, url));
   } else if (url.pathname === CONFIG.dashboard_url && request.headers.get("HX-Request") === "true") {
     event.respondWith(fragment(request));
-  } else if (url.pathname.startsWith(CONFIG.static_prefix)) {
+  } else if (url.pathname.startsWith(CONFIG.static_prefix) || url.pathname === CONFIG.manifest_url) {
     event.respondWith(staticFile(request));
   }
 });
@@ -72,6 +75,7 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "network-crm:how-was-i-served" && event.source) {
     const savedAt = servedFromCache.get(event.source.id) || null;
+    servedFromCache.delete(event.source.id);
     event.source.postMessage({ type: "network-crm:served", savedAt: savedAt });
   }
 });
@@ -138,10 +142,10 @@ async function fragment(request) {
 }
 
 async function staticFile(request) {
-  // The shell's files: from the cache (their version is this worker's). Others: the network,
-  // keeping a copy for offline.
+  // The shell's files: from the cache (their version is this worker's). Others, and the
+  // manifest: the network, keeping a copy for offline.
   const shell = await caches.match(request, { cacheName: SHELL, ignoreVary: true });
-  if (shell) return shell;
+  if (shell && new URL(request.url).pathname !== CONFIG.manifest_url) return shell;
   try {
     const response = await fetch(request);
     if (response.ok && response.type === "basic") {
@@ -150,7 +154,7 @@ async function staticFile(request) {
     }
     return response;
   } catch (error) {
-    const saved = await caches.match(request, { cacheName: STATIC, ignoreVary: true });
+    const saved = shell || await caches.match(request, { cacheName: STATIC, ignoreVary: true });
     return saved || Response.error();
   }
 }

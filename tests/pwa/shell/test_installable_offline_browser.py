@@ -130,6 +130,9 @@ def test_offline_the_dashboard_opens_as_last_loaded_and_says_so(
     banner = page.get_by_role("status").filter(has_text="You're offline")
     expect(banner).to_have_text(f"You're offline — showing what was loaded at {loaded}.")
     shot(page, "offline-dashboard")
+    # The manifest too (the browser reads it again for the installed app's window).
+    manifest = page.evaluate("fetch('/manifest.webmanifest').then(r => r.json())")
+    assert manifest["start_url"] == "/"
 
     page.context.set_offline(False)
     expect(page.get_by_text("You're offline")).to_have_count(0)
