@@ -119,9 +119,21 @@ def channel_validate(url: str):
     return plugin
 
 
+def _mask(text: str) -> str:
+    return f"{text[:2]}…{text[-1:]}" if len(text) > 4 else "…"
+
+
 def _hint(plugin) -> str:
-    # Apprise's privacy form elides passwords and tokens; the query (its defaults) is noise.
-    return plugin.url(privacy=True).split("?", 1)[0][:300]
+    """Apprise's privacy form, which elides passwords and tokens; the query (its defaults) is
+    noise. An ntfy topic is its only secret (anyone who knows it reads along): masked too."""
+    hint = plugin.url(privacy=True).split("?", 1)[0]
+    if type(plugin).__name__ == "NotifyNtfy":
+        scheme, _, rest = hint.partition("://")
+        parts = rest.split("/")
+        first = 0 if plugin.mode == "cloud" else 1
+        parts[first:] = [_mask(part) if part else part for part in parts[first:]]
+        hint = f"{scheme}://{'/'.join(parts)}"
+    return hint[:300]
 
 
 def _secrets_of(url: str) -> list[str]:
