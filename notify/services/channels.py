@@ -248,8 +248,8 @@ def channel_send(channel: Channel, *, title: str, body: str, url: str) -> None:
             logger.warning("Apprise %s raised %s", type(plugin).__name__, type(exc).__name__)
             sent = False
     if not sent:
-        reason = warnings[-1] if warnings else "the service did not accept the message"
-        raise DeliveryError(scrub(f"Not sent: {reason}", target))
+        reason = warnings[-1] if warnings else "The service did not accept the message."
+        raise DeliveryError(scrub(reason, target))
 
 
 def channel_test(*, channel: Channel, now: dt.datetime) -> str | None:

@@ -87,10 +87,12 @@ def test_a_failed_test_says_why_on_the_page(alice_client, alice_channel, receive
     receiver.answer(500)
     url = reverse("notify_channels:test", args=[alice_channel.pk])
     page = alice_client.post(url, follow=True).content.decode()
-    assert "The test to “Home ntfy” failed: Not sent:" in page
+    assert "The test to “Home ntfy” failed: Failed to send JSON POST notification" in page
     assert 'class="tag badge-due">Error</span>' in page
     assert SECRET not in page
-    assert Channel.objects.get(pk=alice_channel.pk).last_error.startswith("Not sent:")
+    assert Channel.objects.get(pk=alice_channel.pk).last_error.startswith(
+        "Failed to send JSON POST"
+    )
 
 
 def test_a_test_by_htmx_answers_in_the_announce_region(alice_client, alice_channel, receiver):
