@@ -18,8 +18,9 @@ from urllib.parse import unquote, urlsplit
 import apprise
 from django.conf import settings
 from django.db import transaction
+from urllib3.util import connection as urllib3_connection
 
-from network_crm.outbound import AddressRefused, public_addresses
+from network_crm.outbound import AddressRefused, connect_pinned, public_addresses
 from notify import secrets
 from notify.models import Channel
 from notify.services.errors import DeliveryError
@@ -99,18 +100,57 @@ def channel_host(plugin) -> tuple[str, int] | None:
     return host.strip("[]"), int(plugin.port or default_port)
 
 
-def channel_check_address(plugin) -> None:
-    """ChannelUrlError if the plugin's server is private, loopback or reserved (unless the
-    instance allows it: NOTIFY_ALLOW_PRIVATE), or cannot be found."""
+def channel_check_address(plugin) -> tuple[str, list[str]] | None:
+    """The plugin's server and the addresses it resolved to, None for a cloud service, or
+    ChannelUrlError if one is private, loopback or reserved (unless the instance allows it:
+    NOTIFY_ALLOW_PRIVATE), or the name cannot be found."""
     target = channel_host(plugin)
     if target is None:
-        return
+        return None
     try:
-        public_addresses(
+        addresses = public_addresses(
             *target, allow_private=settings.NOTIFY_ALLOW_PRIVATE, setting="NOTIFY_ALLOW_PRIVATE"
         )
     except AddressRefused as exc:
         raise ChannelUrlError(str(exc)) from None
+    return target[0], addresses
+
+
+# Connections Apprise makes (through requests/urllib3) from a thread that is sending to a
+# checked server go only to the addresses just checked, so DNS cannot switch to a private
+# address between the check and the connect. Other threads, and cloud channels, are untouched.
+_pins = threading.local()
+
+
+def _pinned_create_connection(original):
+    def create_connection(address, *args, **kwargs):
+        pinned = getattr(_pins, "server", None)
+        if pinned is None:
+            return original(address, *args, **kwargs)
+        host, addresses = pinned
+        if address[0].strip("[]").rstrip(".").lower() != host.rstrip(".").lower():
+            raise OSError(f"Connection to {address[0]} refused: only {host} was checked.")
+        timeout = args[0] if args else kwargs.get("timeout")
+        return connect_pinned(host, addresses)(address, timeout)
+
+    create_connection.pins_channels = True
+    return create_connection
+
+
+def _install_pinning() -> None:
+    current = urllib3_connection.create_connection
+    if not getattr(current, "pins_channels", False):
+        urllib3_connection.create_connection = _pinned_create_connection(current)
+
+
+@contextlib.contextmanager
+def _pinned(server: tuple[str, list[str]] | None):
+    _install_pinning()
+    _pins.server = server
+    try:
+        yield
+    finally:
+        _pins.server = None
 
 
 def channel_validate(url: str):
@@ -235,13 +275,13 @@ def channel_send(channel: Channel, *, title: str, body: str, url: str) -> None:
     except ChannelUrlError as exc:
         raise DeliveryError(str(exc), permanent=True) from None
     try:
-        channel_check_address(plugin)
+        server = channel_check_address(plugin)
     except ChannelUrlError as exc:
         # A name that no longer resolves may come back; a private address is refused for good
         # only while the instance says so, which an admin may change: retry either way.
         raise DeliveryError(str(exc)) from None
     text = f"{body}\n\n{url}".strip() if url else body
-    with _warnings_of_this_thread() as warnings:
+    with _warnings_of_this_thread() as warnings, _pinned(server):
         try:
             sent = plugin.notify(body=text, title=title)
         except Exception as exc:  # a plugin bug must not take the worker down

@@ -220,3 +220,36 @@ def test_channel_test_records_success_and_failure(alice_channel, receiver, froze
     assert error and "503" in error
     assert channel.last_error == error
     assert channel.last_attempt_at == timezone.now()
+
+
+def test_the_connection_goes_to_the_address_checked_not_a_new_lookup(
+    alice, receiver, allow_private, monkeypatch
+):
+    # A name only the check can resolve (as if DNS answered differently a moment later): the
+    # send reaches the receiver only because the connection is pinned to the checked address.
+    from network_crm import outbound
+
+    real_resolve = outbound.resolve
+    monkeypatch.setattr(
+        outbound,
+        "resolve",
+        lambda host, port: (
+            ["127.0.0.1"] if host == "crm-pinned.invalid" else real_resolve(host, port)
+        ),
+    )
+    channel = channel_create(
+        owner=alice, name="x", url=f"json://crm-pinned.invalid:{receiver.port}/pinned"
+    )
+    channel_send(channel, title="T", body="pinned", url="")
+    assert receiver.paths == ["/pinned"]
+    assert receiver.received[0]["message"] == "pinned"
+
+
+def test_pinning_ends_with_the_send(alice_channel, receiver):
+    import requests
+
+    channel_send(alice_channel, title="T", body="B", url="")
+    # The same thread, afterwards: an ordinary request by name resolves as usual.
+    response = requests.post(f"http://localhost:{receiver.port}/after", json={}, timeout=5)
+    assert response.status_code == 200
+    assert receiver.paths[-1] == "/after"
