@@ -22,6 +22,7 @@ from contacts.models import BulkChange, Circle, Contact, Interest
 from contacts.services import contacts_bulk_edit
 from dav.models import CardConflict
 from interactions.models import Interaction
+from notify.models import Channel
 from portability.models import ImportBatch, Merge
 from reminders.models import Digest, Reminder
 from tests.factories import (
@@ -70,6 +71,10 @@ OBJECT_ROUTES = {
     "api_webhooks:detail": {"pk": Webhook},
     "api_webhooks:rotate": {"pk": Webhook},
     "api_webhooks:delete": {"pk": Webhook},
+    "notify_channels:edit": {"pk": Channel},
+    "notify_channels:test": {"pk": Channel},
+    "notify_channels:switch": {"pk": Channel},
+    "notify_channels:delete": {"pk": Channel},
 }
 ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id"}
 
@@ -129,7 +134,12 @@ def alice_objects(alice):
     webhook = Webhook.objects.create(
         owner=alice, url="https://example.com/hook", events=["contact.created"], secret="s" * 64
     )
+    # Never sent to (bob only ever gets 404): a public literal address, no lookup.
+    channel = Channel.objects.create(
+        owner=alice, name="Alice's ntfy", scheme="ntfys", url_encrypted="x", url_hint="ntfys://x"
+    )
     return {
+        Channel: channel,
         Webhook: webhook,
         Contact: contact,
         Circle: circle,
@@ -243,6 +253,8 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
         AppPassword,
         CardConflict,
         ApiToken,
+        # Channels are checked here once notify/admin.py registers them.
+        *({Channel} - set(admin.site._registry)),
     }
     owned_in_admin = {
         m for m in admin.site._registry if any(f.name == "owner" for f in m._meta.fields)
