@@ -90,8 +90,12 @@ class UserSettingsForm(forms.ModelForm):
             "digest_by_email": forms.CheckboxInput(
                 attrs={"aria-describedby": "digest-by-email-help"}
             ),
-            "quiet_hours_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "quiet_hours_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_hours_start": forms.TimeInput(
+                attrs={"type": "time", "aria-describedby": "quiet-hours-help"}, format="%H:%M"
+            ),
+            "quiet_hours_end": forms.TimeInput(
+                attrs={"type": "time", "aria-describedby": "quiet-hours-help"}, format="%H:%M"
+            ),
         }
         labels = {
             "digest_frequency": "Digest",
@@ -101,8 +105,6 @@ class UserSettingsForm(forms.ModelForm):
         }
         help_texts = {
             "digest_by_email": "Off: the digest goes only to your channels and devices.",
-            "quiet_hours_end": "Nothing is sent between these times (your time zone); the digest "
-            "waits for the end. 22:00 to 07:00 spans the night.",
         }
 
     def clean(self) -> dict:
