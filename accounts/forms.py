@@ -81,13 +81,45 @@ class UserSettingsForm(forms.ModelForm):
             "upcoming_days",
             "date_reminder_days",
             "vacation_until",
+            "digest_by_email",
+            "quiet_hours_start",
+            "quiet_hours_end",
         ]
-        widgets = {"vacation_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "vacation_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "digest_by_email": forms.CheckboxInput(
+                attrs={"aria-describedby": "digest-by-email-help"}
+            ),
+            "quiet_hours_start": forms.TimeInput(
+                attrs={"type": "time", "aria-describedby": "quiet-hours-help"}, format="%H:%M"
+            ),
+            "quiet_hours_end": forms.TimeInput(
+                attrs={"type": "time", "aria-describedby": "quiet-hours-help"}, format="%H:%M"
+            ),
+        }
         labels = {
-            "digest_frequency": "Email digest",
+            "digest_frequency": "Digest",
             "digest_weekday": "Weekly digest on",
             "digest_hour": "Send the digest at",
+            "digest_by_email": "Send the digest by email",
         }
+        help_texts = {
+            "digest_by_email": "Off: the digest goes only to your channels and devices.",
+        }
+
+    def clean(self) -> dict:
+        # Quiet hours are a pair: one end alone means nothing (docs/architecture.md,
+        # "Notifications"), so say so rather than silently ignoring it.
+        cleaned = super().clean()
+        start, end = cleaned.get("quiet_hours_start"), cleaned.get("quiet_hours_end")
+        if (start is None) != (end is None) and not self.errors:
+            self.add_error(
+                "quiet_hours_end" if end is None else "quiet_hours_start",
+                "Give both times for quiet hours, or clear both.",
+            )
+        elif start is not None and start == end:
+            self.add_error("quiet_hours_end", "Quiet hours need an end different from the start.")
+        return cleaned
 
     def clean_daily_limit(self) -> int:
         value = self.cleaned_data["daily_limit"]

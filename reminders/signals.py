@@ -12,3 +12,8 @@ reminders_opened = Signal()
 # Sent by digest_send after a digest was handed to the mail server and marked sent. Arguments:
 # ``owner_id``, ``digest_id``, ``item_count``, ``sent_at``.
 digest_sent = Signal()
+
+# Sent by the sweep when it created a user's Digest row (inside its transaction; receivers that
+# queue work do it on commit). Channels and devices get the digest from it (notify).
+# Arguments: ``owner_id``, ``digest_id``.
+digest_created = Signal()

@@ -23,8 +23,13 @@ from network_crm.clock import local_date
 from reminders import links
 from reminders.models import Digest
 from reminders.selectors import digest_contents
-from reminders.services.schedule import digest_next_at, digest_schedule_update, digest_time_on
-from reminders.signals import digest_sent
+from reminders.services.schedule import (
+    digest_next_at,
+    digest_schedule_update,
+    digest_time_on,
+    quiet_hours_end_after,
+)
+from reminders.signals import digest_created, digest_sent
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -65,6 +70,8 @@ def digests_create_due(*, now: dt.datetime, dry_run: bool) -> list[int]:
         vacation = user_settings.vacation_until
         if vacation and today < vacation:
             continue  # on a break: no digest, and the day is not used up
+        if quiet_hours_end_after(user_settings=user_settings, now=now) is not None:
+            continue  # quiet hours (changed since the schedule was made): wait for their end
         if digest_contents(owner=user, day=today).is_empty:
             continue  # nothing to say yet; the next sweep looks again
         if dry_run:
@@ -76,6 +83,7 @@ def digests_create_due(*, now: dt.datetime, dry_run: bool) -> list[int]:
         except IntegrityError:
             continue  # another sweep created today's digest a moment ago
         created.append(digest.pk)
+        digest_created.send(sender=Digest, owner_id=user.pk, digest_id=digest.pk)
         user_settings.next_digest_at = digest_next_at(
             user_settings=user_settings, from_day=today + dt.timedelta(days=1)
         )
@@ -165,7 +173,18 @@ def digest_render(*, digest: Digest) -> tuple[EmailMultiAlternatives, int] | Non
 
 def digest_send(*, digest_id: int, now: dt.datetime) -> str:
     """Claim, send, mark sent. At-least-once: a crash after the SMTP server accepted the message
-    and before the row is marked can repeat it, with the same Message-ID. Returns the outcome."""
+    and before the row is marked can repeat it, with the same Message-ID. Returns the outcome.
+
+    With the email turned off (``digest_by_email``) the row ends NOT_EMAILED and no mail goes;
+    channels and devices still get the digest (notify fans out from the row, not from here).
+    """
+    owner_settings = UserSettings.objects.filter(
+        user_id__in=Digest.objects.filter(pk=digest_id).values("owner_id")
+    ).first()
+    if owner_settings and quiet_hours_end_after(user_settings=owner_settings, now=now):
+        # Nothing is sent inside quiet hours: the row stays pending and the sweep enqueues it
+        # again; the first sweep after they end sends it.
+        return "quiet hours"
     if not digest_claim(digest_id=digest_id, now=now):
         return "not claimable"
     digest = Digest.objects.select_related("owner__settings").get(pk=digest_id)
@@ -184,6 +203,11 @@ def digest_send(*, digest_id: int, now: dt.datetime) -> str:
         Digest.objects.filter(pk=digest_id).update(state=Digest.State.EMPTY)
         return "empty"
     message, item_count = rendered
+    if not digest.owner.settings.digest_by_email:
+        Digest.objects.filter(pk=digest_id).update(
+            state=Digest.State.NOT_EMAILED, item_count=item_count, last_error=""
+        )
+        return "not emailed"
     try:
         message.send()
     except Exception as exc:

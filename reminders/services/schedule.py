@@ -22,8 +22,47 @@ def digest_time_on(*, day: dt.date, user_settings: UserSettings) -> dt.datetime 
         and day.weekday() != user_settings.digest_weekday
     ):
         return None
-    local = dt.datetime.combine(day, dt.time(user_settings.digest_hour), tzinfo=user_settings.zone)
+    at = dt.time(user_settings.digest_hour)
+    if quiet_hours_contain(user_settings=user_settings, at=at):
+        # The digest waits for the end of quiet hours that day (docs/architecture.md,
+        # "Notifications"): 22:00-07:00 with the digest at 06:00 sends it at 07:00. For an hour in
+        # the evening part of a stretch over midnight (23:00 in 22:00-07:00) that is the morning
+        # of the same day, which keeps one digest per local day.
+        at = user_settings.quiet_hours_end
+    local = dt.datetime.combine(day, at, tzinfo=user_settings.zone)
     return local.astimezone(dt.UTC)
+
+
+def quiet_hours_contain(*, user_settings: UserSettings, at: dt.time) -> bool:
+    """Whether the local time of day ``at`` is inside the owner's quiet hours.
+
+    Start after end spans midnight (22:00-07:00); the start is inside, the end is not. Both
+    empty, only one set, or start equal to end: no quiet hours.
+    """
+    start, end = user_settings.quiet_hours_start, user_settings.quiet_hours_end
+    if start is None or end is None or start == end:
+        return False
+    at = at.replace(tzinfo=None)
+    if start < end:
+        return start <= at < end
+    return at >= start or at < end
+
+
+def quiet_hours_end_after(*, user_settings: UserSettings, now: dt.datetime) -> dt.datetime | None:
+    """When the quiet hours ``now`` falls in end (UTC), or None when ``now`` is not quiet.
+
+    Digest creation waits for it (digests_create_due) and notify moves sends and retries to it.
+    """
+    local = now.astimezone(user_settings.zone)
+    if not quiet_hours_contain(user_settings=user_settings, at=local.time()):
+        return None
+    end = user_settings.quiet_hours_end
+    day = local.date()
+    if local.time().replace(tzinfo=None) >= end:  # the evening part of a stretch over midnight
+        day += dt.timedelta(days=1)
+    ends = dt.datetime.combine(day, end, tzinfo=user_settings.zone).astimezone(dt.UTC)
+    # A DST jump can put the local end at or before now; then the quiet stretch is over.
+    return ends if ends > now else None
 
 
 def digest_next_at(*, user_settings: UserSettings, from_day: dt.date) -> dt.datetime | None:

@@ -22,7 +22,7 @@ from contacts.models import BulkChange, Circle, Contact, Interest
 from contacts.services import contacts_bulk_edit
 from dav.models import CardConflict
 from interactions.models import Interaction
-from notify.models import Channel
+from notify.models import Channel, Delivery, PushSubscription
 from portability.models import ImportBatch, Merge
 from reminders.models import Digest, Reminder
 from tests.factories import (
@@ -134,12 +134,25 @@ def alice_objects(alice):
     webhook = Webhook.objects.create(
         owner=alice, url="https://example.com/hook", events=["contact.created"], secret="s" * 64
     )
-    # Never sent to (bob only ever gets 404): a public literal address, no lookup.
+    # Notifications (issue 19): shown read-only in the admin (notify/admin.py).
     channel = Channel.objects.create(
-        owner=alice, name="Alice's ntfy", scheme="ntfys", url_encrypted="x", url_hint="ntfys://x"
+        owner=alice, name="Phone", scheme="ntfys", url_encrypted="x", url_hint="ntfys://ntfy.sh/a"
+    )
+    device = PushSubscription.objects.create(
+        owner=alice, endpoint="https://push.example.com/alice", p256dh="p", auth="a"
+    )
+    delivery = Delivery.objects.create(
+        owner=alice,
+        digest=digest,
+        channel=channel,
+        title="t",
+        body="b",
+        next_attempt_at=digest.created_at,
     )
     return {
         Channel: channel,
+        PushSubscription: device,
+        Delivery: delivery,
         Webhook: webhook,
         Contact: contact,
         Circle: circle,
