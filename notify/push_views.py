@@ -51,7 +51,7 @@ def push_subscribe(request: HtmxHttpRequest) -> JsonResponse:
         return JsonResponse({"error": str(exc)}, status=400)
     label = result.subscription.label
     message = f"Notifications are on for this device ({label})."
-    body = {"id": result.subscription.pk, "label": label, "message": message}
+    body = {"id": result.subscription.pk, "label": label, "message": message, **_count(request)}
     return JsonResponse(body, status=201 if result.created else 200)
 
 
@@ -62,7 +62,15 @@ def push_unsubscribe(request: HtmxHttpRequest) -> JsonResponse:
     form.is_valid()
     endpoint = form.cleaned_data.get("endpoint", "")
     removed = services.push_unsubscribe(owner=request.user, endpoint=endpoint)
-    return JsonResponse({"removed": removed, "message": "Notifications are off for this device."})
+    message = "Notifications are off for this device."
+    return JsonResponse({"removed": removed, "message": message, **_count(request)})
+
+
+def _count(request: HtmxHttpRequest) -> dict:
+    """The settings section's "N devices get notifications", for push.js to update in place."""
+    count = PushSubscription.objects.filter(owner=request.user).count()
+    text = render_to_string("notify/push/_device_count.txt", {"count": count}).strip()
+    return {"device_count": count, "device_count_text": text}
 
 
 def _tell_failure(request: HtmxHttpRequest, text: str) -> HttpResponse:

@@ -71,7 +71,12 @@
     });
   }
 
-  function refreshDevices(endpoint) {
+  function refreshDevices(endpoint, data) {
+    if (data && data.device_count_text) {
+      document.querySelectorAll("[data-push-count]").forEach(function (count) {
+        count.textContent = data.device_count_text;
+      });
+    }
     if (window.htmx) window.htmx.trigger(document.body, "pushDevicesChanged");
     markThisDevice(endpoint);
   }
@@ -122,7 +127,7 @@
         return post(root.dataset.subscribeUrl, root, subscription.toJSON()).then(function (data) {
           show(root, "on");
           announce(data.message, false);
-          refreshDevices(subscription.endpoint);
+          refreshDevices(subscription.endpoint, data);
         });
       });
     });
@@ -138,7 +143,7 @@
     }).then(function (data) {
       show(root, "off");
       announce(data ? data.message : "Notifications are off for this device.", false);
-      refreshDevices(null);
+      refreshDevices(null, data);
     });
   }
 
