@@ -16,6 +16,7 @@ from interactions.models import Interaction
 from interactions.services import interaction_log
 from network_crm.clock import local_today
 from tests.factories import UserFactory
+from tests.fixtures.axe import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -76,6 +77,7 @@ def test_a_coffee_logged_offline_lands_once_back_online_with_undo(new_page, ana)
     page.goto("/")
     go_offline_and_log_coffee(page)
     assert not coffees(ana).exists()
+    assert axe_violations(page, where="dashboard, a log waiting") == []
     shot(page, "queued")
 
     page.context.set_offline(False)
@@ -232,6 +234,7 @@ def test_a_log_the_server_refuses_is_kept_with_its_text(new_page, ana, browser_e
     panel = page.get_by_role("region", name="1 not sent")
     expect(panel).to_contain_text("The note I must not lose")
     expect(panel).to_contain_text("was not found among your active contacts")
+    assert axe_violations(page, where="person page, a log refused") == []
     shot(page, "refused")
     assert not Interaction.objects.filter(notes__contains="must not lose").exists()
     panel.get_by_role("button", name="Dismiss").click()
