@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pwa import share_views
 
 app_name = "share"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", share_views.share, name="share"),
+]

@@ -1,1 +1,346 @@
 // Quick logs made offline: kept in IndexedDB, sent once with an idempotency key when back online.
+//
+// The quick-log forms (the dashboard's one-click buttons, the person page's "Log an interaction")
+// carry data-offline-log="<contact id>". When the browser is offline, or the request cannot reach
+// the server (htmx:sendError), the log is kept on this device with a fresh Idempotency-Key and
+// sent later through POST /api/v1/interactions/ (session + CSRF): the API answers a repeat of a key
+// with the first result, so a log sent twice (a lost response, two tabs) lands once.
+// See docs/architecture.md, "Logging offline". The service worker never touches POSTs.
+(function () {
+  "use strict";
+
+  var DB_NAME = "network-crm-offline";
+  var STORE = "logs";
+  var META = "meta";
+  var LOCK = "network-crm-offline-log";
+  var LEASE_MS = 30000;
+  var RETRY_MS = 30000;
+  var QUEUED_TEXT = "Saved on this device; it will be sent when you're back online.";
+
+  var panel = document.getElementById("offline-queue");
+  if (!panel || !window.indexedDB) return;  // signed out, or no IndexedDB: the forms post as ever
+  var owner = panel.dataset.user;
+  var retryTimer = null;
+
+  // --- IndexedDB, promised ---------------------------------------------------------------
+  var dbPromise = null;
+  function openDb() {
+    if (!dbPromise) {
+      dbPromise = new Promise(function (resolve, reject) {
+        var request = indexedDB.open(DB_NAME, 1);
+        request.onupgradeneeded = function () {
+          request.result.createObjectStore(STORE, { keyPath: "key" });
+          request.result.createObjectStore(META);
+        };
+        request.onsuccess = function () { resolve(request.result); };
+        request.onerror = function () { reject(request.error); };
+      });
+    }
+    return dbPromise;
+  }
+
+  function run(stores, mode, work) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(stores, mode);
+        var result;
+        tx.oncomplete = function () { resolve(result); };
+        tx.onerror = tx.onabort = function () { reject(tx.error); };
+        work(tx, function (value) { result = value; });
+      });
+    });
+  }
+
+  function put(entry) { return run([STORE], "readwrite", function (tx) { tx.objectStore(STORE).put(entry); }); }
+  function remove(key) { return run([STORE], "readwrite", function (tx) { tx.objectStore(STORE).delete(key); }); }
+  function mine() {
+    return run([STORE], "readonly", function (tx, done) {
+      var request = tx.objectStore(STORE).getAll();
+      request.onsuccess = function () {
+        // Only this account's logs: another person signed in on this device never sees them.
+        done(request.result.filter(function (entry) { return entry.user === owner; })
+          .sort(function (a, b) { return a.createdAt < b.createdAt ? -1 : 1; }));
+      };
+    });
+  }
+
+  // --- One sender at a time across tabs ----------------------------------------------------
+  // Web Locks where the browser has them (secure contexts); else a short lease in IndexedDB,
+  // taken in one readwrite transaction (IndexedDB runs those one after another).
+  function exclusively(work) {
+    if (navigator.locks && navigator.locks.request) {
+      return navigator.locks.request(LOCK, work);
+    }
+    var token = String(Math.random());
+    return run([META], "readwrite", function (tx, done) {
+      var store = tx.objectStore(META);
+      var request = store.get("lease");
+      request.onsuccess = function () {
+        var lease = request.result;
+        if (lease && lease.until > Date.now()) { done(false); return; }
+        store.put({ token: token, until: Date.now() + LEASE_MS }, "lease");
+        done(true);
+      };
+    }).then(function (taken) {
+      if (!taken) return null;
+      return Promise.resolve().then(work).finally(function () {
+        return run([META], "readwrite", function (tx) { tx.objectStore(META).delete("lease"); });
+      });
+    });
+  }
+
+  // --- What the user sees ----------------------------------------------------------------
+  function region() { return document.getElementById("announce"); }
+
+  function csrfToken() {
+    var field = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (field) return field.value;
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; }
+    catch (e) { return ""; }
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function describe(entry) { return entry.kindLabel + " with " + entry.contactName; }
+  function lower(entry) { return entry.kindLabel.toLowerCase() + " with " + entry.contactName; }
+
+  function say(rows) {
+    var target = region();
+    if (!target) return;
+    target.replaceChildren.apply(target, rows);
+    if (window.htmx) window.htmx.process(target);
+  }
+
+  function queuedRow() { return element("p", "message message-info", QUEUED_TEXT); }
+
+  // "Coffee with Ana logged", with the same Undo as the page's own answer (interactions:delete).
+  function landedRow(entry, id) {
+    var row = element("div", "message message-success announce-row");
+    row.appendChild(element("p", "", describe(entry) + " logged."));
+    if (id) {
+      var pattern = panel.dataset.undo;
+      var at = pattern.lastIndexOf("/0/");
+      var url = pattern.slice(0, at) + "/" + encodeURIComponent(id) + "/" + pattern.slice(at + 3);
+      var form = element("form");
+      form.method = "post";
+      form.action = url;
+      form.setAttribute("hx-post", url);
+      form.setAttribute("hx-target", "#announce");
+      form.setAttribute("hx-swap", "innerHTML");
+      var token = element("input");
+      token.type = "hidden";
+      token.name = "csrfmiddlewaretoken";
+      token.value = csrfToken();
+      form.appendChild(token);
+      var button = element("button", "button small secondary", "Undo");
+      button.type = "submit";
+      var hidden = element("span", "visually-hidden", " " + lower(entry));
+      button.appendChild(hidden);
+      form.appendChild(button);
+      row.appendChild(form);
+    }
+    return row;
+  }
+
+  function refusedRow(entry) {
+    return element("p", "message message-error",
+      "Couldn't log " + lower(entry) + ": " + entry.error +
+      " It stays below with your note, so nothing is lost.");
+  }
+
+  function render() {
+    return mine().then(function (entries) {
+      var waiting = entries.filter(function (entry) { return entry.state === "waiting"; });
+      var refused = entries.filter(function (entry) { return entry.state === "refused"; });
+      var list = panel.querySelector(".offline-queue-items");
+      var title = panel.querySelector(".offline-queue-title");
+      var parts = [];
+      if (waiting.length) parts.push(waiting.length + " waiting to be sent");
+      if (refused.length) parts.push(refused.length + " not sent");
+      title.textContent = parts.join(" · ");
+      panel.querySelector("[data-offline-send]").hidden = !waiting.length || !navigator.onLine;
+      list.replaceChildren.apply(list, entries.map(itemFor));
+      panel.hidden = !entries.length;
+      scheduleRetry(waiting.length > 0);
+    });
+  }
+
+  function whenText(entry) {
+    if (entry.occurredOn) {
+      var parts = entry.occurredOn.split("-").map(Number);
+      return new Date(parts[0], parts[1] - 1, parts[2])
+        .toLocaleDateString([], { weekday: "short", day: "numeric", month: "short" });
+    }
+    return new Date(entry.createdAt).toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" });
+  }
+
+  function itemFor(entry) {
+    var item = element("li", "offline-queue-item" + (entry.state === "refused" ? " refused" : ""));
+    var head = element("p", "offline-queue-what");
+    head.appendChild(element("strong", "", describe(entry)));
+    head.appendChild(document.createTextNode(" · " + whenText(entry)));
+    item.appendChild(head);
+    if (entry.notes) item.appendChild(element("p", "offline-queue-note", entry.notes));
+    if (entry.state === "refused") {
+      item.appendChild(element("p", "offline-queue-error", "Not sent: " + entry.error));
+      var dismiss = element("button", "button small secondary", "Dismiss");
+      dismiss.type = "button";
+      dismiss.appendChild(element("span", "visually-hidden", " " + lower(entry)));
+      dismiss.addEventListener("click", function () { remove(entry.key).then(render); });
+      item.appendChild(dismiss);
+    }
+    return item;
+  }
+
+  function scheduleRetry(needed) {
+    // Online but the server unreachable (htmx:sendError): try again now and then.
+    if (needed && !retryTimer) retryTimer = window.setInterval(flush, RETRY_MS);
+    if (!needed && retryTimer) { window.clearInterval(retryTimer); retryTimer = null; }
+  }
+
+  // --- Keeping a log ----------------------------------------------------------------------
+  function entryFrom(form) {
+    var data = new FormData(form);
+    var kindField = form.elements.namedItem("kind");
+    var kindLabel = form.dataset.offlineKind ||
+      (kindField && kindField.selectedOptions && kindField.selectedOptions[0] ?
+        kindField.selectedOptions[0].textContent : "") || String(data.get("kind") || "Interaction");
+    var entry = {
+      key: crypto.randomUUID(),
+      user: owner,
+      contact: Number(form.dataset.offlineLog),
+      contactName: form.dataset.offlineName || "",
+      kind: String(data.get("kind") || "coffee"),
+      kindLabel: kindLabel.trim(),
+      notes: String(data.get("notes") || ""),
+      createdAt: new Date().toISOString(),
+      state: "waiting",
+      error: "",
+    };
+    // A day other than the one the page proposed (today, in the user's zone) is sent as that
+    // day; otherwise the moment of the click, not the moment it reaches the server.
+    var day = form.elements.namedItem("occurred_on");
+    if (day && day.value && day.value !== day.defaultValue) entry.occurredOn = day.value;
+    else entry.occurredAt = entry.createdAt;
+    return entry;
+  }
+
+  function keep(form) {
+    var entry = entryFrom(form);
+    return put(entry).then(function () {
+      say([queuedRow()]);
+      if (form.elements.namedItem("notes")) form.reset();
+      var menu = form.closest("details.menu");
+      if (menu) menu.open = false;
+      return render();
+    });
+  }
+
+  function quickLogForm(event) {
+    var elt = event.detail && event.detail.elt;
+    return elt && elt.closest ? elt.closest("form[data-offline-log]") : null;
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = quickLogForm(event);
+    if (!form || navigator.onLine) return;
+    event.preventDefault();
+    keep(form);
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = quickLogForm(event);
+    if (form) keep(form);
+  });
+
+  // --- Sending ----------------------------------------------------------------------------
+  function bodyOf(entry) {
+    var body = { contacts: [entry.contact], kind: entry.kind, notes: entry.notes };
+    if (entry.occurredOn) body.occurred_on = entry.occurredOn;
+    else body.occurred_at = entry.occurredAt;
+    return JSON.stringify(body);
+  }
+
+  function errorText(response) {
+    return response.json().then(function (data) {
+      var messages = [];
+      (function walk(value) {
+        if (typeof value === "string") messages.push(value);
+        else if (Array.isArray(value)) value.forEach(walk);
+        else if (value && typeof value === "object") Object.keys(value).forEach(function (k) { walk(value[k]); });
+      })(data);
+      return messages.join(" ") || "the server refused it.";
+    }, function () { return "the server refused it (" + response.status + ")."; });
+  }
+
+  // Worth another try later: signed out or CSRF (a fresh page fixes it), busy, or a server error.
+  function retryable(status) {
+    return status === 401 || status === 403 || status === 408 || status === 425 || status === 429 || status >= 500;
+  }
+
+  function sendOne(entry) {
+    return fetch(panel.dataset.api, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "X-CSRFToken": csrfToken(),
+        "Idempotency-Key": entry.key,
+      },
+      body: bodyOf(entry),
+    });
+  }
+
+  function flushAll() {
+    var landed = [];
+    var refused = [];
+    return mine().then(function (entries) {
+      var waiting = entries.filter(function (entry) { return entry.state === "waiting"; });
+      return waiting.reduce(function (previous, entry) {
+        return previous.then(function (stop) {
+          if (stop || !navigator.onLine) return true;
+          return sendOne(entry).then(function (response) {
+            if (response.ok) {
+              return response.json().catch(function () { return {}; }).then(function (data) {
+                landed.push(landedRow(entry, data && data.id));
+                return remove(entry.key).then(function () { return false; });
+              });
+            }
+            if (retryable(response.status)) return true;
+            return errorText(response).then(function (text) {
+              entry.state = "refused";
+              entry.error = text;
+              refused.push(refusedRow(entry));
+              return put(entry).then(function () { return false; });
+            });
+          }, function () { return true; });  // still unreachable: keep it for the next try
+        });
+      }, Promise.resolve(false));
+    }).then(function () {
+      if (landed.length || refused.length) {
+        say(refused.concat(landed));
+        if (landed.length) document.body.dispatchEvent(new CustomEvent("contactChanged", { bubbles: true }));
+      }
+    });
+  }
+
+  var flushing = null;
+  function flush() {
+    if (!navigator.onLine) return render();
+    if (!flushing) {
+      flushing = exclusively(flushAll).catch(function () { /* kept; the next try sends it */ })
+        .then(function () { flushing = null; return render(); });
+    }
+    return flushing;
+  }
+
+  panel.querySelector("[data-offline-send]").addEventListener("click", flush);
+  window.addEventListener("online", flush);
+  window.addEventListener("offline", render);
+  flush();
+})();
