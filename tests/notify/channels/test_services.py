@@ -253,3 +253,19 @@ def test_pinning_ends_with_the_send(alice_channel, receiver):
     response = requests.post(f"http://localhost:{receiver.port}/after", json={}, timeout=5)
     assert response.status_code == 200
     assert receiver.paths[-1] == "/after"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "tgram://123456789:ABCdefGHIjklMNO/12345678",
+        "ntfys://user:hunter2hunter@localhost/topic?token=tk_abcdef",
+        "json://[::1/broken",
+    ],
+)
+def test_scrub_removes_every_secret_piece(url):
+    message = f"Failed: could not reach {url} (token ABCdefGHIjklMNO hunter2hunter tk_abcdef)"
+    scrubbed = services.scrub(message, url)
+    for secret in ("ABCdefGHIjklMNO", "hunter2hunter", "tk_abcdef"):
+        if secret in url:
+            assert secret not in scrubbed
