@@ -85,6 +85,8 @@ def channel_plugin(url: str):
     plugin.redirects = False
     if hasattr(plugin, "discovery"):
         plugin.discovery = False
+    # One attempt per send: the delivery engine retries, with backoff, outside the request.
+    plugin.retry = 0
     plugin.socket_connect_timeout = CONNECT_TIMEOUT_SECONDS
     plugin.socket_read_timeout = READ_TIMEOUT_SECONDS
     return plugin

@@ -269,3 +269,19 @@ def test_scrub_removes_every_secret_piece(url):
     for secret in ("ABCdefGHIjklMNO", "hunter2hunter", "tk_abcdef"):
         if secret in url:
             assert secret not in scrubbed
+
+
+def test_one_attempt_per_send_whatever_the_url_asks(alice, receiver, allow_private, monkeypatch):
+    # ?retry= and ?cto=/?rto= in the URL cannot make a send (a web request) long: one attempt.
+    monkeypatch.setattr(services, "READ_TIMEOUT_SECONDS", 0.5)
+    url = receiver.url("r") + "?retry=5&wait=2&rto=120&cto=120&redirect=yes"
+    channel = channel_create(owner=alice, name="x", url=url)
+    for _ in range(6):
+        receiver.answer(500)
+    with pytest.raises(DeliveryError):
+        channel_send(channel, title="T", body="B", url="")
+    assert len(receiver.received) == 1
+    receiver.answers.clear()
+    receiver.answer(200, delay=3)
+    with pytest.raises(DeliveryError):
+        channel_send(channel, title="T", body="B", url="")
