@@ -70,7 +70,12 @@ def channel_plugin(url: str):
     if scheme not in settings.NOTIFY_SCHEMES:
         allowed = ", ".join(f"{name}://" for name in settings.NOTIFY_SCHEMES)
         raise ChannelUrlError(f"“{scheme[:20]}://” is not offered here. Allowed: {allowed}.")
-    plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+    try:
+        url.encode("utf-8")
+        plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+    except (UnicodeError, ValueError, TypeError):
+        # Text no URL can hold (a lone surrogate), or a corner of Apprise's parser.
+        plugin = None
     if plugin is None:
         raise ChannelUrlError(
             f"This {scheme}:// URL could not be read: a part is missing or malformed. "
@@ -80,6 +85,8 @@ def channel_plugin(url: str):
     plugin.redirects = False
     if hasattr(plugin, "discovery"):
         plugin.discovery = False
+    # One attempt per send: the delivery engine retries, with backoff, outside the request.
+    plugin.retry = 0
     plugin.socket_connect_timeout = CONNECT_TIMEOUT_SECONDS
     plugin.socket_read_timeout = READ_TIMEOUT_SECONDS
     return plugin
@@ -179,10 +186,13 @@ def _hint(plugin) -> str:
 def _secrets_of(url: str) -> list[str]:
     """The parts of ``url`` that may be secret (user, password, path and query pieces), longest
     first, to scrub from an error message before it is stored and shown."""
-    parts = urlsplit(url)
-    pieces = re.split(r"[/:@?&=#,+]", f"{parts.netloc}/{parts.path}?{parts.query}")
-    pieces = {unquote(piece) for piece in pieces if len(piece) >= 4}
-    pieces.discard(parts.hostname or "")
+    try:
+        parts = urlsplit(url)
+        text, hostname = f"{parts.netloc}/{parts.path}?{parts.query}", parts.hostname or ""
+    except ValueError:  # e.g. an unclosed IPv6 bracket: scrub every piece of it
+        text, hostname = url.partition("://")[2], ""
+    pieces = {unquote(piece) for piece in re.split(r"[/:@?&=#,+]", text) if len(piece) >= 4}
+    pieces.discard(hostname)
     return sorted(pieces, key=len, reverse=True)
 
 

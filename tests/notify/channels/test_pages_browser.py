@@ -24,6 +24,9 @@ PHONE = {"width": 390, "height": 844}
 def screenshot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / f"channels-{name}.png", full_page=True, caret="initial")
+    # No page may scroll sideways (long URL hints and examples wrap), at any width.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{name}: {width} px wide"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -67,6 +70,7 @@ def test_add_test_and_remove_a_channel(page: Page, browser_errors, receiver, all
     screenshot(page, "list")
     page.set_viewport_size(PHONE)
     screenshot(page, "list-phone")
+    assert axe_violations(page, where="channels (list, phone)") == []
 
     row.get_by_role("button", name="Pause My phone (ntfy)").click()
     expect(row.locator(".tag").first).to_have_text("Paused")

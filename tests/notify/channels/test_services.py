@@ -253,3 +253,35 @@ def test_pinning_ends_with_the_send(alice_channel, receiver):
     response = requests.post(f"http://localhost:{receiver.port}/after", json={}, timeout=5)
     assert response.status_code == 200
     assert receiver.paths[-1] == "/after"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "tgram://123456789:ABCdefGHIjklMNO/12345678",
+        "ntfys://user:hunter2hunter@localhost/topic?token=tk_abcdef",
+        "json://[::1/broken",
+    ],
+)
+def test_scrub_removes_every_secret_piece(url):
+    message = f"Failed: could not reach {url} (token ABCdefGHIjklMNO hunter2hunter tk_abcdef)"
+    scrubbed = services.scrub(message, url)
+    for secret in ("ABCdefGHIjklMNO", "hunter2hunter", "tk_abcdef"):
+        if secret in url:
+            assert secret not in scrubbed
+
+
+def test_one_attempt_per_send_whatever_the_url_asks(alice, receiver, allow_private, monkeypatch):
+    # ?retry= and ?cto=/?rto= in the URL cannot make a send (a web request) long: one attempt.
+    monkeypatch.setattr(services, "READ_TIMEOUT_SECONDS", 0.5)
+    url = receiver.url("r") + "?retry=5&wait=2&rto=120&cto=120&redirect=yes"
+    channel = channel_create(owner=alice, name="x", url=url)
+    for _ in range(6):
+        receiver.answer(500)
+    with pytest.raises(DeliveryError):
+        channel_send(channel, title="T", body="B", url="")
+    assert len(receiver.received) == 1
+    receiver.answers.clear()
+    receiver.answer(200, delay=3)
+    with pytest.raises(DeliveryError):
+        channel_send(channel, title="T", body="B", url="")
