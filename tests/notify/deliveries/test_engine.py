@@ -249,3 +249,17 @@ def test_old_finished_rows_are_purged_and_waiting_ones_kept(ana_owner, receiver)
     Delivery.objects.update(created_at=old)
     assert deliveries_purge(now=NOW) == 1
     assert list(Delivery.objects.values_list("pk", flat=True)) == [waiting.pk]
+
+
+def test_a_device_that_moved_to_another_user_never_gets_the_old_owners_digest(
+    ana_owner, receiver, bob
+):
+    device = make_subscription(ana_owner, receiver.url("push/shared-laptop"))
+    digest = sweep_digest(ana_owner, NOW)
+    digest_fan_out(digest_id=digest.pk, now=NOW)
+    # Bob signs in on the same browser and subscribes it: the endpoint moves to him.
+    PushSubscription.objects.filter(pk=device.pk).update(owner=bob)
+    assert run() == {"gone": 1}
+    assert receiver.received == []
+    assert Delivery.objects.get().state == "gone"
+    assert PushSubscription.objects.get(pk=device.pk).owner == bob  # his to keep
