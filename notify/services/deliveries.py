@@ -211,11 +211,13 @@ def delivery_send(delivery_id: int, now: dt.datetime) -> str:
     )
     mine = Delivery.objects.filter(pk=delivery_id, state=Delivery.State.SENDING, claimed_at=now)
     target = delivery.channel or delivery.subscription
-    if target is None:
-        # The device was removed (its subscription row went, SET_NULL): nothing to send to.
-        mine.update(
-            state=Delivery.State.GONE, claimed_at=None, last_error="The device was removed."
+    if target is None or target.owner_id != delivery.owner_id:
+        # The device was removed (its subscription row went, SET_NULL), or another user signed
+        # in on that browser and subscribed it (it moved to them): this text is not theirs.
+        why = (
+            "The device was removed." if target is None else "The device moved to another account."
         )
+        mine.update(state=Delivery.State.GONE, claimed_at=None, last_error=why)
         return "gone"
     if delivery.channel is not None and not delivery.channel.enabled:
         mine.update(

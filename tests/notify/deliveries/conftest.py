@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -111,8 +110,7 @@ def senders(monkeypatch, settings):
     """The receiver is on loopback, which production refuses (NOTIFY_ALLOW_PRIVATE)."""
     settings.NOTIFY_ALLOW_PRIVATE = True
     settings.SITE_URL = "https://crm.example.com"
-    for name, module in standins.install().items():
-        monkeypatch.setitem(sys.modules, name, module)
+    standins.install(monkeypatch)
 
 
 def make_channel(owner, url: str, *, name: str = "My phone", enabled: bool = True) -> Channel:

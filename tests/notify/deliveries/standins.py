@@ -2,7 +2,10 @@
 this branch (contract: notify.services.channels / notify.services.push). They go over real HTTP
 to a receiver on loopback: channels through Apprise's json:// exactly as channel_send will, push
 as a plain POST of the fixed text. ``install()`` registers them only where the real module is
-missing, so once the territories are merged the tests run against the real senders.
+missing, so once the territories are merged the channel tests run against the real
+channel_send. The push stand-in is always used: these tests are about the engine (rows, claims,
+backoff, gone devices), and C's tests (tests/notify/push/) check the real push_send on the wire
+against a push service that decrypts the payload; their subscriptions need real keys.
 
 The stand-in channel keeps its Apprise URL in ``url_encrypted`` unencrypted (test data only):
 conftest.make_channel encrypts it with notify.secrets when that exists.
@@ -50,16 +53,27 @@ def real(module: str) -> bool:
     return module in sys.modules or importlib.util.find_spec(module) is not None
 
 
-def install() -> dict[str, types.ModuleType]:
-    """Register the stand-ins where the real modules are missing; returns what was added."""
-    added = {}
-    for name, function in (
-        ("notify.services.channels", channel_send),
-        ("notify.services.push", push_send),
+def install(monkeypatch=None) -> None:
+    """Register the channel stand-in where the real module is missing, and the push stand-in
+    (on the real module when it exists, so the rest of it still imports). With ``monkeypatch``
+    (a test), everything is undone after the test; without (a subprocess), it stays."""
+    import importlib
+
+    for name, function, always in (
+        ("notify.services.channels", channel_send, False),
+        ("notify.services.push", push_send, True),
     ):
-        if not real(name):
-            module = types.ModuleType(name)
-            setattr(module, function.__name__, function)
-            added[name] = module
+        if real(name):
+            if always:
+                module = importlib.import_module(name)
+                if monkeypatch is not None:
+                    monkeypatch.setattr(module, function.__name__, function)
+                else:
+                    setattr(module, function.__name__, function)
+            continue
+        module = types.ModuleType(name)
+        setattr(module, function.__name__, function)
+        if monkeypatch is not None:
+            monkeypatch.setitem(sys.modules, name, module)
+        else:
             sys.modules[name] = module
-    return added
