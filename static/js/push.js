@@ -9,6 +9,8 @@
     blocked: ["Blocked", "Notifications are blocked for this site. Allow them in your browser's site settings, then reload this page."],
     off: ["Off", "This device gets no notifications from network-crm."],
     on: ["On", "This device gets your daily digest as a notification."],
+    waiting: ["Checking", "Checking whether this browser can show notifications…"],
+    noworker: ["Not ready", "The app's background worker did not start in this browser. Reload the page to try again."],
   };
 
   function announce(text, isError) {
@@ -44,12 +46,15 @@
       window.isSecureContext;
   }
 
-  // The service worker pwa.js registers (/sw.js, which imports js/sw-push.js); registered here
-  // too if this page loaded before it was.
-  function registration(root) {
-    return navigator.serviceWorker.getRegistration("/").then(function (found) {
-      return found || navigator.serviceWorker.register(root.dataset.swUrl, { scope: "/" });
-    }).then(function () { return navigator.serviceWorker.ready; });
+  // The service worker that pwa.js registers on every page (/sw.js, which imports
+  // js/sw-push.js). Not registered here: one place owns it. It may take a moment on a first visit.
+  function registration() {
+    return Promise.race([
+      navigator.serviceWorker.ready,
+      new Promise(function (resolve, reject) {
+        setTimeout(function () { reject(new Error("no service worker")); }, 15000);
+      }),
+    ]);
   }
 
   function post(url, root, body) {
@@ -103,7 +108,7 @@
     tag.classList.toggle("status-on", state === "on");
     root.querySelector("[data-push-text]").textContent = TEXT[state][1];
     var button = root.querySelector("[data-push-button]");
-    button.hidden = state === "unsupported" || state === "blocked";
+    button.hidden = state !== "on" && state !== "off";
     button.disabled = false;
     button.textContent = state === "on" ? "Turn off notifications on this device"
       : "Turn on notifications on this device";
@@ -151,7 +156,8 @@
     if (!supported()) { show(root, "unsupported"); return; }
     if (Notification.permission === "denied") { show(root, "blocked"); return; }
     var button = root.querySelector("[data-push-button]");
-    registration(root).then(function (reg) {
+    show(root, "waiting");
+    registration().then(function (reg) {
       return reg.pushManager.getSubscription().then(function (subscription) {
         return (subscription ? sha256Hex(subscription.endpoint) : Promise.resolve("")).then(function (key) {
           // "On" only when the server has this subscription too: a device removed from the
@@ -170,7 +176,7 @@
           }).then(function () { button.disabled = false; });
         });
       });
-    }).catch(function () { show(root, "unsupported"); });
+    }).catch(function () { show(root, "noworker"); });
   }
 
   function start() { document.querySelectorAll("[data-push]").forEach(setUp); }

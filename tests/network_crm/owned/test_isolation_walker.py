@@ -22,6 +22,7 @@ from contacts.models import BulkChange, Circle, Contact, Interest
 from contacts.services import contacts_bulk_edit
 from dav.models import CardConflict
 from interactions.models import Interaction
+from notify.models import PushSubscription
 from portability.models import ImportBatch, Merge
 from reminders.models import Digest, Reminder
 from tests.factories import (
@@ -70,6 +71,8 @@ OBJECT_ROUTES = {
     "api_webhooks:detail": {"pk": Webhook},
     "api_webhooks:rotate": {"pk": Webhook},
     "api_webhooks:delete": {"pk": Webhook},
+    "notify_push:test": {"pk": PushSubscription},
+    "notify_push:remove": {"pk": PushSubscription},
 }
 ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id"}
 
@@ -129,7 +132,15 @@ def alice_objects(alice):
     webhook = Webhook.objects.create(
         owner=alice, url="https://example.com/hook", events=["contact.created"], secret="s" * 64
     )
+    push_subscription = PushSubscription.objects.create(
+        owner=alice,
+        endpoint="https://push.example.com/alice-phone",
+        p256dh="BPx" + "A" * 84,
+        auth="A" * 22,
+        label="Chrome on Android",
+    )
     return {
+        PushSubscription: push_subscription,
         Webhook: webhook,
         Contact: contact,
         Circle: circle,
@@ -243,6 +254,8 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
         AppPassword,
         CardConflict,
         ApiToken,
+        # Push subscriptions are in the admin once notify/admin.py registers them (then checked).
+        *([PushSubscription] if PushSubscription not in admin.site._registry else []),
     }
     owned_in_admin = {
         m for m in admin.site._registry if any(f.name == "owner" for f in m._meta.fields)

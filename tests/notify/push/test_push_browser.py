@@ -53,6 +53,10 @@ def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=SHOTS / f"push-{name}.png", full_page=True, caret="initial")
 
 
+# The installable shell's pwa.js registers /sw.js on every page; until it is merged, this does.
+REGISTER = "navigator.serviceWorker && navigator.serviceWorker.register('/sw.js', {scope: '/'});"
+
+
 @pytest.fixture
 def sw_urls(settings):
     settings.ROOT_URLCONF = "tests.notify.push.sw_urls"
@@ -67,7 +71,7 @@ def _signed_up(page: Page) -> None:
 def test_turn_on_then_send_a_test_that_arrives(page: Page, push_service, sw_urls):
     subscriber = push_service.subscribe("chromium")
     page.context.grant_permissions(["notifications"])
-    page.context.add_init_script(STUB % json.dumps(subscriber.as_json()))
+    page.context.add_init_script(STUB % json.dumps(subscriber.as_json()) + REGISTER)
     _signed_up(page)
     page.goto("/accounts/settings/")
     section = page.locator("#push")
@@ -135,6 +139,7 @@ def test_turn_on_then_send_a_test_that_arrives(page: Page, push_service, sw_urls
 def test_the_service_worker_shows_a_push_and_its_link(page: Page, push_service, sw_urls):
     _signed_up(page)
     page.context.grant_permissions(["notifications"])
+    page.context.add_init_script(REGISTER)
     page.goto("/accounts/settings/notifications/push/")
     cdp = page.context.new_cdp_session(page)
     registrations = []
@@ -185,7 +190,7 @@ def test_the_service_worker_shows_a_push_and_its_link(page: Page, push_service, 
 )
 def test_unsupported_and_blocked_say_so(new_page, push_service, sw_urls, script, tag, text):
     page = new_page(viewport=PHONE)
-    page.context.add_init_script(script)
+    page.context.add_init_script(script + REGISTER)
     _signed_up(page)
     page.goto("/accounts/settings/notifications/push/")
     widget = page.locator("#this-device")
@@ -200,7 +205,7 @@ def test_phone_width_devices_page(new_page, push_service, sw_urls):
     page = new_page(viewport=PHONE)
     subscriber = push_service.subscribe("phone")
     page.context.grant_permissions(["notifications"])
-    page.context.add_init_script(STUB % json.dumps(subscriber.as_json()))
+    page.context.add_init_script(STUB % json.dumps(subscriber.as_json()) + REGISTER)
     _signed_up(page)
     page.goto("/accounts/settings/notifications/push/")
     page.get_by_role("button", name="Turn on notifications on this device").click()
