@@ -220,3 +220,31 @@ def test_phone_width_devices_page(new_page, push_service, sw_urls):
     page.goto("/accounts/settings/")
     page.locator("#push").scroll_into_view_if_needed()
     page.locator("#push").screenshot(path=SHOTS / "push-phone-settings-section.png")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [390, 1280])
+def test_push_pages_pass_axe(new_page, push_service, sw_urls, width):
+    from tests.fixtures.axe import axe_violations
+
+    page = new_page(viewport={"width": width, "height": 900})
+    subscriber = push_service.subscribe(f"axe-{width}")
+    page.context.grant_permissions(["notifications"])
+    page.context.add_init_script(STUB % json.dumps(subscriber.as_json()) + REGISTER)
+    _signed_up(page)
+    page.goto("/accounts/settings/notifications/push/")
+    page.get_by_role("button", name="Turn on notifications on this device").click()
+    expect(page.locator("#push-devices").get_by_text("This device", exact=True)).to_be_visible()
+    push_service.answer(subscriber, 500)
+    page.get_by_role("button", name="Send a test to Chrome on Linux").click()
+    expect(page.locator("#push-devices")).to_contain_text("Last error:")
+    violations = axe_violations(page, where="devices page")
+    page.goto("/accounts/settings/")
+    expect(page.locator("#push").get_by_text("On", exact=True)).to_be_visible()
+    violations += axe_violations(page, where="settings")
+    page.goto("/accounts/settings/notifications/push/")
+    page.get_by_role("link", name="Remove Chrome on Linux").click()
+    expect(page.get_by_role("heading", name="Remove “Chrome on Linux”?")).to_be_visible()
+    violations += axe_violations(page, where="remove")
+    screenshot(page, f"remove-{width}")
+    assert violations == [], "\n".join(str(v) for v in violations)
