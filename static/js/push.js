@@ -110,6 +110,8 @@
     var button = root.querySelector("[data-push-button]");
     button.hidden = state !== "on" && state !== "off";
     button.disabled = false;
+    // Turning off is the quieter action: a secondary button.
+    button.classList.toggle("secondary", state === "on");
     button.textContent = state === "on" ? "Turn off notifications on this device"
       : "Turn on notifications on this device";
   }
