@@ -32,6 +32,15 @@
     return bytes;
   }
 
+  function sameKey(subscription, key) {
+    var own = subscription.options && subscription.options.applicationServerKey;
+    if (!own) return true;
+    var bytes = new Uint8Array(own);
+    if (bytes.length !== key.length) return false;
+    for (var i = 0; i < key.length; i++) if (bytes[i] !== key[i]) return false;
+    return true;
+  }
+
   function sha256Hex(text) {
     if (!window.crypto || !crypto.subtle) return Promise.resolve("");
     return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)).then(function (digest) {
@@ -125,11 +134,16 @@
         if (permission !== "denied") announce("Notifications stay off: the browser was not allowed to show them.", true);
         return null;
       }
+      var key = keyBytes(root.dataset.vapidKey);
       return reg.pushManager.getSubscription().then(function (existing) {
-        return existing || reg.pushManager.subscribe({
-          userVisibleOnly: true,
-          applicationServerKey: keyBytes(root.dataset.vapidKey),
-        });
+        // A subscription made with another server key (the key was changed) cannot get our
+        // pushes: replace it.
+        if (existing && !sameKey(existing, key)) {
+          return existing.unsubscribe().then(function () { return null; });
+        }
+        return existing;
+      }).then(function (existing) {
+        return existing || reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
       }).then(function (subscription) {
         return post(root.dataset.subscribeUrl, root, subscription.toJSON()).then(function (data) {
           show(root, "on");

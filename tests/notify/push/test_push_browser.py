@@ -32,12 +32,14 @@ STUB = """
   const keep = (on) => localStorage.setItem("stub-push", on ? "on" : "off");
   const asSubscription = () => ({
     endpoint: made.endpoint,
+    options: { applicationServerKey: Uint8Array.from(atob(localStorage.getItem("stub-key") || ""), c => c.charCodeAt(0)).buffer },
     toJSON: () => made,
-    unsubscribe: () => { keep(false); return Promise.resolve(true); },
+    unsubscribe: () => { keep(false); window.__unsubscribed = true; return Promise.resolve(true); },
   });
   PushManager.prototype.subscribe = function (options) {
     window.__pushKey = options && options.applicationServerKey &&
       btoa(String.fromCharCode.apply(null, new Uint8Array(options.applicationServerKey)));
+    localStorage.setItem("stub-key", window.__pushKey);
     keep(true);
     return Promise.resolve(asSubscription());
   };
@@ -248,3 +250,33 @@ def test_push_pages_pass_axe(new_page, push_service, sw_urls, width):
     violations += axe_violations(page, where="remove")
     screenshot(page, f"remove-{width}")
     assert violations == [], "\n".join(str(v) for v in violations)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_subscription_made_with_an_old_key_is_replaced(page: Page, push_service, sw_urls):
+    subscriber = push_service.subscribe("old-key")
+    page.context.grant_permissions(["notifications"])
+    # The browser still holds a subscription made with another server key.
+    old_key = "BAAA" + "A" * 84
+    seed = (
+        f"localStorage.setItem('stub-push', 'on'); localStorage.setItem('stub-key', '{old_key}');"
+    )
+    page.context.add_init_script(
+        "if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1'); "
+        + seed
+        + " }"
+        + STUB % json.dumps(subscriber.as_json())
+        + REGISTER
+    )
+    _signed_up(page)
+    page.goto("/accounts/settings/notifications/push/")
+    page.get_by_role("button", name="Turn on notifications on this device").click()
+    expect(page.locator("#announce")).to_contain_text("Notifications are on for this device")
+    assert page.evaluate("window.__unsubscribed") is True
+    from base64 import b64encode
+
+    from tests.notify.push.service import unb64
+
+    expected = b64encode(unb64(push_service.vapid_public_key)).decode()
+    assert page.evaluate("window.__pushKey") == expected
+    assert PushSubscription.objects.count() == 1
