@@ -117,12 +117,16 @@ def push_send(subscription: PushSubscription, *, title: str, body: str, url: str
             "The device's keys are not valid: turn notifications off and on again there.",
             permanent=True,
         ) from None
+    try:
+        signed = vapid_headers(endpoint=subscription.endpoint, now=timezone.now())
+    except ValueError:
+        raise DeliveryError("This push address cannot be signed for.", permanent=True) from None
     headers = {
         "Content-Type": "application/octet-stream",
         "Content-Encoding": "aes128gcm",
         "TTL": str(TTL_SECONDS),
         "Urgency": "normal",
-        **vapid_headers(endpoint=subscription.endpoint, now=timezone.now()),
+        **signed,
     }
     status, text = _post(subscription.endpoint, encrypted["body"], headers)
     if 200 <= status < 300:

@@ -21,8 +21,9 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from py_vapid import Vapid02
+from py_vapid import Vapid02, VapidException
 
 # RFC 8292 §2: "exp" at most 24 hours ahead; 12 leaves room for a push service's clock.
 TOKEN_LIFETIME = dt.timedelta(hours=12)
@@ -101,6 +102,19 @@ def vapid_private_key() -> ec.EllipticCurvePrivateKey:
         return _cache[source]
 
 
+@checks.register(checks.Tags.security)
+def vapid_key_check(**kwargs) -> list[checks.CheckMessage]:
+    """A VAPID_PRIVATE_KEY that is not a key stops `manage.py check` and start-up (migrate),
+    instead of failing on the settings page. The generated file is not made here."""
+    if not settings.VAPID_PRIVATE_KEY:
+        return []
+    try:
+        _from_setting(settings.VAPID_PRIVATE_KEY)
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="notify.E001")]
+    return []
+
+
 def vapid_public_key() -> str:
     """The applicationServerKey browsers subscribe with: the uncompressed P-256 point, urlsafe
     base64 without padding."""
@@ -130,4 +144,7 @@ def vapid_headers(*, endpoint: str, now: dt.datetime) -> dict[str, str]:
         "sub": vapid_subject(),
     }
     # no-strict: an instance's subject is the admin's business (e.g. mailto:me@localhost).
-    return Vapid02(vapid_private_key(), conf={"no-strict": True}).sign(claims)
+    try:
+        return Vapid02(vapid_private_key(), conf={"no-strict": True}).sign(claims)
+    except VapidException as exc:  # an audience py_vapid cannot sign for (an IPv6 literal)
+        raise ValueError(f"Cannot sign for {claims['aud']}: {exc}") from None

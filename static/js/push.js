@@ -9,6 +9,8 @@
     blocked: ["Blocked", "Notifications are blocked for this site. Allow them in your browser's site settings, then reload this page."],
     off: ["Off", "This device gets no notifications from network-crm."],
     on: ["On", "This device gets your daily digest as a notification."],
+    waiting: ["Checking", "Checking whether this browser can show notifications…"],
+    noworker: ["Not ready", "The app's background worker did not start in this browser. Reload the page to try again."],
   };
 
   function announce(text, isError) {
@@ -30,6 +32,15 @@
     return bytes;
   }
 
+  function sameKey(subscription, key) {
+    var own = subscription.options && subscription.options.applicationServerKey;
+    if (!own) return true;
+    var bytes = new Uint8Array(own);
+    if (bytes.length !== key.length) return false;
+    for (var i = 0; i < key.length; i++) if (bytes[i] !== key[i]) return false;
+    return true;
+  }
+
   function sha256Hex(text) {
     if (!window.crypto || !crypto.subtle) return Promise.resolve("");
     return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)).then(function (digest) {
@@ -44,12 +55,15 @@
       window.isSecureContext;
   }
 
-  // The service worker pwa.js registers (/sw.js, which imports js/sw-push.js); registered here
-  // too if this page loaded before it was.
-  function registration(root) {
-    return navigator.serviceWorker.getRegistration("/").then(function (found) {
-      return found || navigator.serviceWorker.register(root.dataset.swUrl, { scope: "/" });
-    }).then(function () { return navigator.serviceWorker.ready; });
+  // The service worker that pwa.js registers on every page (/sw.js, which imports
+  // js/sw-push.js). Not registered here: one place owns it. It may take a moment on a first visit.
+  function registration() {
+    return Promise.race([
+      navigator.serviceWorker.ready,
+      new Promise(function (resolve, reject) {
+        setTimeout(function () { reject(new Error("no service worker")); }, 15000);
+      }),
+    ]);
   }
 
   function post(url, root, body) {
@@ -103,8 +117,10 @@
     tag.classList.toggle("status-on", state === "on");
     root.querySelector("[data-push-text]").textContent = TEXT[state][1];
     var button = root.querySelector("[data-push-button]");
-    button.hidden = state === "unsupported" || state === "blocked";
+    button.hidden = state !== "on" && state !== "off";
     button.disabled = false;
+    // Turning off is the quieter action: a secondary button.
+    button.classList.toggle("secondary", state === "on");
     button.textContent = state === "on" ? "Turn off notifications on this device"
       : "Turn on notifications on this device";
   }
@@ -118,11 +134,16 @@
         if (permission !== "denied") announce("Notifications stay off: the browser was not allowed to show them.", true);
         return null;
       }
+      var key = keyBytes(root.dataset.vapidKey);
       return reg.pushManager.getSubscription().then(function (existing) {
-        return existing || reg.pushManager.subscribe({
-          userVisibleOnly: true,
-          applicationServerKey: keyBytes(root.dataset.vapidKey),
-        });
+        // A subscription made with another server key (the key was changed) cannot get our
+        // pushes: replace it.
+        if (existing && !sameKey(existing, key)) {
+          return existing.unsubscribe().then(function () { return null; });
+        }
+        return existing;
+      }).then(function (existing) {
+        return existing || reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
       }).then(function (subscription) {
         return post(root.dataset.subscribeUrl, root, subscription.toJSON()).then(function (data) {
           show(root, "on");
@@ -151,7 +172,8 @@
     if (!supported()) { show(root, "unsupported"); return; }
     if (Notification.permission === "denied") { show(root, "blocked"); return; }
     var button = root.querySelector("[data-push-button]");
-    registration(root).then(function (reg) {
+    show(root, "waiting");
+    registration().then(function (reg) {
       return reg.pushManager.getSubscription().then(function (subscription) {
         return (subscription ? sha256Hex(subscription.endpoint) : Promise.resolve("")).then(function (key) {
           // "On" only when the server has this subscription too: a device removed from the
@@ -170,7 +192,7 @@
           }).then(function () { button.disabled = false; });
         });
       });
-    }).catch(function () { show(root, "unsupported"); });
+    }).catch(function () { show(root, "noworker"); });
   }
 
   function start() { document.querySelectorAll("[data-push]").forEach(setUp); }

@@ -32,12 +32,14 @@ STUB = """
   const keep = (on) => localStorage.setItem("stub-push", on ? "on" : "off");
   const asSubscription = () => ({
     endpoint: made.endpoint,
+    options: { applicationServerKey: Uint8Array.from(atob(localStorage.getItem("stub-key") || ""), c => c.charCodeAt(0)).buffer },
     toJSON: () => made,
-    unsubscribe: () => { keep(false); return Promise.resolve(true); },
+    unsubscribe: () => { keep(false); window.__unsubscribed = true; return Promise.resolve(true); },
   });
   PushManager.prototype.subscribe = function (options) {
     window.__pushKey = options && options.applicationServerKey &&
       btoa(String.fromCharCode.apply(null, new Uint8Array(options.applicationServerKey)));
+    localStorage.setItem("stub-key", window.__pushKey);
     keep(true);
     return Promise.resolve(asSubscription());
   };
@@ -51,6 +53,10 @@ STUB = """
 def screenshot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / f"push-{name}.png", full_page=True, caret="initial")
+
+
+# The installable shell's pwa.js registers /sw.js on every page; until it is merged, this does.
+REGISTER = "navigator.serviceWorker && navigator.serviceWorker.register('/sw.js', {scope: '/'});"
 
 
 @pytest.fixture
@@ -67,7 +73,7 @@ def _signed_up(page: Page) -> None:
 def test_turn_on_then_send_a_test_that_arrives(page: Page, push_service, sw_urls):
     subscriber = push_service.subscribe("chromium")
     page.context.grant_permissions(["notifications"])
-    page.context.add_init_script(STUB % json.dumps(subscriber.as_json()))
+    page.context.add_init_script(STUB % json.dumps(subscriber.as_json()) + REGISTER)
     _signed_up(page)
     page.goto("/accounts/settings/")
     section = page.locator("#push")
@@ -135,6 +141,7 @@ def test_turn_on_then_send_a_test_that_arrives(page: Page, push_service, sw_urls
 def test_the_service_worker_shows_a_push_and_its_link(page: Page, push_service, sw_urls):
     _signed_up(page)
     page.context.grant_permissions(["notifications"])
+    page.context.add_init_script(REGISTER)
     page.goto("/accounts/settings/notifications/push/")
     cdp = page.context.new_cdp_session(page)
     registrations = []
@@ -185,7 +192,7 @@ def test_the_service_worker_shows_a_push_and_its_link(page: Page, push_service, 
 )
 def test_unsupported_and_blocked_say_so(new_page, push_service, sw_urls, script, tag, text):
     page = new_page(viewport=PHONE)
-    page.context.add_init_script(script)
+    page.context.add_init_script(script + REGISTER)
     _signed_up(page)
     page.goto("/accounts/settings/notifications/push/")
     widget = page.locator("#this-device")
@@ -200,7 +207,7 @@ def test_phone_width_devices_page(new_page, push_service, sw_urls):
     page = new_page(viewport=PHONE)
     subscriber = push_service.subscribe("phone")
     page.context.grant_permissions(["notifications"])
-    page.context.add_init_script(STUB % json.dumps(subscriber.as_json()))
+    page.context.add_init_script(STUB % json.dumps(subscriber.as_json()) + REGISTER)
     _signed_up(page)
     page.goto("/accounts/settings/notifications/push/")
     page.get_by_role("button", name="Turn on notifications on this device").click()
@@ -215,3 +222,61 @@ def test_phone_width_devices_page(new_page, push_service, sw_urls):
     page.goto("/accounts/settings/")
     page.locator("#push").scroll_into_view_if_needed()
     page.locator("#push").screenshot(path=SHOTS / "push-phone-settings-section.png")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [390, 1280])
+def test_push_pages_pass_axe(new_page, push_service, sw_urls, width):
+    from tests.fixtures.axe import axe_violations
+
+    page = new_page(viewport={"width": width, "height": 900})
+    subscriber = push_service.subscribe(f"axe-{width}")
+    page.context.grant_permissions(["notifications"])
+    page.context.add_init_script(STUB % json.dumps(subscriber.as_json()) + REGISTER)
+    _signed_up(page)
+    page.goto("/accounts/settings/notifications/push/")
+    page.get_by_role("button", name="Turn on notifications on this device").click()
+    expect(page.locator("#push-devices").get_by_text("This device", exact=True)).to_be_visible()
+    push_service.answer(subscriber, 500)
+    page.get_by_role("button", name="Send a test to Chrome on Linux").click()
+    expect(page.locator("#push-devices")).to_contain_text("Last error:")
+    violations = axe_violations(page, where="devices page")
+    page.goto("/accounts/settings/")
+    expect(page.locator("#push").get_by_text("On", exact=True)).to_be_visible()
+    violations += axe_violations(page, where="settings")
+    page.goto("/accounts/settings/notifications/push/")
+    page.get_by_role("link", name="Remove Chrome on Linux").click()
+    expect(page.get_by_role("heading", name="Remove “Chrome on Linux”?")).to_be_visible()
+    violations += axe_violations(page, where="remove")
+    screenshot(page, f"remove-{width}")
+    assert violations == [], "\n".join(str(v) for v in violations)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_subscription_made_with_an_old_key_is_replaced(page: Page, push_service, sw_urls):
+    subscriber = push_service.subscribe("old-key")
+    page.context.grant_permissions(["notifications"])
+    # The browser still holds a subscription made with another server key.
+    old_key = "BAAA" + "A" * 84
+    seed = (
+        f"localStorage.setItem('stub-push', 'on'); localStorage.setItem('stub-key', '{old_key}');"
+    )
+    page.context.add_init_script(
+        "if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1'); "
+        + seed
+        + " }"
+        + STUB % json.dumps(subscriber.as_json())
+        + REGISTER
+    )
+    _signed_up(page)
+    page.goto("/accounts/settings/notifications/push/")
+    page.get_by_role("button", name="Turn on notifications on this device").click()
+    expect(page.locator("#announce")).to_contain_text("Notifications are on for this device")
+    assert page.evaluate("window.__unsubscribed") is True
+    from base64 import b64encode
+
+    from tests.notify.push.service import unb64
+
+    expected = b64encode(unb64(push_service.vapid_public_key)).decode()
+    assert page.evaluate("window.__pushKey") == expected
+    assert PushSubscription.objects.count() == 1

@@ -128,3 +128,12 @@ def test_a_long_digest_is_shortened_to_fit():
     data = push_payload(title="Today", body="Ana, " * 2000, url="/")
     assert len(data) <= MAX_PAYLOAD_BYTES
     assert data.decode().count("Ana") > 100
+
+
+def test_an_endpoint_vapid_cannot_sign_for_is_a_permanent_error(alice, push_service):
+    subscriber = push_service.subscribe()
+    subscription = _subscription(alice, subscriber)
+    subscription.endpoint = "http://[::1]:9/push/x"
+    with pytest.raises(DeliveryError, match="cannot be signed") as caught:
+        push_send(subscription, title="t", body="b", url="/")
+    assert caught.value.permanent

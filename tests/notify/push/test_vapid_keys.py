@@ -70,6 +70,14 @@ def test_a_broken_key_says_what_to_set(settings, value):
         vapid.vapid_public_key()
 
 
+def test_a_broken_key_fails_the_system_check(settings):
+    settings.VAPID_PRIVATE_KEY = "not a key"
+    (error,) = vapid.vapid_key_check()
+    assert error.id == "notify.E001" and "VAPID_PRIVATE_KEY" in error.msg
+    settings.VAPID_PRIVATE_KEY = ""
+    assert vapid.vapid_key_check() == []
+
+
 def test_a_broken_key_file_says_how_to_recover(settings, tmp_path):
     settings.VAPID_PRIVATE_KEY = ""
     settings.VAPID_KEY_FILE = tmp_path / "broken.pem"
