@@ -288,3 +288,43 @@ def test_a_log_that_cannot_reach_the_server_while_online_waits_too(new_page, ana
     expect(page.locator("#announce")).to_contain_text("Coffee with Ana Lima logged.")
     expect(waiting).to_have_count(0)
     assert coffees(ana).count() == 1
+
+
+# Plain http to a home server on the LAN is not a secure context: no Web Locks, no randomUUID.
+INSECURE_CONTEXT = """
+Object.defineProperty(Navigator.prototype, 'locks', {get() { return undefined; }});
+Object.defineProperty(Crypto.prototype, 'randomUUID', {value: undefined});
+"""
+
+
+def test_two_tabs_without_web_locks_or_random_uuid_still_send_it_once(new_page, ana):
+    first = new_page()
+    first.context.add_init_script(INSECURE_CONTEXT)
+    log_in(first, "ines@example.com")
+    first.goto("/")
+    assert first.evaluate("navigator.locks === undefined && crypto.randomUUID === undefined")
+    second = first.context.new_page()
+    second.goto("/")
+    go_offline_and_log_coffee(first)
+    key = first.evaluate(
+        """() => new Promise(resolve => indexedDB.open('network-crm-offline').onsuccess = e =>
+             e.target.result.transaction('logs').objectStore('logs').getAll().onsuccess =
+             r => resolve(r.target.result[0].key))"""
+    )
+    assert len(key) == 36 and key[14] == "4"
+    sent = []
+    first.context.on(
+        "request",
+        lambda request: (
+            sent.append(request.headers.get("idempotency-key"))
+            if request.method == "POST" and "/api/v1/interactions/" in request.url
+            else None
+        ),
+    )
+    first.context.set_offline(False)
+    for tab in (first, second):
+        expect(tab.get_by_role("region", name="1 waiting to be sent")).to_have_count(0)
+    second.reload()
+    expect(second.get_by_role("heading", name="Hello Ines")).to_be_visible()
+    assert coffees(ana).count() == 1
+    assert sent == [key]
