@@ -51,8 +51,15 @@
     });
   }
 
-  function put(entry) { return run([STORE], "readwrite", function (tx) { tx.objectStore(STORE).put(entry); }); }
-  function remove(key) { return run([STORE], "readwrite", function (tx) { tx.objectStore(STORE).delete(key); }); }
+  // Other tabs redraw their panel when this one keeps, sends or dismisses a log.
+  var channel = window.BroadcastChannel ? new BroadcastChannel(LOCK) : null;
+  function changed() { if (channel) channel.postMessage("changed"); }
+  function put(entry) {
+    return run([STORE], "readwrite", function (tx) { tx.objectStore(STORE).put(entry); }).then(changed);
+  }
+  function remove(key) {
+    return run([STORE], "readwrite", function (tx) { tx.objectStore(STORE).delete(key); }).then(changed);
+  }
   function mine() {
     return run([STORE], "readonly", function (tx, done) {
       var request = tx.objectStore(STORE).getAll();
@@ -204,6 +211,16 @@
   }
 
   // --- Keeping a log ----------------------------------------------------------------------
+  // crypto.randomUUID needs a secure context; a home server on plain http over the LAN is not one.
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
   function entryFrom(form) {
     var data = new FormData(form);
     var kindField = form.elements.namedItem("kind");
@@ -211,7 +228,7 @@
       (kindField && kindField.selectedOptions && kindField.selectedOptions[0] ?
         kindField.selectedOptions[0].textContent : "") || String(data.get("kind") || "Interaction");
     var entry = {
-      key: crypto.randomUUID(),
+      key: newKey(),
       user: owner,
       contact: Number(form.dataset.offlineLog),
       contactName: form.dataset.offlineName || "",
@@ -339,6 +356,7 @@
     return flushing;
   }
 
+  if (channel) channel.onmessage = function () { render(); };
   panel.querySelector("[data-offline-send]").addEventListener("click", flush);
   window.addEventListener("online", flush);
   window.addEventListener("offline", render);

@@ -263,3 +263,68 @@ def test_another_account_on_this_device_never_sends_or_sees_the_queue(
     page.evaluate("0")
     expect(page.locator("#offline-queue")).to_be_hidden()
     assert not coffees(ana).exists()
+
+
+def test_a_log_that_cannot_reach_the_server_while_online_waits_too(new_page, ana, browser_errors):
+    # The phone says it is online, but the server cannot be reached (a captive portal, the
+    # server restarting): htmx reports a send error and the log waits like an offline one.
+    browser_errors.allow(r"/interactions/log/\d+/: Failed to load resource: net::ERR_FAILED")
+    browser_errors.allow(r"htmx-2\.min\.js: htmx:(sendError|afterRequest)")  # htmx's own log
+    page = new_page(viewport=PHONE)
+    log_in(page, "ines@example.com")
+    page.goto("/")
+    page.route("**/interactions/log/**", lambda route: route.abort())
+    page.get_by_role("region", name="Reach out today").get_by_role(
+        "button", name="Log coffee"
+    ).click()
+    expect(page.locator("#announce")).to_contain_text(QUEUED)
+    waiting = page.get_by_role("region", name="1 waiting to be sent")
+    expect(waiting).to_contain_text("Coffee with Ana Lima")
+    assert not coffees(ana).exists()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.unroute("**/interactions/log/**")
+    waiting.get_by_role("button", name="Send now").click()
+    expect(page.locator("#announce")).to_contain_text("Coffee with Ana Lima logged.")
+    expect(waiting).to_have_count(0)
+    assert coffees(ana).count() == 1
+
+
+# Plain http to a home server on the LAN is not a secure context: no Web Locks, no randomUUID.
+INSECURE_CONTEXT = """
+Object.defineProperty(Navigator.prototype, 'locks', {get() { return undefined; }});
+Object.defineProperty(Crypto.prototype, 'randomUUID', {value: undefined});
+"""
+
+
+def test_two_tabs_without_web_locks_or_random_uuid_still_send_it_once(new_page, ana):
+    first = new_page()
+    first.context.add_init_script(INSECURE_CONTEXT)
+    log_in(first, "ines@example.com")
+    first.goto("/")
+    assert first.evaluate("navigator.locks === undefined && crypto.randomUUID === undefined")
+    second = first.context.new_page()
+    second.goto("/")
+    go_offline_and_log_coffee(first)
+    key = first.evaluate(
+        """() => new Promise(resolve => indexedDB.open('network-crm-offline').onsuccess = e =>
+             e.target.result.transaction('logs').objectStore('logs').getAll().onsuccess =
+             r => resolve(r.target.result[0].key))"""
+    )
+    assert len(key) == 36 and key[14] == "4"
+    sent = []
+    first.context.on(
+        "request",
+        lambda request: (
+            sent.append(request.headers.get("idempotency-key"))
+            if request.method == "POST" and "/api/v1/interactions/" in request.url
+            else None
+        ),
+    )
+    first.context.set_offline(False)
+    for tab in (first, second):
+        expect(tab.get_by_role("region", name="1 waiting to be sent")).to_have_count(0)
+    second.reload()
+    expect(second.get_by_role("heading", name="Hello Ines")).to_be_visible()
+    assert coffees(ana).count() == 1
+    assert sent == [key]

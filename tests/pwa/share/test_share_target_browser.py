@@ -49,6 +49,7 @@ def test_a_shared_link_is_saved_as_a_note_on_the_chosen_person(
     note = page.get_by_label("Note")
     expect(note).to_have_value("Why we sleep <b>well</b>\nThought of you https://example.org/sleep")
     assert axe_violations(page, where="share") == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     name = "phone" if viewport == PHONE else "desk"
     shot(page, f"share-{name}")
 
