@@ -44,11 +44,15 @@ def shot(page: Page, name: str) -> None:
 def wait_until_controlled(page: Page) -> None:
     """The worker installed (shell precached), active, and in charge of this page."""
     # (An evaluated promise, not wait_for_function: the page's CSP forbids the eval it uses.)
-    page.evaluate(
-        """() => navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller
-            || new Promise(resolve => navigator.serviceWorker.addEventListener(
-                "controllerchange", resolve, { once: true })))"""
+    controlled = page.evaluate(
+        """() => Promise.race([
+            navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller
+                || new Promise(resolve => navigator.serviceWorker.addEventListener(
+                    "controllerchange", resolve, { once: true }))).then(() => true),
+            new Promise(resolve => setTimeout(() => resolve(false), 10000)),
+        ])"""
     )
+    assert controlled, "no service worker took charge of the page"
 
 
 @pytest.fixture
@@ -206,6 +210,7 @@ def test_offline_the_due_list_refreshes_from_its_last_copy(
         document.body.addEventListener("htmx:afterSwap", () => resolve("swapped"), { once: true });
         document.body.addEventListener("htmx:sendError", () => resolve("failed"), { once: true });
         htmx.trigger(document.body, "contactChanged");
+        setTimeout(() => resolve("no answer"), 5000);
     })"""
     assert page.evaluate(refresh) == "swapped"  # online: the fragment, kept by the worker
 
@@ -278,3 +283,33 @@ def test_a_new_version_replaces_the_old_shell(
     page.context.set_offline(True)
     page.reload()
     expect(page.get_by_role("link", name="Amara Diallo")).to_be_visible()
+
+
+PUSH_SCRIPT = """
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "are-push-handlers-here") {
+    event.source.postMessage({ type: "push-handlers-here" });
+  }
+});
+"""
+
+
+def test_the_worker_runs_the_push_handlers_under_its_policy(
+    new_page, alice, live_server, static_copy
+):
+    (static_copy / "js" / "sw-push.js").write_text(PUSH_SCRIPT)
+    page = signed_in(new_page(), alice, live_server)
+    page.goto("/")
+    wait_until_controlled(page)
+
+    answer = page.evaluate(
+        """() => new Promise(resolve => {
+            navigator.serviceWorker.addEventListener("message", e => {
+                if (e.data.type === "push-handlers-here") resolve(e.data.type);
+            });
+            navigator.serviceWorker.controller.postMessage({ type: "are-push-handlers-here" });
+            setTimeout(() => resolve("no answer"), 5000);
+        })"""
+    )
+
+    assert answer == "push-handlers-here"

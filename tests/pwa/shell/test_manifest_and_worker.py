@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import runpy
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest
-from django.test import override_settings
 from PIL import Image, ImageChops
 
 from pwa import shell
@@ -119,16 +117,6 @@ def test_the_worker_precaches_the_shell_and_the_offline_page(client):
     for path in shell.SHELL_STATIC:
         assert finders.find(path), path
     assert client.get("/offline/").status_code == 200
-
-
-@pytest.fixture
-def static_copy(tmp_path):
-    """The project's static files in a folder a test may edit, as the only STATICFILES_DIRS."""
-    copy = tmp_path / "static"
-    shutil.copytree(STATIC_DIR, copy)
-    (copy / "js" / "sw-push.js").unlink(missing_ok=True)
-    with override_settings(STATICFILES_DIRS=[copy], DEBUG=True):
-        yield copy
 
 
 @pytest.mark.django_db
