@@ -14,7 +14,12 @@ import sys
 import pytest
 
 from notify.models import Delivery
-from notify.services.deliveries import CLAIM_TIMEOUT, deliveries_run, digest_fan_out
+from notify.services.deliveries import (
+    CLAIM_TIMEOUT,
+    deliveries_run,
+    digest_fan_out,
+    digests_to_fan_out,
+)
 from notify.tasks import deliver_digest, deliver_notifications
 from reminders.services.sweep import sweep_run
 from tests.fixtures.processes import BASE_DIR, subprocess_database_url
@@ -114,13 +119,16 @@ def test_the_sweep_queues_deliver_digest_on_commit_and_the_task_sends(
 @pytest.mark.django_db
 def test_beat_fans_out_a_digest_whose_task_was_lost_and_sends_it(receiver, time_machine):
     time_machine.move_to(NOW, tick=False)
+    user_with_people_due("no-targets@example.com", zone="UTC", now=NOW)
     owner = user_with_people_due("lost@example.com", zone="UTC", now=NOW)
     make_channel(owner, receiver.apprise_url())
     sweep_digest(owner, NOW)  # its deliver_digest never ran (broker down)
     assert deliver_notifications() == "1 new, {'sent': 1}, 0 purged"
     assert deliver_notifications() == "0 new, {}, 0 purged"
     assert len(receiver.received) == 1
-    # A digest from yesterday is not fanned out to a target added today.
+    # Digests of owners without any target are not even looked at.
+    assert digests_to_fan_out(now=NOW) == [Delivery.objects.get().digest_id]
+    # A digest made more than two hours ago is not fanned out to a target added now.
     time_machine.move_to(NOW + dt.timedelta(hours=3), tick=False)
     make_channel(owner, receiver.apprise_url("new"), name="New")
     assert deliver_notifications() == "0 new, {}, 0 purged"
