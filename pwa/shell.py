@@ -120,6 +120,7 @@ def worker_context() -> dict:
         "dashboard_url": reverse("dashboard"),
         "logout_url": reverse("logout"),
         "login_url": reverse("login"),
-        "static_prefix": static(""),
+        # Not static(""): the manifest storage of a deploy has no entry for "" (500).
+        "static_prefix": settings.STATIC_URL,
         "push_script": static(PUSH_SCRIPT) if _push_script_exists() else "",
     }

@@ -46,8 +46,9 @@ self.addEventListener("activate", (event) => {
     );
     await self.clients.claim();
     // The saved dashboard names the old shell's files: load it again, so it opens offline with
-    // the new ones. Best effort: if this fails, the next visit saves it anyway.
-    await refreshSaved().catch(() => undefined);
+    // the new ones. Not awaited (page loads wait while a worker activates); best effort: if it
+    // fails, the next visit saves it anyway.
+    refreshSaved().catch(() => undefined);
   })());
 });
 

@@ -55,6 +55,22 @@ def wait_until_controlled(page: Page) -> None:
     assert controlled, "no service worker took charge of the page"
 
 
+def eventually(page: Page, predicate: str, *, attempts: int = 100) -> bool:
+    """Whether the async JS ``predicate`` comes true within ``attempts`` tries 100 ms apart.
+    (Playwright's wait_for_function takes a returned promise for a truthy value, and
+    evaluating a string in the page is eval, which the page's CSP forbids.)"""
+    return page.evaluate(
+        f"""async () => {{
+            const predicate = {predicate};
+            for (let i = 0; i < {attempts}; i++) {{
+                if (await predicate()) return true;
+                await new Promise(resolve => setTimeout(resolve, 100));
+            }}
+            return false;
+        }}"""
+    )
+
+
 @pytest.fixture
 def due_people(alice):
     circle = CircleFactory(owner=alice, name="Close friends", cadence_days=14)
@@ -228,7 +244,7 @@ def test_signing_out_forgets_the_saved_dashboard(new_page, alice, live_server, d
 
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
-    page.wait_for_function("() => caches.has('network-crm-pages').then(has => !has)")
+    assert eventually(page, "() => caches.has('network-crm-pages').then(has => !has)")
 
     page.context.set_offline(True)
     page.goto("/")
@@ -245,7 +261,7 @@ def test_a_lapsed_session_forgets_the_saved_dashboard(new_page, alice, live_serv
     page.goto("/")  # the dashboard sends a visitor without a session to sign in
 
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
-    page.wait_for_function("() => caches.has('network-crm-pages').then(has => !has)")
+    assert eventually(page, "() => caches.has('network-crm-pages').then(has => !has)")
 
 
 def test_the_worker_answers_page_loads_but_never_a_post(new_page, alice, live_server, due_people):
@@ -271,15 +287,21 @@ def test_a_new_version_replaces_the_old_shell(
     page = signed_in(new_page(), alice, live_server)
     load_through_worker(page)
     old = [name for name in page.evaluate("caches.keys()") if name.startswith("network-crm-shell")]
+    saved_at = """() => caches.open("network-crm-pages").then(c => c.match("/"))
+        .then(r => Number(r.headers.get("X-Network-Crm-Saved-At")))"""
+    first_saved = page.evaluate(saved_at)
 
     monkeypatch.setattr("pwa.shell.shell_version", lambda: "0123456789abcdef")  # a deploy
     page.evaluate("navigator.serviceWorker.ready.then(r => r.update())")
-    page.wait_for_function(
-        "() => caches.keys().then(names => names.includes('network-crm-shell-0123456789abcdef'))"
+    assert eventually(
+        page,
+        "() => caches.keys().then(names => names.includes('network-crm-shell-0123456789abcdef'))",
     )
-    page.wait_for_function(f"() => caches.has({old[0]!r}).then(has => !has)")
+    assert eventually(page, f"() => caches.has({old[0]!r}).then(has => !has)")
+    # The dashboard kept for offline is loaded again, for the new shell's files.
+    assert eventually(page, f"() => ({saved_at})().then(at => at > {first_saved})")
 
-    # The dashboard kept for offline was loaded again for the new shell, and still opens.
+    # And it opens offline.
     page.context.set_offline(True)
     page.reload()
     expect(page.get_by_role("link", name="Amara Diallo")).to_be_visible()

@@ -14,7 +14,9 @@ from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
 from django.http import HttpRequest
+from django.test import override_settings
 from PIL import Image, ImageChops
 
 from pwa import shell
@@ -166,3 +168,25 @@ def test_the_offline_page_names_nobody_and_leaves_messages_waiting(alice_client)
     assert 'href="/"' in html  # today's list, as last loaded
     # The message is still there for the page the person sees next.
     assert "Coffee with Ana logged" in alice_client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_after_collectstatic_the_shell_names_the_hashed_files(client, tmp_path):
+    # As a deploy serves it (DEBUG off, WhiteNoise's manifest storage): a URL the storage has no
+    # entry for would be a 500 here and nowhere in development.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    with override_settings(STATIC_ROOT=tmp_path / "collected", STORAGES=storages):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        worker = client.get("/sw.js")
+        manifest = client.get("/manifest.webmanifest")
+        offline = client.get("/offline/")
+
+    assert worker.status_code == manifest.status_code == offline.status_code == 200
+    body = worker.content.decode()
+    assert re.search(r'"/static/css/app\.[0-9a-f]{12}\.css"', body)
+    assert '"static_prefix": "/static/"' in body
+    icon = manifest.json()["icons"][0]["src"]
+    assert re.fullmatch(r"/static/icons/icon-192\.[0-9a-f]{12}\.png", icon)
