@@ -285,3 +285,19 @@ def test_one_attempt_per_send_whatever_the_url_asks(alice, receiver, allow_priva
     receiver.answer(200, delay=3)
     with pytest.raises(DeliveryError):
         channel_send(channel, title="T", body="B", url="")
+
+
+def test_a_self_hosted_ntfy_server_gets_the_message(alice, receiver, allow_private):
+    # Apprise's own ntfy plugin against a local server speaking ntfy's publish API (JSON POST).
+    channel = channel_create(
+        owner=alice, name="", url=f"ntfy://localhost:{receiver.port}/crm-digest"
+    )
+    assert channel.name == "ntfy"
+    assert "crm-digest" not in channel.url_hint
+    channel_send(
+        channel, title="2 people to reach out to", body="Ana, Ben", url="https://crm.example.com/"
+    )
+    message = receiver.received[0]
+    assert message["topic"] == "crm-digest"
+    assert message["title"] == "2 people to reach out to"
+    assert message["message"].startswith("Ana, Ben")
