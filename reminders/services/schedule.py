@@ -85,8 +85,9 @@ def digest_schedule_update(*, user_settings: UserSettings, now: dt.datetime) -> 
 
 
 def digest_unsubscribe(*, user_settings: UserSettings) -> UserSettings:
-    """Stop digest emails (the one-click List-Unsubscribe); the dashboard keeps working."""
-    user_settings.digest_frequency = UserSettings.Frequency.OFF
-    user_settings.next_digest_at = None
-    user_settings.save(update_fields=["digest_frequency", "next_digest_at"])
+    """Stop digest emails (the one-click List-Unsubscribe): the email only. The digest still
+    reaches the channels and devices the owner added (docs/architecture.md "Notifications"), and
+    the dashboard keeps working; "Never" in Settings stops the digest everywhere."""
+    user_settings.digest_by_email = False
+    user_settings.save(update_fields=["digest_by_email"])
     return user_settings

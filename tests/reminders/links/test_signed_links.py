@@ -417,7 +417,7 @@ def test_the_digest_carries_one_click_unsubscribe_headers(alice_email, alice):
     ) == (alice.pk)
 
 
-def test_one_click_post_without_session_or_csrf_token_stops_the_digests(
+def test_one_click_post_without_session_or_csrf_token_stops_the_digest_emails(
     alice_email, alice, bob, clock, mailoutbox
 ):
     mail_client = Client(enforce_csrf_checks=True)  # a mail provider: no cookie, no token
@@ -429,19 +429,22 @@ def test_one_click_post_without_session_or_csrf_token_stops_the_digests(
     )
 
     assert response.status_code == 200
-    assert "Digests stopped" in text(response)
+    assert "Digest emails stopped" in text(response)
     alice.settings.refresh_from_db()
-    assert (alice.settings.digest_frequency, alice.settings.next_digest_at) == ("off", None)
+    # The email only: her digest still goes to channels and devices (notify), none here.
+    assert (alice.settings.digest_frequency, alice.settings.digest_by_email) == ("daily", False)
     bob.settings.refresh_from_db()
-    assert bob.settings.digest_frequency == "daily"
-    # The following days' sweeps create nothing for her, though her people are still due.
+    assert (bob.settings.digest_frequency, bob.settings.digest_by_email) == ("daily", True)
+    # The following days' sweeps send her no email, though her people are still due.
     sent = len(mailoutbox)
     for day in range(1, 4):
         moment = NOW + dt.timedelta(days=day)
         clock.move_to(moment)
         for digest_id in sweep_run(now=moment).digests_to_deliver:
             digest_send(digest_id=digest_id, now=moment)
-    assert list(Digest.objects.filter(owner=alice).values_list("local_date", flat=True)) == [TODAY]
+    assert set(
+        Digest.objects.filter(owner=alice, local_date__gt=TODAY).values_list("state", flat=True)
+    ) == {Digest.State.NOT_EMAILED}
     assert Digest.objects.filter(owner=bob).count() == 4
     assert all(message.to == [bob.email] for message in mailoutbox[sent:])
 
@@ -454,7 +457,7 @@ def test_opening_the_unsubscribe_link_only_asks(alice_email, alice):
     assert "Stop digest emails?" in page
     assert '<form method="post">' in page
     alice.settings.refresh_from_db()
-    assert alice.settings.digest_frequency == "daily"
+    assert (alice.settings.digest_frequency, alice.settings.digest_by_email) == ("daily", True)
     assert alice.settings.next_digest_at is not None
 
 
