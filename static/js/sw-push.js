@@ -5,7 +5,8 @@
   "use strict";
 
   self.addEventListener("push", function (event) {
-    var message = { title: "network-crm", body: "", url: "/", icon: undefined };
+    // The app's icon unless the server names another (the unhashed copy collectstatic keeps).
+    var message = { title: "network-crm", body: "", url: "/", icon: "/static/icons/icon-192.png" };
     if (event.data) {
       try {
         var data = event.data.json();
