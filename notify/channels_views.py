@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from network_crm.announce import announce
+from network_crm.clock import user_zone
 from network_crm.http import HtmxHttpRequest, redirect_back
 from network_crm.owned import get_owned_or_404
 from notify.channels_forms import ChannelEditForm, ChannelForm
@@ -28,7 +29,9 @@ LIST = "notify_channels:list"
 def _list_context(request: HtmxHttpRequest, **context) -> dict:
     context.setdefault("form", ChannelForm())
     channels = Channel.objects.filter(owner=request.user)
-    return {"channels": channels, "schemes": settings.NOTIFY_SCHEMES, **context}
+    # Times in the owner's zone: requests run in UTC (network_crm/clock.py).
+    zone = user_zone(request.user)
+    return {"channels": channels, "schemes": settings.NOTIFY_SCHEMES, "zone": zone, **context}
 
 
 @require_http_methods(["GET", "POST"])

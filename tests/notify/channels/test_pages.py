@@ -3,6 +3,8 @@ says why; the URL never comes back in full (page, admin, JSON backup); another u
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -186,3 +188,22 @@ def test_the_admin_never_shows_the_url(client, alice, alice_channel):
         page = client.get(url).content.decode()
         assert SECRET not in page
         assert alice_channel.url_encrypted not in page
+
+
+def test_the_last_delivery_is_told_in_the_owners_zone_and_date_format(alice, alice_client):
+    alice.settings.time_zone = "Asia/Kolkata"
+    alice.settings.save()
+    Channel.objects.create(
+        owner=alice,
+        name="Phone",
+        scheme="ntfys",
+        url_encrypted=secrets.encrypt("ntfys://ntfy.sh/topic"),
+        url_hint="ntfys://ntfy.sh/t…c",
+        last_attempt_at=dt.datetime(2026, 11, 28, 21, 0, tzinfo=dt.UTC),
+        last_success_at=dt.datetime(2026, 11, 28, 20, 15, tzinfo=dt.UTC),
+        last_error="The server answered 500.",
+    )
+    page = alice_client.get(LIST).content.decode()
+    # 20:15 UTC is 01:45 the next day in Kolkata (UTC+5:30).
+    assert "Last delivered 29 Nov 2026, 01:45." in page
+    assert "29 Nov 2026, 02:30: The server answered 500." in page
