@@ -43,5 +43,8 @@ def service_worker(request: HtmxHttpRequest) -> HttpResponse:
 def offline(request: HtmxHttpRequest) -> HttpResponse:
     # Precached once and shown to whoever uses the device next: nobody's name, menu or messages
     # (an empty list, so the install's fetch never eats a message meant for the next page).
-    context = {"user": AnonymousUser(), "messages": []}
+    # No CSRF token either: rendering one re-sends the cookie the request carried, and a
+    # precache that set out before a sign-in and lands after it would put back the pre-sign-in
+    # cookie, so the next form's token no longer matches ("Please send that again").
+    context = {"user": AnonymousUser(), "messages": [], "csrf_token": ""}
     return render(request, shell.OFFLINE_TEMPLATE, context)

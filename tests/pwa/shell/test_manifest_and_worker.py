@@ -171,6 +171,24 @@ def test_the_offline_page_names_nobody_and_leaves_messages_waiting(alice_client)
 
 
 @pytest.mark.django_db
+def test_the_offline_page_never_sends_a_csrf_cookie(alice_client, client):
+    # The precache can set out before a sign-in and land after it: a cookie in its answer would
+    # put back the token the sign-in replaced, and the next form would be refused.
+    alice_client.get("/")
+    before = alice_client.cookies["csrftoken"].value
+
+    for visitor in (alice_client, client):
+        response = visitor.get("/offline/")
+        assert response.status_code == 200
+        assert "csrftoken" not in response.cookies
+        assert "csrfmiddlewaretoken" not in response.content.decode()
+        assert "X-CSRFToken" not in response.content.decode()
+    assert alice_client.cookies["csrftoken"].value == before
+    # Every other page still carries the token htmx sends with its requests.
+    assert "X-CSRFToken" in alice_client.get("/").content.decode()
+
+
+@pytest.mark.django_db
 def test_after_collectstatic_the_shell_names_the_hashed_files(client, tmp_path):
     # As a deploy serves it (DEBUG off, WhiteNoise's manifest storage): a URL the storage has no
     # entry for would be a 500 here and nowhere in development.
