@@ -152,6 +152,12 @@ class UserSettings(models.Model):
     # Both empty: no quiet hours. Start after end spans midnight (22:00–07:00).
     quiet_hours_start = models.TimeField("Quiet from", null=True, blank=True)
     quiet_hours_end = models.TimeField("Quiet until", null=True, blank=True)
+    # Give first: nobody is suggested for a shared item again within this many days.
+    share_cooldown_days = models.PositiveSmallIntegerField(
+        "days between two things shared with one person",
+        default=14,
+        validators=[MinValueValidator(0), MaxValueValidator(365)],
+    )
 
     class Meta:
         verbose_name_plural = "user settings"

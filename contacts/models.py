@@ -155,6 +155,9 @@ class Contact(OwnedModel):
     # Denormalised, maintained only by contacts.services; indexed so "who is due" is one range query.
     last_interaction_on = models.DateField(null=True, blank=True)
     next_reach_out_on = models.DateField(null=True, blank=True)
+    # "Don't hound": they start most of your exchanges, so the due rule counts you in touch a
+    # little longer (kept by interactions from the log; docs/architecture.md, "The due rule").
+    reaches_out_often = models.BooleanField(default=False, editable=False)
 
     # Stable identity for vCard UID, so an exported and re-imported card matches itself.
     uid = models.CharField(max_length=200, default=_new_uid, db_index=True, editable=False)

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 
 from contacts.models import Contact
 from network_crm.owned import OwnedModel
+
+
+def _new_uid() -> str:
+    return f"{uuid.uuid4()}@network-crm"
 
 
 class Interaction(OwnedModel):
@@ -78,3 +84,39 @@ class ActivityDay(OwnedModel):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d}: {self.total}"
+
+
+class PlannedInteraction(OwnedModel):
+    """A coffee or call planned for a future moment: shown under "Coming up", in the calendar,
+    and in that morning's digest with its brief; logged with one click afterwards, or dismissed."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        LOGGED = "logged", "Logged"
+        DISMISSED = "dismissed", "Dismissed"
+
+    kind = models.CharField(
+        max_length=20, choices=Interaction.Kind, default=Interaction.Kind.COFFEE
+    )
+    contacts = models.ManyToManyField(Contact, related_name="planned_interactions")
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    note = models.TextField("to talk about", blank=True)
+    state = models.CharField(max_length=10, choices=State, default=State.PLANNED)
+    # The interaction it became, once logged.
+    interaction = models.OneToOneField(
+        Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="planned"
+    )
+    uid = models.CharField(max_length=200, default=_new_uid, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [
+            models.Index(fields=["owner", "state", "starts_at"], name="planned_owner_state_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} planned for {self.starts_at:%Y-%m-%d %H:%M}"

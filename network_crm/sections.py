@@ -9,6 +9,8 @@ context to the page's. The pages and the arguments their views pass:
 - ``contact.activity``, ``contact.aside``: a person's page (contacts/views/contact_page.py), inside
   the "Staying in touch" card (also served alone as the ``#activity`` htmx fragment) and at the
   top of the side column; arguments ``request``, ``contact``, ``today``.
+- ``contact.main``: a person's page, whole cards of their own in the main column below
+  "Staying in touch" (give first: shares, introductions); same arguments.
 - ``contact.delete``: the confirmation before deleting people (contacts/views/contact_form.py,
   contact_list.py), inside its sentence of what goes with them; ``owner``, ``contact_ids``.
 - ``settings``: the settings page (accounts/views.py); ``request``.

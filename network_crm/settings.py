@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "accounts",
     "contacts",
     "interactions",
+    "giving",
     "reminders",
     "portability",
     "notify",

@@ -31,6 +31,12 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("contacts/", include("portability.urls")),
     path("interactions/", include("interactions.urls")),
+    path("plans/", include("interactions.plans_urls")),
+    path("things/", include("giving.things_urls")),
+    path("introductions/", include("giving.introductions_urls")),
+    path("brief/", include("reminders.brief_urls")),
+    path("meetups/", include("reminders.meetups_urls")),
+    path("rhythm/", include("reminders.rhythm_urls")),
     path("contacts/card-conflicts/", include("dav.conflict_urls")),
     path("admin/", admin.site.urls),
     # The REST API (/api/v1/), its OpenAPI schema and docs: api/urls.py.

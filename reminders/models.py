@@ -45,6 +45,8 @@ class Reminder(OwnedModel):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # How many digests carried this reminder without anything done about it ("don't hound").
+    nudge_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -115,3 +117,41 @@ class SchedulerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.last_run_at:%Y-%m-%d %H:%M}"
+
+
+class MeetupDismissal(OwnedModel):
+    """ "Not now" on a meetup suggestion: the same group is not suggested again until ``until``,
+    and its people are back as single nudges."""
+
+    key = models.CharField(max_length=200)  # what the group shares and who is in it
+    until = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="meetup_dismissal_once_per_group")
+        ]
+
+    def __str__(self) -> str:
+        return f"Meetup {self.key} not before {self.until}"
+
+
+class RhythmStretch(OwnedModel):
+    """A person's rhythm made longer after their nudge was ignored three times in a row, with
+    what it was before, so it can be undone ("don't hound", docs/architecture.md)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="rhythm_stretches")
+    previous_cadence_days = models.PositiveIntegerField(null=True, blank=True)  # None: the circle's
+    new_cadence_days = models.PositiveIntegerField()
+    stretched_on = models.DateField()
+    undone_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-stretched_on", "-pk"]
+        indexes = [
+            models.Index(fields=["owner", "contact", "-stretched_on"], name="stretch_owner_contact")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact}: every {self.new_cadence_days} days from {self.stretched_on}"

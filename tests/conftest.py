@@ -58,6 +58,22 @@ def bob_client(client, bob):
     return client
 
 
+def pytest_collection_modifyitems(config, items):
+    # CI runs the suite twice (SQLite, PostgreSQL) within its time budget: the browser, API
+    # fuzzing and DAV-client suites drive the same views on either database, so they run on the
+    # SQLite pass only; ALL_PASSES=1 runs them on PostgreSQL too (docs/architecture.md, "Tests").
+    from django.db import connection
+
+    if connection.vendor == "sqlite" or os.environ.get("ALL_PASSES") == "1":
+        return
+    skip = pytest.mark.skip(
+        reason="a one-pass suite: it runs on SQLite (ALL_PASSES=1 runs it here)"
+    )
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("one_pass"):
+            item.add_marker(skip)
+
+
 def pytest_configure(config):
     # Property-based tests (hypothesis): a bounded, derandomised profile in CI, unless
     # --hypothesis-profile names one.

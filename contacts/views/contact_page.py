@@ -35,6 +35,7 @@ def contact_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "activity_sections": sections_for("contact.activity", **sections),
         "aside_sections": [] if request.htmx else sections_for("contact.aside", **sections),
+        "main_sections": [] if request.htmx else sections_for("contact.main", **sections),
         "interest_form": InterestAddForm(),
         **selectors.contact_page_details(contact=contact, today=today),
     }

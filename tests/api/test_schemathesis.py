@@ -24,7 +24,7 @@ from api.models import ApiToken
 from api.services.tokens import api_token_create
 from tests.factories import CircleFactory, ContactFactory, InterestFactory, UserFactory
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 ST = Path(sys.executable).with_name("st")
 # Seconds of testing: the whole test stays under 3 minutes. Shorter for a quick local look.

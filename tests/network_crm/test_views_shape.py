@@ -33,6 +33,7 @@ PROJECT_PACKAGES = (
     "api",
     "contacts",
     "dav",
+    "giving",
     "demo",
     "notify",
     "pwa",

@@ -12,7 +12,7 @@ from contacts.models import ImportantDate
 from reminders.models import Reminder
 from tests.factories import ContactFactory
 
-pytestmark = [pytest.mark.integration]
+pytestmark = [pytest.mark.integration, pytest.mark.one_pass]
 
 
 def summaries(events: dict[str, str]) -> list[str]:

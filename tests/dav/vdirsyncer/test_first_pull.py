@@ -8,7 +8,7 @@ from contacts.models import ContactMethod
 from tests.dav.vdirsyncer.conftest import uid_of
 from tests.factories import ContactFactory
 
-pytestmark = [pytest.mark.integration]
+pytestmark = [pytest.mark.integration, pytest.mark.one_pass]
 
 
 def test_first_pull_brings_everyone_and_a_second_sync_adds_nobody(phone, alice):

@@ -11,7 +11,7 @@ from dav.models import CardConflict, DavSettings
 from tests.dav.vdirsyncer.conftest import vcard
 from tests.factories import ContactFactory
 
-pytestmark = [pytest.mark.integration]
+pytestmark = [pytest.mark.integration, pytest.mark.one_pass]
 
 
 def person(owner, name: str, *, email: str = "", company: str = "", circle=None) -> Contact:
