@@ -24,7 +24,8 @@ from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Inter
 from contacts.selectors import contacts_due
 from contacts.services import circles_create_defaults, contacts_touch
 from demo import data as demo_data
-from interactions.models import Interaction
+from giving.models import Introduction, ShareItem
+from interactions.models import Interaction, PlannedInteraction
 from interactions.services import activity_recount, contacts_recompute_from_log
 from network_crm.clock import local_date, user_zone
 from network_crm.text import fold
@@ -131,6 +132,10 @@ def demo_seed(
         rng, owner=owner, people=people, count=interactions, now=now, zone=zone
     )
 
+    _insert_give_first_examples(
+        rng, owner=owner, people=people, interest_ids=interest_ids, today=today, zone=zone
+    )
+
     _refresh_planner_statistics()
     contacts_recompute_from_log(owner=owner)
     activity_recount(owner=owner)
@@ -139,6 +144,54 @@ def demo_seed(
     contacts_touch(owner=owner, contact_ids=[p.contact.pk for p in people])
     due = contacts_due(owner=owner, today=today).count()
     return DemoSeedResult(contacts=len(people), interactions=created, due=due)
+
+
+# A few things to share, a coffee planned for tomorrow and an introduction under way, so a new
+# user sees "give first" at work (docs/architecture.md, "Give first").
+DEMO_SHARE_ITEMS = (
+    (ShareItem.Kind.ARTICLE, "https://example.org/slow-mornings", "The case for slow mornings"),
+    (ShareItem.Kind.EVENT, "https://example.org/night-market", "Night market by the river, Friday"),
+    (ShareItem.Kind.JOB, "https://example.org/jobs/editor", "Looking for an editor (part time)"),
+)
+
+
+def _insert_give_first_examples(
+    rng: random.Random,
+    *,
+    owner: User,
+    people: list[_Person],
+    interest_ids: list[int],
+    today: dt.date,
+    zone: ZoneInfo,
+) -> None:
+    active = [p for p in people if not (p.contact.archived or p.contact.paused)]
+    if len(active) < 4:
+        return
+    items = ShareItem.objects.bulk_create(
+        ShareItem(owner=owner, kind=kind, url=url, title=title)
+        for kind, url, title in DEMO_SHARE_ITEMS
+    )
+    # Each item's topics are interests some of the people have, so it has someone to suggest.
+    held = sorted({i for p in active for i in p.interests})
+    if held:
+        ShareItem.topics.through.objects.bulk_create(
+            ShareItem.topics.through(shareitem_id=item.pk, interest_id=interest_ids[index])
+            for item in items
+            for index in rng.sample(held, k=min(2, len(held)))
+        )
+    first, second, third = rng.sample(active, k=3)
+    starts_at = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(10), tzinfo=zone)
+    planned = PlannedInteraction.objects.create(
+        owner=owner, kind=Interaction.Kind.COFFEE, starts_at=starts_at, duration_minutes=45
+    )
+    planned.contacts.add(first.contact)
+    Introduction.objects.create(
+        owner=owner,
+        person_a=second.contact,
+        person_b=third.contact,
+        reason="Both are thinking about moving to the coast.",
+        state=Introduction.State.ASKED_A,
+    )
 
 
 def _refresh_planner_statistics() -> None:

@@ -305,3 +305,28 @@ def test_search_columns_are_what_contact_save_would_write(alice):
         contact.save()
         contact.refresh_from_db()
         assert (contact.sort_name, contact.search_text) == stored
+
+
+def test_gives_a_first_taste_of_give_first(alice, bob):
+    from giving.models import Introduction, ShareItem
+    from interactions.models import PlannedInteraction
+
+    seed("alice@example.com", contacts=30, interactions=100)
+
+    items = ShareItem.objects.filter(owner=alice)
+    assert items.count() == 3
+    # Every item's topics are interests someone in the network has, so it suggests somebody.
+    for item in items:
+        topics = list(item.topics.all())
+        assert topics and all(topic.owner_id == alice.pk for topic in topics)
+        assert Contact.objects.filter(owner=alice, interests__in=topics).exists()
+    planned = PlannedInteraction.objects.get(owner=alice)
+    assert planned.state == PlannedInteraction.State.PLANNED
+    # Tomorrow at 10:00 on the owner's clock (Europe/London in this test).
+    local = planned.starts_at.astimezone(ZoneInfo(alice.settings.time_zone))
+    assert (local.date(), local.hour) == (TODAY + dt.timedelta(days=1), 10)
+    assert [c.owner_id for c in planned.contacts.all()] == [alice.pk]
+    introduction = Introduction.objects.get(owner=alice)
+    assert introduction.person_a != introduction.person_b
+    assert {introduction.person_a.owner_id, introduction.person_b.owner_id} == {alice.pk}
+    assert not ShareItem.objects.filter(owner=bob).exists()
