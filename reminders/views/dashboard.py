@@ -9,6 +9,7 @@ from interactions.forms import QUICK_KINDS
 from network_crm.clock import local_today, now
 from network_crm.http import HtmxHttpRequest
 from reminders import selectors
+from reminders.meetups import due_with_meetups
 
 # The fragments htmx refreshes one by one (?section=...), each a {% partialdef %} of the page.
 SECTIONS = {
@@ -30,7 +31,8 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         # due section shows the due list, so the other fragments don't load it.
         context.update(SECTIONS[section](owner=user, today=today))
         return render(request, f"reminders/dashboard.html#{section}", context)
-    context["due"] = selectors.due_with_talking_points(owner=user, today=today)
+    due = selectors.due_with_talking_points(owner=user, today=today)
+    context.update(due_with_meetups(owner=user, today=today, due=due))  # meetups replace nudges
     if request.htmx:
         return render(request, "reminders/dashboard.html#due-section", context)
     for load in SECTIONS.values():

@@ -17,6 +17,7 @@ database, and two walks cost a few minutes. AXE_ON_POSTGRESQL=1 runs it on Postg
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Callable
@@ -87,6 +88,16 @@ def snooze_first_due(page: Page) -> None:
     if not snooze.is_visible():
         open_person_menu(page)
     snooze.click()
+
+
+def log_first_meetup(page: Page) -> None:
+    page.locator("#due .meetup").first.get_by_role("button", name=re.compile(r"^Log it")).click()
+    expect(page.get_by_role("button", name="Undo")).to_be_visible()
+
+
+def dismiss_first_meetup(page: Page) -> None:
+    page.locator("#due .meetup").first.get_by_role("button", name=re.compile(r"^Not now")).click()
+    expect(page.get_by_role("button", name="Undo")).to_be_visible()
 
 
 def search_people(page: Page) -> None:
@@ -260,6 +271,8 @@ SIGNED_IN = [
     Stop("dashboard, coffee logged", "/", htmx_swap(log_coffee)),
     Stop("dashboard, snoozed", "/", htmx_swap(snooze_first_due)),
     Stop("dashboard, a person's menu open", "/", open_person_menu),
+    Stop("dashboard, a meetup logged", "/", htmx_swap(log_first_meetup)),
+    Stop("dashboard, a meetup not now", "/", htmx_swap(dismiss_first_meetup)),
     Stop("list", "/contacts/"),
     Stop("list, searched", "/contacts/", htmx_swap(search_people)),
     Stop("list, bulk panel open", "/contacts/", open_bulk_panel),
@@ -331,6 +344,15 @@ def _walk_data() -> dict[str, object]:
     contact = rich.filter(interests__isnull=False).distinct().order_by("pk").first()
     due = rich.filter(paused=False, next_reach_out_on__lte=today).exclude(pk=contact.pk)
     duplicate = ContactFactory(owner=user, name=contact.name, city="Lisbon")
+    for name, city in [("Rui", "Coimbra"), ("Rita", "coimbra"), ("Bea", "Braga"), ("Bia", "Braga")]:
+        # Far overdue pairs in one city: two meetup cards on the dashboard (reminders/meetups.py).
+        ContactFactory(
+            owner=user,
+            name=name,
+            city=city,
+            cadence_days=7,
+            next_reach_out_on=today - dt.timedelta(days=60),
+        )
     follow_up = Reminder.objects.create(
         owner=user, contact=contact, kind=Reminder.Kind.FOLLOW_UP, due_on=today, note="The job"
     )

@@ -65,7 +65,11 @@ def test_due_list_quick_log_with_undo_backdated_lunch_and_health_chart(page):
     )
     shown = min(expected_due.count(), owner.settings.daily_limit)
     assert shown >= 2, "the demo data should have people due today"
-    expect(people).to_have_count(shown)
+    # Due people who share a city or an interest may be one meetup card instead of single
+    # nudges (reminders/meetups.py): they are shown, just not one by one.
+    in_cards = [n.strip() for n in due.locator(".meetup .person-name").all_text_contents()]
+    due_names = set(expected_due.values_list("name", flat=True))
+    expect(people).to_have_count(shown - sum(1 for name in in_cards if name in due_names))
     names = [name.strip() for name in people.locator(".person-name").all_text_contents()]
     assert set(names) <= set(expected_due.values_list("name", flat=True))
     first, second = names[0], names[1]

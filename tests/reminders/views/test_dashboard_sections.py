@@ -147,8 +147,9 @@ def test_due_list_shows_shared_interests_and_what_to_ask(alice_client, alice, fr
     jazz = InterestFactory(owner=alice, name="Jazz", mine=True)
     climbing = InterestFactory(owner=alice, name="climbing", mine=True)
     lisbon = InterestFactory(owner=alice, name="Lisbon", mine=False)
+    surfing = InterestFactory(owner=alice, name="Surfing", mine=False)
     amara.interests.add(jazz, climbing, lisbon)
-    ben.interests.add(lisbon)
+    ben.interests.add(surfing)  # not shared with Amara: one interest would make them a meetup
     for day, ask in ((1, "the old flat"), (5, "the new job"), (9, "")):
         InteractionFactory(
             owner=alice,
@@ -670,7 +671,8 @@ def test_full_dashboard_query_count_does_not_grow(
         assert response.status_code == 200
         small.append(len(ctx.captured_queries))
     html = alice_client.get(DASHBOARD).content.decode()
-    assert "1 more waiting" in html and "You both love Chess and Jazz." in html
+    # All five shown like chess and jazz: one meetup card in place of their nudges.
+    assert "1 more waiting" in html and "and 1 other — you all like Chess?" in html
 
     add(54)
     for (params, headers), expected in zip(requests, small, strict=True):
