@@ -15,7 +15,7 @@ from django.core.validators import (
     URLValidator,
 )
 from django.db import models
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Case, ExpressionWrapper, F, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, get_urlconf, reverse
 
@@ -97,6 +97,28 @@ def effective_cadence() -> Coalesce:
     ``Contact.effective_cadence_days`` is its twin for one loaded row."""
     circle_cadence = Circle.objects.filter(pk=OuterRef("circle_id")).values("cadence_days")
     return Coalesce(F("cadence_days"), Subquery(circle_cadence))
+
+
+# "Don't hound": someone who often reaches out first is counted in touch a little longer, their
+# rhythm times REACHES_OUT_FACTOR (5/4, whole days, rounded down) for the due date
+# (docs/architecture.md, "The due rule").
+REACHES_OUT_NUMERATOR, REACHES_OUT_DENOMINATOR = 5, 4
+
+
+def due_cadence() -> Case:
+    """The number of days the due rule adds: the effective cadence, stretched by 5/4 for people
+    who reach out often (``Contact.reaches_out_often``). Integer arithmetic, the same on SQLite
+    and PostgreSQL; ``Contact.due_cadence_days`` is its twin for one loaded row."""
+    cadence = effective_cadence()
+    stretched = ExpressionWrapper(
+        cadence * REACHES_OUT_NUMERATOR / REACHES_OUT_DENOMINATOR,
+        output_field=models.IntegerField(),
+    )
+    return Case(
+        When(reaches_out_often=True, then=stretched),
+        default=cadence,
+        output_field=models.IntegerField(),
+    )
 
 
 class ContactQuerySet(OwnedQuerySet):
@@ -250,6 +272,14 @@ class Contact(OwnedModel):
         if self.cadence_days:
             return self.cadence_days
         return self.circle.cadence_days if self.circle_id else None
+
+    @property
+    def due_cadence_days(self) -> int | None:
+        """The days the due rule adds after the last interaction (``due_cadence()``'s twin)."""
+        cadence = self.effective_cadence_days
+        if cadence and self.reaches_out_often:
+            return cadence * REACHES_OUT_NUMERATOR // REACHES_OUT_DENOMINATOR
+        return cadence
 
     @property
     def initials(self) -> str:

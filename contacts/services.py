@@ -3,7 +3,8 @@
 The rule (docs/architecture.md, "The due rule"): effective cadence = the contact's override, else
 its circle's, else none.
     next_reach_out_on = max(last interaction, cadence restarted on) + cadence, where added_on
-    stands in when neither exists; pushed later by snoozed_until when set.
+    stands in when neither exists; pushed later by snoozed_until when set. Someone who often
+    reaches out first (``reaches_out_often``, kept from the log) gets cadence × 5/4 ("don't hound").
 ``contacts_recompute_due`` is the only implementation; single-contact writes call it with one id.
 """
 
@@ -29,7 +30,7 @@ from contacts.models import (
     ContactMethod,
     ImportantDate,
     Interest,
-    effective_cadence,
+    due_cadence,
 )
 from contacts.signals import contact_saved, contacts_archived, contacts_deleting, due_changed
 from network_crm.db import AddDays
@@ -78,6 +79,7 @@ def contacts_recompute_due(
     owner: User,
     contact_ids: Iterable[int] | None = None,
     last_interaction_on: BaseExpression | None = None,
+    reaches_out_often: BaseExpression | None = None,
     today: dt.date | None = None,
 ) -> int:
     """Recompute ``next_reach_out_on`` for many contacts at once from their stored columns.
@@ -86,7 +88,9 @@ def contacts_recompute_due(
     ``owner``'s contacts. ``last_interaction_on``, when given, is an expression evaluated per
     contact (``OuterRef("pk")`` is the contact) that first rewrites that column: interactions
     passes its "latest day in the log" this way (``contacts_recompute_from_log``), so the rule
-    stays here without contacts reading the log. Sends ``due_changed`` (contacts/signals.py)
+    stays here without contacts reading the log. ``reaches_out_often``, likewise an expression
+    from the log, is written next (it may read the new ``last_interaction_on``); the rule then
+    adds the effective cadence × 5/4 for those people (``due_cadence``). Sends ``due_changed`` (contacts/signals.py)
     afterwards, with ``today`` when the caller knows it. Returns the number of contacts updated.
     """
     contacts: QuerySet[Contact] = Contact.objects.filter(owner=owner)
@@ -95,8 +99,11 @@ def contacts_recompute_due(
         contacts = contacts.filter(pk__in=ids)
     if last_interaction_on is not None:
         contacts.update(last_interaction_on=last_interaction_on)
+    if reaches_out_often is not None:
+        contacts.update(reaches_out_often=reaches_out_often)
 
-    cadence = effective_cadence()
+    # The effective cadence, × 5/4 for someone who often reaches out first ("don't hound").
+    cadence = due_cadence()
     # The clock runs from the later of the last interaction and a "we're fine" restart; the date
     # the contact was added counts only when neither exists. (A coffee logged as "10 days ago" for
     # someone added today makes them due on a 7-day rhythm, as the user would expect.)
@@ -119,6 +126,24 @@ def contact_recompute_due(*, contact: Contact, today: dt.date | None = None) -> 
     contacts_recompute_due(owner=contact.owner, contact_ids=[contact.pk], today=today)
     contact.refresh_from_db(fields=["last_interaction_on", "next_reach_out_on"])
     return contact
+
+
+@transaction.atomic
+def contacts_set_cadence(
+    *, owner: User, cadences: dict[int, int | None], today: dt.date | None = None
+) -> int:
+    """Give each contact (id → days; None: back to the circle's rhythm) its own rhythm and
+    recompute when they are due: one UPDATE for the rhythms and the rule's statements, whatever
+    the number of people. What "don't hound" uses to stretch a rhythm and to undo that
+    (reminders/services/rhythm.py). A rhythm is not on a phone's card: updated_at stays."""
+    if not cadences:
+        return 0
+    contacts = list(Contact.objects.filter(owner=owner, pk__in=list(cadences)).only("pk"))
+    for contact in contacts:
+        contact.cadence_days = cadences[contact.pk]
+    Contact.objects.bulk_update(contacts, ["cadence_days"])
+    contacts_recompute_due(owner=owner, contact_ids=[c.pk for c in contacts], today=today)
+    return len(contacts)
 
 
 @transaction.atomic

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 
 from django.core import serializers
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -18,6 +19,7 @@ from contacts.services import contacts_recompute_due
 from interactions.models import ActivityDay, Interaction
 from interactions.signals import interaction_changed, interaction_logged
 from network_crm.clock import local_date
+from network_crm.db import AddDays
 
 EDITABLE_FIELDS = [
     "kind",
@@ -59,8 +61,40 @@ def contacts_recompute_from_log(
         owner=owner,
         contact_ids=contact_ids,
         last_interaction_on=Subquery(latest_interaction),
+        reaches_out_often=reaches_out_often(),
         today=today,
     )
+
+
+# "Reaches out often" (docs/architecture.md, "The due rule"): in the REACHES_OUT_WINDOW_DAYS
+# up to their latest interaction, they reached out first at least REACHES_OUT_MIN times and at
+# least as often as you did (interactions where nobody noted who started count for neither).
+# Anchored on their latest interaction, not on today, so it needs no clock and no daily pass:
+# it changes only when the log does.
+REACHES_OUT_WINDOW_DAYS = 180
+REACHES_OUT_MIN = 3
+
+
+def reaches_out_often() -> Coalesce:
+    """Per contact (``OuterRef("pk")``, after ``last_interaction_on`` was rewritten), whether
+    they often reach out first: one correlated subquery, so a set-based UPDATE."""
+    them = Count("pk", filter=Q(interaction__initiated_by=Interaction.Initiator.THEM))
+    me = Count("pk", filter=Q(interaction__initiated_by=Interaction.Initiator.ME))
+    verdict = (
+        Interaction.contacts.through.objects.filter(contact_id=OuterRef("pk"))
+        .alias(window_end=AddDays(F("interaction__occurred_on"), REACHES_OUT_WINDOW_DAYS))
+        .filter(window_end__gt=OuterRef("last_interaction_on"))
+        .values("contact_id")
+        .annotate(them=them, me=me)
+        .annotate(
+            often=Case(
+                When(Q(them__gte=REACHES_OUT_MIN) & Q(them__gte=F("me")), then=Value(True)),
+                default=Value(False),
+            )
+        )
+        .values("often")
+    )
+    return Coalesce(Subquery(verdict), Value(False))
 
 
 def _after_change(

@@ -14,7 +14,7 @@ class RemindersConfig(AppConfig):
         from accounts.signals import user_settings_changed
         from contacts.signals import due_changed
         from interactions.signals import interaction_changed
-        from reminders import receivers, sections
+        from reminders import receivers, rhythm_sections, sections
 
         due_changed.connect(
             receivers.close_reminders_no_longer_due, dispatch_uid="reminders-close-not-due"
@@ -26,3 +26,4 @@ class RemindersConfig(AppConfig):
             receivers.schedule_digest, dispatch_uid="reminders-digest-schedule"
         )
         sections.register()
+        rhythm_sections.register()

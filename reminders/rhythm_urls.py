@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reminders import rhythm_views
 
 app_name = "rhythm"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/undo/", rhythm_views.rhythm_undo, name="undo"),
+]

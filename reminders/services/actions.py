@@ -83,7 +83,9 @@ def reminder_act(
     if action == "snooze":
         contact_snooze(contact=contact, until=today + dt.timedelta(days=7), today=today)
         Reminder.objects.filter(pk=reminder.pk).update(
-            state=Reminder.State.SNOOZED, snoozed_until=today + dt.timedelta(days=7)
+            state=Reminder.State.SNOOZED,
+            snoozed_until=today + dt.timedelta(days=7),
+            nudge_count=0,  # acted on: "don't hound" counts afresh when it comes back
         )
     elif action == "coffee":
         interaction_log(

@@ -23,6 +23,7 @@ from network_crm.clock import local_date
 from reminders import links
 from reminders.models import Digest
 from reminders.selectors import digest_contents
+from reminders.services.rhythm import rhythm_count_nudges, rhythm_stretch_ignored
 from reminders.services.schedule import (
     digest_next_at,
     digest_schedule_update,
@@ -72,7 +73,12 @@ def digests_create_due(*, now: dt.datetime, dry_run: bool) -> list[int]:
             continue  # on a break: no digest, and the day is not used up
         if quiet_hours_end_after(user_settings=user_settings, now=now) is not None:
             continue  # quiet hours (changed since the schedule was made): wait for their end
-        if digest_contents(owner=user, day=today).is_empty:
+        if not dry_run:
+            # Don't hound: a nudge three digests carried in vain stretches that rhythm instead
+            # of going out a fourth time (reminders/services/rhythm.py).
+            rhythm_stretch_ignored(owner=user, today=today, now=now)
+        contents = digest_contents(owner=user, day=today)
+        if contents.is_empty:
             continue  # nothing to say yet; the next sweep looks again
         if dry_run:
             created.append(0)
@@ -80,6 +86,7 @@ def digests_create_due(*, now: dt.datetime, dry_run: bool) -> list[int]:
         try:
             with transaction.atomic():  # a savepoint: a racing sweep's row must not abort ours
                 digest = Digest.objects.create(owner=user, local_date=today, created_at=now)
+                rhythm_count_nudges(owner=user, contents=contents)
         except IntegrityError:
             continue  # another sweep created today's digest a moment ago
         created.append(digest.pk)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from interactions.forms import QUICK_KINDS
 from network_crm.clock import local_today, now
 from network_crm.http import HtmxHttpRequest
-from reminders import selectors
+from reminders import rhythm_selectors, selectors
 from reminders.meetups import due_with_meetups
 
 # The fragments htmx refreshes one by one (?section=...), each a {% partialdef %} of the page.
@@ -16,6 +16,7 @@ SECTIONS = {
     "soon-section": selectors.dashboard_soon,
     "recent-section": selectors.dashboard_recent,
     "health-section": selectors.dashboard_health,
+    "rhythm-section": rhythm_selectors.dashboard_rhythm,
 }
 
 

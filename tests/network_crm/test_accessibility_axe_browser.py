@@ -37,7 +37,7 @@ from contacts.models import Contact
 from interactions.models import Interaction
 from network_crm.clock import local_today
 from reminders import links
-from reminders.models import Reminder
+from reminders.models import Reminder, RhythmStretch
 from tests.factories import ContactFactory
 from tests.fixtures.axe import Violation, axe_violations
 
@@ -98,6 +98,8 @@ def log_first_meetup(page: Page) -> None:
 def dismiss_first_meetup(page: Page) -> None:
     page.locator("#due .meetup").first.get_by_role("button", name=re.compile(r"^Not now")).click()
     expect(page.get_by_role("button", name="Undo")).to_be_visible()
+def undo_rhythm(page: Page) -> None:
+    page.get_by_role("button", name=re.compile(r"^Undo the longer rhythm")).first.click()
 
 
 def search_people(page: Page) -> None:
@@ -273,6 +275,8 @@ SIGNED_IN = [
     Stop("dashboard, a person's menu open", "/", open_person_menu),
     Stop("dashboard, a meetup logged", "/", htmx_swap(log_first_meetup)),
     Stop("dashboard, a meetup not now", "/", htmx_swap(dismiss_first_meetup)),
+    Stop("contact page, rhythm stretched", "/contacts/{stretched}/"),
+    Stop("dashboard, rhythm stretch undone", "/", htmx_swap(undo_rhythm)),
     Stop("list", "/contacts/"),
     Stop("list, searched", "/contacts/", htmx_swap(search_people)),
     Stop("list, bulk panel open", "/contacts/", open_bulk_panel),
@@ -357,7 +361,14 @@ def _walk_data() -> dict[str, object]:
         owner=user, contact=contact, kind=Reminder.Kind.FOLLOW_UP, due_on=today, note="The job"
     )
     account_services.two_factor_start(user=user)  # the setup page needs a device to confirm
+    # Don't hound: a rhythm stretched today (the dashboard's notice), of someone who reaches out.
+    stretched = rich.exclude(pk=contact.pk).order_by("pk").first()
+    Contact.objects.filter(pk=stretched.pk).update(cadence_days=40, reaches_out_often=True)
+    RhythmStretch.objects.create(
+        owner=user, contact=stretched, new_cadence_days=40, stretched_on=today
+    )
     return {
+        "stretched": stretched.pk,
         "user": user.pk,
         "contact": contact.pk,
         "due": due.order_by("-pk").first().pk,

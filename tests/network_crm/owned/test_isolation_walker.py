@@ -24,7 +24,7 @@ from dav.models import CardConflict
 from interactions.models import Interaction
 from notify.models import Channel, Delivery, PushSubscription
 from portability.models import ImportBatch, Merge
-from reminders.models import Digest, Reminder
+from reminders.models import Digest, Reminder, RhythmStretch
 from tests.factories import (
     CircleFactory,
     ContactFactory,
@@ -77,6 +77,7 @@ OBJECT_ROUTES = {
     "notify_channels:delete": {"pk": Channel},
     "notify_push:test": {"pk": PushSubscription},
     "notify_push:remove": {"pk": PushSubscription},
+    "rhythm:undo": {"pk": RhythmStretch},
 }
 ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id"}
 
@@ -151,7 +152,16 @@ def alice_objects(alice):
         body="b",
         next_attempt_at=digest.created_at,
     )
+    # Don't hound (issue 20): a stretched rhythm and its Undo.
+    stretch = RhythmStretch.objects.create(
+        owner=alice,
+        contact=contact,
+        previous_cadence_days=None,
+        new_cadence_days=18,
+        stretched_on=dt.date(2026, 1, 1),
+    )
     return {
+        RhythmStretch: stretch,
         Channel: channel,
         PushSubscription: device,
         Delivery: delivery,
@@ -268,6 +278,7 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
         AppPassword,
         CardConflict,
         ApiToken,
+        RhythmStretch,  # shown and undone on the dashboard and the person's page only
     }
     owned_in_admin = {
         m for m in admin.site._registry if any(f.name == "owner" for f in m._meta.fields)

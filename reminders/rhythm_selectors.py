@@ -1,0 +1,91 @@
+"""Reads for "don't hound": the notices that say a rhythm was stretched (dashboard, a person's
+page) and the line that says why someone who reaches out often is due later
+(docs/architecture.md, "The due rule")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import F
+
+from reminders.models import RhythmStretch
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from contacts.models import Contact
+
+# The dashboard says so for a week; the person's page as long as the stretch is in force.
+DASHBOARD_NOTICE_DAYS = 7
+DASHBOARD_NOTICE_LIMIT = 3
+
+
+def every(days: int) -> str:
+    """A rhythm in words: "every week", "every 5 weeks", "every 38 days"."""
+    if days % 7:
+        return f"every {days} days"
+    weeks = days // 7
+    return "every week" if weeks == 1 else f"every {weeks} weeks"
+
+
+def instead_of(new: int, old: int) -> str:
+    """ "every 5 weeks instead of 4", "every 38 days instead of 30", "every 18 days instead of
+    every 2 weeks"."""
+    same_unit = (new % 7 == 0) == (old % 7 == 0)
+    if same_unit and old not in (7,):
+        return f"{every(new)} instead of {old // 7 if old % 7 == 0 else old}"
+    return f"{every(new)} instead of {every(old)}"
+
+
+@dataclass(frozen=True)
+class StretchNotice:
+    stretch: RhythmStretch
+    previous_days: int  # the rhythm before (the circle's when the contact had none of its own)
+
+    @property
+    def contact(self) -> Contact:
+        return self.stretch.contact
+
+    @property
+    def text(self) -> str:
+        rhythm = instead_of(self.stretch.new_cadence_days, self.previous_days)
+        return f"{self.contact.name}'s nudge went by three times, so we'll suggest {rhythm}."
+
+
+def _notice(stretch: RhythmStretch) -> StretchNotice:
+    previous = stretch.previous_cadence_days
+    if previous is None:  # it was the circle's
+        circle = stretch.contact.circle
+        previous = circle.cadence_days if circle and circle.cadence_days else 0
+    return StretchNotice(stretch=stretch, previous_days=previous or stretch.new_cadence_days)
+
+
+def _in_force():
+    # Not undone, and the rhythm is still the stretched one (not changed by hand since).
+    return RhythmStretch.objects.filter(
+        undone_at=None, contact__cadence_days=F("new_cadence_days")
+    ).select_related("contact__circle")
+
+
+def dashboard_rhythm(*, owner: User, today: dt.date) -> dict:
+    """Rhythms stretched in the last week and still in force, newest first (one bounded query)."""
+    since = today - dt.timedelta(days=DASHBOARD_NOTICE_DAYS - 1)
+    stretches = _in_force().filter(owner=owner, stretched_on__gte=since, contact__archived=False)[
+        :DASHBOARD_NOTICE_LIMIT
+    ]
+    return {"rhythm_notices": [_notice(stretch) for stretch in stretches]}
+
+
+def contact_rhythm(*, contact: Contact, **kwargs) -> dict:
+    """The person's latest stretch still in force (one query), and whether the due rule counts
+    them in touch longer because they often reach out first (no query: the loaded row)."""
+    stretch = _in_force().filter(owner_id=contact.owner_id, contact=contact).first()
+    due_days, days = contact.due_cadence_days, contact.effective_cadence_days
+    reaches_out = (
+        instead_of(due_days, days) if contact.reaches_out_often and due_days and days else ""
+    )
+    return {
+        "rhythm_notice": _notice(stretch) if stretch else None,
+        "reaches_out_rhythm": reaches_out,
+    }
