@@ -98,6 +98,8 @@ def log_first_meetup(page: Page) -> None:
 def dismiss_first_meetup(page: Page) -> None:
     page.locator("#due .meetup").first.get_by_role("button", name=re.compile(r"^Not now")).click()
     expect(page.get_by_role("button", name="Undo")).to_be_visible()
+
+
 def undo_rhythm(page: Page) -> None:
     page.get_by_role("button", name=re.compile(r"^Undo the longer rhythm")).first.click()
 
