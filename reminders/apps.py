@@ -26,3 +26,7 @@ class RemindersConfig(AppConfig):
             receivers.schedule_digest, dispatch_uid="reminders-digest-schedule"
         )
         sections.register()
+
+        from reminders import brief_sections
+
+        brief_sections.register()

@@ -21,6 +21,7 @@ from api.services.tokens import api_token_create
 from contacts.models import BulkChange, Circle, Contact, Interest
 from contacts.services import contacts_bulk_edit
 from dav.models import CardConflict
+from giving.models import Introduction
 from interactions.models import Interaction
 from notify.models import Channel, Delivery, PushSubscription
 from portability.models import ImportBatch, Merge
@@ -71,6 +72,10 @@ OBJECT_ROUTES = {
     "api_webhooks:detail": {"pk": Webhook},
     "api_webhooks:rotate": {"pk": Webhook},
     "api_webhooks:delete": {"pk": Webhook},
+    "introductions:detail": {"pk": Introduction},
+    "introductions:step": {"pk": Introduction},
+    "introductions:delete": {"pk": Introduction},
+    "brief:contact": {"contact_id": Contact},
     "notify_channels:edit": {"pk": Channel},
     "notify_channels:test": {"pk": Channel},
     "notify_channels:switch": {"pk": Channel},
@@ -78,7 +83,7 @@ OBJECT_ROUTES = {
     "notify_push:test": {"pk": PushSubscription},
     "notify_push:remove": {"pk": PushSubscription},
 }
-ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id"}
+ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id", "contact_id"}
 
 
 def _walk(resolver: URLResolver, prefix: str = "", namespace: str | None = None):
@@ -151,7 +156,9 @@ def alice_objects(alice):
         body="b",
         next_attempt_at=digest.created_at,
     )
+    introduction = Introduction.objects.create(owner=alice, person_a=contact, person_b=twin)
     return {
+        Introduction: introduction,
         Channel: channel,
         PushSubscription: device,
         Delivery: delivery,
@@ -260,7 +267,9 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
     # nor are app passwords, which only their owner sees, on Settings → Sync with your phone,
     # nor card conflicts, shown and settled on the person's page, nor API tokens and webhooks, on
     # Settings → API tokens and Settings → Webhooks).
+    # Introductions are not in the admin either (their pages are /introductions/).
     assert covered == set(alice_objects) - {
+        Introduction,
         Webhook,
         BulkChange,
         ImportBatch,
