@@ -166,3 +166,28 @@ def status_text(introduction: Introduction) -> str:
         State.DONE: "Introduced; outcome noted.",
         State.DECLINED: "Declined: no introduction.",
     }[introduction.state]
+
+
+def step_done_text(introduction: Introduction) -> str:
+    """What a step's button did, said once in the page's live region (with its Undo)."""
+    a, b = introduction.person_a.name, introduction.person_b.name
+    return {
+        State.IDEA: f"Back to an idea: introducing {a} to {b}.",
+        State.ASKED_A: f"Noted: you asked {a}.",
+        State.ASKED_B: f"Noted: {a} said yes, and you asked {b}.",
+        State.AGREED: f"Noted: {a} and {b} both agreed.",
+        State.INTRODUCED: f"Introduced {a} and {b}: logged with both of them.",
+        State.DONE: "Outcome noted.",
+        State.DECLINED: "Noted as declined: no introduction.",
+    }[introduction.state]
+
+
+def steps_of(introduction: Introduction) -> list[tuple[str, str]]:
+    """The double opt-in's steps with "done", "current" or "" each, for the progress list."""
+    a, b = introduction.person_a.name, introduction.person_b.name
+    names = ["Idea", f"Asked {a}", f"Asked {b}", "Both agreed", "Introduced", "Outcome"]
+    at = STEPS.index(introduction.state) if introduction.state in STEPS else -1
+    return [
+        (name, "current" if index == at else "done" if index < at else "")
+        for index, name in enumerate(names)
+    ]

@@ -71,6 +71,7 @@ def introduction_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "introduction": introduction,
         "status": selectors.status_text(introduction),
         "next_step": selectors.next_step(introduction),
+        "steps": selectors.steps_of(introduction),
     }
     return render(request, "giving/introductions/introduction_detail.html", context)
 
@@ -90,7 +91,7 @@ def introduction_step(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         introduction=introduction, state=form.cleaned_data["state"], now=now,
         today=clock.local_today(request.user, at=now), outcome=form.cleaned_data["outcome"] or None,
     )  # fmt: skip
-    text = f"{introduction.get_state_display()}: {selectors.status_text(introduction)}"
+    text = selectors.step_done_text(introduction)
     undo = Undo(reverse("introductions:step", args=[pk]), {"state": previous})
     return announce(request, text, fallback=url, undo=undo, event="introductionChanged")
 
