@@ -59,6 +59,9 @@ def introduction_move(
     the log and the due dates are as they were. Declining keeps an introduction that was made."""
     if state not in State.values:
         raise IntroductionRefused("Unknown step.")
+    # Two clicks on "I introduced them" at once must still log one interaction.
+    locked = Introduction.objects.select_for_update().get(pk=introduction.pk)
+    introduction.state, introduction.interaction_id = locked.state, locked.interaction_id
     previous = introduction.state
     if state in MADE and introduction.interaction_id is None:
         introduction.interaction = interaction_log(

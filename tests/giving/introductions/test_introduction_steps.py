@@ -156,3 +156,11 @@ def test_delete_forgets_the_introduction(alice_client, alice, ana, ben):
     introduction = introduction_create(owner=alice, person_a=ana, person_b=ben)
     alice_client.post(reverse("introductions:delete", args=[introduction.pk]))
     assert not Introduction.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "-1", "１２", "abc", ""])
+def test_odd_ids_in_the_address_are_a_404_or_ignored_never_a_500(alice_client, value):
+    for params in ({"a": value}, {"a": value, "b": value}, {"contact": value}):
+        for name in ("introductions:add", "introductions:list"):
+            response = alice_client.get(reverse(name), params)
+            assert response.status_code in (200, 404)
