@@ -163,7 +163,7 @@ def status_text(introduction: Introduction) -> str:
         State.ASKED_B: f"{a} agreed; waiting to hear from {b}.",
         State.AGREED: "Both agreed: time to introduce them.",
         State.INTRODUCED: "Introduced. How did it go?",
-        State.DONE: "Introduced; outcome noted.",
+        State.DONE: "Outcome noted.",
         State.DECLINED: "Declined: no introduction.",
     }[introduction.state]
 

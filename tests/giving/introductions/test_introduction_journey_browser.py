@@ -49,6 +49,7 @@ def test_an_introduction_through_its_steps_shows_on_both_pages(new_page, transac
     page.get_by_role("link", name="Introduce Ana Lima to…").click()
     page.get_by_label("Type a name").fill("ben")
     page.get_by_role("button", name="Find").click()
+    shot(page, "add-desk")
     page.get_by_role("link", name="Ben Adler").click()
     page.get_by_label("Why should they meet?").fill("Both hiring data people in Porto")
     page.get_by_role("button", name="Save the introduction").click()
@@ -72,7 +73,7 @@ def test_an_introduction_through_its_steps_shows_on_both_pages(new_page, transac
 
     page.get_by_label("How did it go?").fill("Ben hired Ana's colleague")
     page.get_by_role("button", name="Save the outcome").click()
-    expect(page.locator("#intro-status")).to_contain_text("outcome noted")
+    expect(page.locator("#intro-status")).to_contain_text("Outcome noted.")
     assert Interaction.objects.count() == 1
 
     for person, other in ((ana, "Ben Adler"), (ben, "Ana Lima")):
@@ -82,7 +83,11 @@ def test_an_introduction_through_its_steps_shows_on_both_pages(new_page, transac
         expect(card).to_contain_text("You introduced")
     shot(page, "person-desk")
     page.set_viewport_size(PHONE)
-    for path, name in ((ben.get_absolute_url(), "person"), (detail, "detail")):
+    for path, name in (
+        (ben.get_absolute_url(), "person"),
+        (detail, "detail"),
+        ("/introductions/", "list"),
+    ):
         page.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         shot(page, f"{name}-phone")
