@@ -72,6 +72,7 @@ def introduction_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "status": selectors.status_text(introduction),
         "next_step": selectors.next_step(introduction),
         "steps": selectors.steps_of(introduction),
+        "today": clock.local_today(request.user),
     }
     return render(request, "giving/introductions/introduction_detail.html", context)
 
@@ -81,15 +82,16 @@ def introduction_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def introduction_step(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Move to the posted state (the next step, "declined", an outcome, or an Undo's way back)."""
     introduction = get_owned_or_404(_WITH_PEOPLE, request.user, pk=pk)
-    form = StepForm(request.POST)
+    now = clock.now()
+    form = StepForm(request.POST, today=clock.local_today(request.user, at=now))
     url = reverse("introductions:detail", args=[pk])
     if not form.is_valid():
         messages_from_errors(request, form)
         return redirect(url)
-    now = clock.now()
     previous = introduction_move(
-        introduction=introduction, state=form.cleaned_data["state"], now=now,
-        today=clock.local_today(request.user, at=now), outcome=form.cleaned_data["outcome"] or None,
+        introduction=introduction, state=form.cleaned_data["state"], today=form.today,
+        now=form.occurred_at(now=now, zone=request.user.settings.zone),
+        outcome=form.cleaned_data["outcome"] or None,
     )  # fmt: skip
     text = selectors.step_done_text(introduction)
     undo = Undo(reverse("introductions:step", args=[pk]), {"state": previous})

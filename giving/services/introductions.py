@@ -52,7 +52,8 @@ def introduction_move(
     today: dt.date,
     outcome: str | None = None,
 ) -> str:
-    """Move ``introduction`` to ``state`` and return the state it had (for an Undo).
+    """Move ``introduction`` to ``state`` and return the state it had (for an Undo). ``now`` is
+    when they were introduced, if this step introduces them (a past moment when backdated).
 
     Reaching "introduced" (or "outcome noted") logs ONE Introduction interaction with both people
     and links it; going back before "introduced" (an Undo) deletes that interaction again, so
@@ -73,7 +74,7 @@ def introduction_move(
             notes=_interaction_notes(introduction),
             initiated_by=Interaction.Initiator.ME,
         )
-        introduction.introduced_on = introduction.introduced_on or today
+        introduction.introduced_on = introduction.interaction.occurred_on
     elif state in STEPS[: STEPS.index(State.INTRODUCED)]:
         if introduction.interaction is not None:
             interaction_delete(interaction=introduction.interaction, today=today)

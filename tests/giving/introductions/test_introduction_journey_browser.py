@@ -53,6 +53,9 @@ def test_an_introduction_through_its_steps_shows_on_both_pages(new_page, transac
     page.get_by_role("link", name="Ben Adler").click()
     page.get_by_label("Why should they meet?").fill("Both hiring data people in Porto")
     page.get_by_role("button", name="Save the introduction").click()
+    page.set_viewport_size(PHONE)
+    shot(page, "idea-phone")
+    page.set_viewport_size(DESK)
 
     expect(page.get_by_role("heading", name="Introducing Ana Lima to Ben Adler")).to_be_visible()
     expect(page.get_by_text("Double opt-in")).to_be_visible()
@@ -61,6 +64,11 @@ def test_an_introduction_through_its_steps_shows_on_both_pages(new_page, transac
         page.get_by_role("button", name=button).click()
         expect(page.get_by_role("button", name="Undo")).to_be_visible()
     assert not Interaction.objects.exists()
+    shot(page, "agreed-desk")
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "agreed-phone")
+    page.set_viewport_size(DESK)
     page.get_by_role("button", name="I introduced them").click()
     expect(page.locator("#intro-status")).to_contain_text("Introduced. How did it go?")
     assert axe_violations(page, where="introduction detail") == []

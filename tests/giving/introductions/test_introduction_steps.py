@@ -164,3 +164,24 @@ def test_odd_ids_in_the_address_are_a_404_or_ignored_never_a_500(alice_client, v
         for name in ("introductions:add", "introductions:list"):
             response = alice_client.get(reverse(name), params)
             assert response.status_code in (200, 404)
+
+
+def test_an_introduction_made_last_week_is_logged_on_that_day(
+    alice_client, alice, ana, ben, frozen_now
+):
+    introduction = introduction_create(owner=alice, person_a=ana, person_b=ben)
+    url = reverse("introductions:step", args=[introduction.pk])
+    future = alice_client.post(url, {"state": "introduced", "on": "2026-12-01"}, follow=True)
+    assert "can&#x27;t be in the future" in future.content.decode()
+    assert not Interaction.objects.exists()
+    alice_client.post(url, {"state": "introduced", "on": "2026-11-21"})
+    (interaction,) = Interaction.objects.all()
+    assert interaction.occurred_on == dt.date(2026, 11, 21)
+    introduction.refresh_from_db()
+    assert (introduction.state, introduction.introduced_on) == (
+        State.INTRODUCED,
+        dt.date(2026, 11, 21),
+    )
+    assert set(Contact.objects.values_list("last_interaction_on", flat=True)) == {
+        dt.date(2026, 11, 21)
+    }
