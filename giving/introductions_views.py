@@ -36,7 +36,11 @@ def _contact_from(request: HtmxHttpRequest, name: str) -> Contact | None:
 def introduction_list(request: HtmxHttpRequest) -> HttpResponse:
     contact = _contact_from(request, "contact")
     rows = selectors.introductions_list(owner=request.user, contact=contact)
-    context = {"rows": [(row, selectors.status_text(row)) for row in rows], "contact": contact}
+    context = {
+        "rows": [(row, selectors.status_text(row)) for row in rows],
+        "contact": contact,
+        "capped": len(rows) >= selectors.LIST_LIMIT,
+    }
     return render(request, "giving/introductions/introduction_list.html", context)
 
 

@@ -185,3 +185,17 @@ def test_an_introduction_made_last_week_is_logged_on_that_day(
     assert set(Contact.objects.values_list("last_interaction_on", flat=True)) == {
         dt.date(2026, 11, 21)
     }
+
+
+def test_the_list_reads_a_fixed_number_of_queries_and_says_when_capped(
+    alice_client, alice, ana, ben, monkeypatch, django_assert_max_num_queries
+):
+    introduction_create(owner=alice, person_a=ana, person_b=ben)
+    with django_assert_max_num_queries(5) as few:
+        alice_client.get(reverse("introductions:list"))
+    for _ in range(3):
+        introduction_create(owner=alice, person_a=ContactFactory(owner=alice), person_b=ana)
+    monkeypatch.setattr("giving.introductions_selectors.LIST_LIMIT", 3)
+    with django_assert_max_num_queries(len(few)):
+        page = alice_client.get(reverse("introductions:list")).content.decode()
+    assert page.count("/introductions/") >= 3 and "The 3 most recently changed are shown" in page
