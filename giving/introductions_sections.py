@@ -1,5 +1,32 @@
-"""Sections this part of giving adds to other apps' pages (network_crm/sections.py)."""
+"""Sections this part of giving adds to other apps' pages (network_crm/sections.py): the
+"Introductions" card on a person's page, with the give-and-take line."""
+
+from __future__ import annotations
+
+from giving import introductions_selectors as selectors
+from network_crm.sections import section_register
+
+
+def _introductions(*, contact, **kwargs) -> dict:
+    counts = selectors.give_and_take(contact=contact)
+    introductions = selectors.introductions_of_contact(contact=contact)
+    return {
+        "introductions": [
+            (row, row.person_b if row.person_a_id == contact.pk else row.person_a)
+            for row in introductions
+        ],
+        "introductions_more": len(introductions) >= selectors.SHOWN_ON_PAGE,
+        "give_and_take": counts,
+        "give_and_take_line": selectors.give_and_take_line(contact=contact, counts=counts),
+    }
 
 
 def register() -> None:
     """Called from GivingConfig.ready()."""
+    section_register(
+        page="contact.main",
+        name="introductions",
+        template="giving/introductions/_contact_introductions.html",
+        context=_introductions,
+        order=30,
+    )

@@ -1,10 +1,30 @@
-"""Reads about introductions and the give-and-take between you and a person."""
+"""Reads about introductions and the give-and-take between you and a person
+(docs/architecture.md, "Give first")."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from contacts.models import Contact
+from giving.models import Introduction, Share
+from network_crm.text import fold
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# How many introductions a person's page and the list show (newest first).
+SHOWN_ON_PAGE = 5
+LIST_LIMIT = 100
+CANDIDATES_LIMIT = 8
+
+State = Introduction.State
+# The double opt-in, in order; "declined" can happen at any step.
+STEPS = [State.IDEA, State.ASKED_A, State.ASKED_B, State.AGREED, State.INTRODUCED, State.DONE]
+MADE = (State.INTRODUCED, State.DONE)
 
 
 @dataclass(frozen=True)
@@ -24,5 +44,150 @@ class GiveAndTake:
         )
 
 
+def _count(queryset: QuerySet) -> Coalesce:
+    """A correlated COUNT(*) of ``queryset`` (already filtered on OuterRef) as an integer."""
+    counted = queryset.order_by().values("owner").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def give_and_take(*, contact: Contact) -> GiveAndTake:
-    return GiveAndTake(0, 0, 0, 0)
+    """What went each way between the owner and ``contact``: one query, four counts."""
+    shares = Share.objects.filter(owner=contact.owner_id, contact=OuterRef("pk"))
+    made_for = Introduction.objects.filter(owner=contact.owner_id, state__in=MADE).filter(
+        Q(person_a=OuterRef("pk")) | Q(person_b=OuterRef("pk"))
+    )
+    introduced = Contact.objects.filter(owner=contact.owner_id, introduced_by=OuterRef("pk"))
+    row = (
+        Contact.objects.filter(pk=contact.pk)
+        .annotate(
+            given=_count(shares.filter(direction=Share.Direction.GIVEN)),
+            received=_count(shares.filter(direction=Share.Direction.RECEIVED)),
+            made=_count(made_for),
+            brought=_count(introduced),
+        )
+        .values("given", "received", "made", "brought")
+        .first()
+    ) or {"given": 0, "received": 0, "made": 0, "brought": 0}
+    return GiveAndTake(row["given"], row["received"], row["made"], row["brought"])
+
+
+def _things(count: int) -> str:
+    return "1 thing" if count == 1 else f"{count} things"
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def give_and_take_line(*, contact: Contact, counts: GiveAndTake) -> str:
+    """The calm sentence: "You sent Ana 2 things and introduced them to 1 person · Ana
+    introduced you to 4 people and sent you 1 thing." Counts only, no score; "" when empty."""
+    name = contact.name
+    yours = []
+    if counts.shared_given:
+        yours.append(f"sent {name} {_things(counts.shared_given)}")
+    if counts.introductions_given:
+        whom = "them" if yours else name
+        yours.append(f"introduced {whom} to {_people(counts.introductions_given)}")
+    theirs = []
+    if counts.introductions_received:
+        theirs.append(f"introduced you to {_people(counts.introductions_received)}")
+    if counts.shared_received:
+        theirs.append(f"sent you {_things(counts.shared_received)}")
+    parts = []
+    if yours:
+        parts.append("You " + " and ".join(yours) + ".")
+    if theirs:
+        parts.append(f"{name} " + " and ".join(theirs) + ".")
+    return " · ".join(parts)
+
+
+def introductions_of_contact(*, contact: Contact, limit: int = SHOWN_ON_PAGE) -> list[Introduction]:
+    """The introductions ``contact`` is part of (either side), newest first, at most ``limit``."""
+    return list(
+        Introduction.objects.filter(owner=contact.owner_id)
+        .filter(Q(person_a=contact) | Q(person_b=contact))
+        .select_related("person_a", "person_b")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def introductions_list(*, owner: User, contact: Contact | None = None) -> list[Introduction]:
+    """The list page: open ones first (by newest), then made, done and declined; capped."""
+    rows = Introduction.objects.filter(owner=owner).select_related("person_a", "person_b")
+    if contact is not None:
+        rows = rows.filter(Q(person_a=contact) | Q(person_b=contact))
+    return list(rows.order_by("-updated_at", "-pk")[:LIST_LIMIT])
+
+
+def introduction_candidates(
+    *, owner: User, query: str, exclude: Contact | None = None
+) -> list[Contact]:
+    """People whose name (or other searchable text) matches ``query``, for picking who to
+    introduce; folded like every search, capped, nothing before something is typed."""
+    words = fold(query[:100]).split()[:5]
+    if not words:
+        return []
+    people = Contact.objects.for_owner(owner).filter(archived=False)
+    if exclude is not None:
+        people = people.exclude(pk=exclude.pk)
+    for word in words:
+        people = people.filter(search_text__contains=word)
+    return list(people.order_by("sort_name", "pk")[:CANDIDATES_LIMIT])
+
+
+@dataclass(frozen=True)
+class Step:
+    state: str
+    label: str
+
+
+def next_step(introduction: Introduction) -> Step | None:
+    """The one button that moves the double opt-in on, named for the people in it."""
+    a, b = introduction.person_a.name, introduction.person_b.name
+    labels = {
+        State.IDEA: Step(State.ASKED_A, f"I asked {a}"),
+        State.ASKED_A: Step(State.ASKED_B, f"{a} said yes; I asked {b}"),
+        State.ASKED_B: Step(State.AGREED, "Both agreed"),
+        State.AGREED: Step(State.INTRODUCED, "I introduced them"),
+    }
+    return labels.get(introduction.state)
+
+
+def status_text(introduction: Introduction) -> str:
+    """Where the introduction stands, in words."""
+    a, b = introduction.person_a.name, introduction.person_b.name
+    return {
+        State.IDEA: "An idea: nobody asked yet.",
+        State.ASKED_A: f"Waiting to hear from {a}.",
+        State.ASKED_B: f"{a} agreed; waiting to hear from {b}.",
+        State.AGREED: "Both agreed: time to introduce them.",
+        State.INTRODUCED: "Introduced. How did it go?",
+        State.DONE: "Outcome noted.",
+        State.DECLINED: "Declined: no introduction.",
+    }[introduction.state]
+
+
+def step_done_text(introduction: Introduction) -> str:
+    """What a step's button did, said once in the page's live region (with its Undo)."""
+    a, b = introduction.person_a.name, introduction.person_b.name
+    return {
+        State.IDEA: f"Back to an idea: introducing {a} to {b}.",
+        State.ASKED_A: f"Noted: you asked {a}.",
+        State.ASKED_B: f"Noted: {a} said yes, and you asked {b}.",
+        State.AGREED: f"Noted: {a} and {b} both agreed.",
+        State.INTRODUCED: f"Introduced {a} and {b}: logged with both of them.",
+        State.DONE: "Outcome noted.",
+        State.DECLINED: "Noted as declined: no introduction.",
+    }[introduction.state]
+
+
+def steps_of(introduction: Introduction) -> list[tuple[str, str]]:
+    """The double opt-in's steps with "done", "current" or "" each, for the progress list."""
+    a, b = introduction.person_a.name, introduction.person_b.name
+    names = ["Idea", f"Asked {a}", f"Asked {b}", "Both agreed", "Introduced", "Outcome"]
+    at = STEPS.index(introduction.state) if introduction.state in STEPS else -1
+    return [
+        (name, "current" if index == at else "done" if index < at else "")
+        for index, name in enumerate(names)
+    ]

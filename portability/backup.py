@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from contacts.limits import MAX_INTERESTS_PER_OWNER
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from contacts.services import contacts_touch
+from giving.models import Introduction
 from interactions.models import Interaction
 from interactions.services import EDITABLE_FIELDS as INTERACTION_FIELDS
 from interactions.services import activity_recount, contacts_recompute_from_log
@@ -106,6 +107,20 @@ TABLES = {
             lambda o: Reminder.objects.filter(owner=o),
             ("contact_id", "interaction_id", "kind", "due_on", "state", "snoozed_until", "note"),
             parsed=("due_on", "snoozed_until"),
+        ),
+        Table(
+            "introductions",
+            lambda o: Introduction.objects.filter(owner=o),
+            (
+                "person_a_id",
+                "person_b_id",
+                "interaction_id",
+                "reason",
+                "state",
+                "introduced_on",
+                "outcome",
+            ),
+            parsed=("introduced_on",),
         ),
     )
 }
@@ -271,6 +286,16 @@ def _restore(owner: User, data: dict) -> dict[int, Contact]:
             due_on=parse_date(r["due_on"]),
             snoozed_until=_date(r["snoozed_until"]),
         )
+    for r in data.get("introductions", []):
+        introduction = Introduction(
+            owner=owner,
+            person_a=contacts[r["person_a_id"]],
+            person_b=contacts[r["person_b_id"]],
+            interaction=interactions.get(r["interaction_id"]),
+            **TABLES["introductions"].copied(r),
+            introduced_on=_date(r["introduced_on"]),
+        )
+        _validated(introduction, exclude=["owner", "person_a", "person_b", "interaction"])
     # The interactions came back with the people: their dates set who is due.
     contacts_recompute_from_log(owner=owner)
     return contacts

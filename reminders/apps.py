@@ -27,3 +27,7 @@ class RemindersConfig(AppConfig):
         )
         sections.register()
         rhythm_sections.register()
+
+        from reminders import brief_sections
+
+        brief_sections.register()

@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reminders import brief_views
 
 app_name = "brief"
-urlpatterns: list = []
+urlpatterns = [path("<int:contact_id>/", brief_views.brief_contact, name="contact")]

@@ -34,6 +34,7 @@ from playwright.sync_api import Page, expect
 from accounts import services as account_services
 from accounts.models import Invitation, User
 from contacts.models import Contact
+from giving.services.introductions import introduction_create
 from interactions.models import Interaction
 from network_crm.clock import local_today
 from reminders import links
@@ -137,6 +138,11 @@ def search_interests(page: Page) -> None:
 
 def filter_activity(page: Page) -> None:
     page.locator("form.activity-filters select").first.select_option(index=1)
+
+
+def take_the_first_introduction_step(page: Page) -> None:
+    page.get_by_role("button", name=re.compile(r"^I asked ")).click()
+    expect(page.get_by_role("button", name="Undo")).to_be_visible()
 
 
 def send_empty_contact_form(page: Page) -> None:
@@ -305,6 +311,16 @@ SIGNED_IN = [
     Stop("API tokens, form refused", "/accounts/settings/api-tokens/", refuse_api_token),
     Stop("channels", "/accounts/settings/notifications/channels/"),
     Stop("notifications on this device", "/accounts/settings/notifications/push/"),
+    Stop("brief", "/brief/{contact}/"),
+    Stop("introductions", "/introductions/"),
+    Stop("introduce, people found", "/introductions/new/?a={contact}&q=a"),
+    Stop("introduce, why", "/introductions/new/?a={contact}&b={due}"),
+    Stop("introduction", "/introductions/{introduction}/"),
+    Stop(
+        "introduction, a step taken",
+        "/introductions/{introduction}/",
+        take_the_first_introduction_step,
+    ),
     Stop("share to a person", "/share/?title=A%20talk&url=https%3A%2F%2Fexample.com%2Ftalk"),
     Stop("offline page", "/offline/"),
     Stop("password change", "/accounts/password/change/"),
@@ -369,11 +385,16 @@ def _walk_data() -> dict[str, object]:
     RhythmStretch.objects.create(
         owner=user, contact=stretched, new_cadence_days=40, stretched_on=today
     )
+    due_person = due.order_by("-pk").first()
+    introduction = introduction_create(
+        owner=user, person_a=contact, person_b=due_person, reason="Both love jazz"
+    )
     return {
         "stretched": stretched.pk,
+        "introduction": introduction.pk,
         "user": user.pk,
         "contact": contact.pk,
-        "due": due.order_by("-pk").first().pk,
+        "due": due_person.pk,
         "duplicate": duplicate.pk,
         "interaction": Interaction.objects.filter(owner=user).order_by("pk").first().pk,
         "invite": Invitation.objects.create(owner=user, email="friend@example.com").token,

@@ -21,6 +21,7 @@ from api.services.tokens import api_token_create
 from contacts.models import BulkChange, Circle, Contact, Interest
 from contacts.services import contacts_bulk_edit
 from dav.models import CardConflict
+from giving.models import Introduction
 from interactions.models import Interaction
 from notify.models import Channel, Delivery, PushSubscription
 from portability.models import ImportBatch, Merge
@@ -71,6 +72,10 @@ OBJECT_ROUTES = {
     "api_webhooks:detail": {"pk": Webhook},
     "api_webhooks:rotate": {"pk": Webhook},
     "api_webhooks:delete": {"pk": Webhook},
+    "introductions:detail": {"pk": Introduction},
+    "introductions:step": {"pk": Introduction},
+    "introductions:delete": {"pk": Introduction},
+    "brief:contact": {"contact_id": Contact},
     "notify_channels:edit": {"pk": Channel},
     "notify_channels:test": {"pk": Channel},
     "notify_channels:switch": {"pk": Channel},
@@ -79,7 +84,7 @@ OBJECT_ROUTES = {
     "notify_push:remove": {"pk": PushSubscription},
     "rhythm:undo": {"pk": RhythmStretch},
 }
-ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id"}
+ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id", "contact_id"}
 
 
 def _walk(resolver: URLResolver, prefix: str = "", namespace: str | None = None):
@@ -160,8 +165,10 @@ def alice_objects(alice):
         new_cadence_days=18,
         stretched_on=dt.date(2026, 1, 1),
     )
+    introduction = Introduction.objects.create(owner=alice, person_a=contact, person_b=twin)
     return {
         RhythmStretch: stretch,
+        Introduction: introduction,
         Channel: channel,
         PushSubscription: device,
         Delivery: delivery,
@@ -270,7 +277,9 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
     # nor are app passwords, which only their owner sees, on Settings → Sync with your phone,
     # nor card conflicts, shown and settled on the person's page, nor API tokens and webhooks, on
     # Settings → API tokens and Settings → Webhooks).
+    # Introductions are not in the admin either (their pages are /introductions/).
     assert covered == set(alice_objects) - {
+        Introduction,
         Webhook,
         BulkChange,
         ImportBatch,

@@ -1,0 +1,20 @@
+"""The "Brief" link at the top of a person's page (section contact.aside)."""
+
+from __future__ import annotations
+
+from network_crm.sections import section_register
+
+
+def _nothing(**kwargs) -> dict:
+    return {}
+
+
+def register() -> None:
+    """Called from RemindersConfig.ready()."""
+    section_register(
+        page="contact.aside",
+        name="brief",
+        template="reminders/brief_link.html",
+        context=_nothing,
+        order=5,
+    )
