@@ -21,7 +21,7 @@ from api.services.tokens import api_token_create
 from contacts.models import BulkChange, Circle, Contact, Interest
 from contacts.services import contacts_bulk_edit
 from dav.models import CardConflict
-from interactions.models import Interaction
+from interactions.models import Interaction, PlannedInteraction
 from notify.models import Channel, Delivery, PushSubscription
 from portability.models import ImportBatch, Merge
 from reminders.models import Digest, Reminder
@@ -77,6 +77,13 @@ OBJECT_ROUTES = {
     "notify_channels:delete": {"pk": Channel},
     "notify_push:test": {"pk": PushSubscription},
     "notify_push:remove": {"pk": PushSubscription},
+    "plans:edit": {"pk": PlannedInteraction},
+    "plans:log": {"pk": PlannedInteraction},
+    "plans:unlog": {"pk": PlannedInteraction},
+    "plans:dismiss": {"pk": PlannedInteraction},
+    "plans:restore": {"pk": PlannedInteraction},
+    "plans:promise": {"pk": Interaction},
+    "plans:for_contact": {"pk": Contact},
 }
 ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id"}
 
@@ -151,7 +158,12 @@ def alice_objects(alice):
         body="b",
         next_attempt_at=digest.created_at,
     )
+    planned = PlannedInteraction.objects.create(
+        owner=alice, starts_at=dt.datetime(2026, 1, 1, 10, tzinfo=dt.UTC), place="Alice's café"
+    )
+    planned.contacts.add(contact)
     return {
+        PlannedInteraction: planned,
         Channel: channel,
         PushSubscription: device,
         Delivery: delivery,
@@ -268,6 +280,7 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
         AppPassword,
         CardConflict,
         ApiToken,
+        PlannedInteraction,  # planned meetings: on the dashboard and the person's page only
     }
     owned_in_admin = {
         m for m in admin.site._registry if any(f.name == "owner" for f in m._meta.fields)
