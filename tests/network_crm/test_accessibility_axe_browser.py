@@ -17,6 +17,7 @@ database, and two walks cost a few minutes. AXE_ON_POSTGRESQL=1 runs it on Postg
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Callable
@@ -34,7 +35,9 @@ from accounts import services as account_services
 from accounts.models import Invitation, User
 from contacts.models import Contact
 from interactions.models import Interaction
+from interactions.plans import plan_create
 from network_crm.clock import local_today
+from network_crm.clock import now as clock_now
 from reminders import links
 from reminders.models import Reminder
 from tests.factories import ContactFactory
@@ -75,6 +78,12 @@ def htmx_swap(action: Callable[[Page], None]) -> Callable[[Page], None]:
 def log_coffee(page: Page) -> None:
     page.get_by_role("button", name=re.compile(r"^Log coffee")).first.click()
     expect(page.get_by_role("button", name="Undo")).to_be_visible()
+
+
+def log_passed_plan(page: Page) -> None:
+    """Plans: "Log it" on a meeting whose time has passed; the promise capture comes in."""
+    page.get_by_role("button", name=re.compile(r"^Log it: ")).first.click()
+    expect(page.get_by_role("button", name="Remind me")).to_be_visible()
 
 
 def open_person_menu(page: Page) -> None:
@@ -260,6 +269,11 @@ SIGNED_IN = [
     Stop("dashboard, coffee logged", "/", htmx_swap(log_coffee)),
     Stop("dashboard, snoozed", "/", htmx_swap(snooze_first_due)),
     Stop("dashboard, a person's menu open", "/", open_person_menu),
+    Stop("dashboard, plan logged", "/", htmx_swap(log_passed_plan)),
+    Stop("plan a meeting", "/plans/add/?contact={contact}"),
+    Stop("plan a meeting, errors", "/plans/add/", send_empty_contact_form),
+    Stop("plan edit", "/plans/{plan}/edit/"),
+    Stop("anything you promised", "/plans/promise/{interaction}/"),
     Stop("list", "/contacts/"),
     Stop("list, searched", "/contacts/", htmx_swap(search_people)),
     Stop("list, bulk panel open", "/contacts/", open_bulk_panel),
@@ -335,7 +349,16 @@ def _walk_data() -> dict[str, object]:
         owner=user, contact=contact, kind=Reminder.Kind.FOLLOW_UP, due_on=today, note="The job"
     )
     account_services.two_factor_start(user=user)  # the setup page needs a device to confirm
+    # Plans: one meeting whose time has passed (Log it on the dashboard), one ahead (edit).
+    moment = clock_now()
+    plan_create(
+        owner=user, contacts=[contact], kind="coffee", starts_at=moment - dt.timedelta(hours=1)
+    )
+    plan = plan_create(
+        owner=user, contacts=[contact], kind="call", starts_at=moment + dt.timedelta(days=1)
+    )
     return {
+        "plan": plan.pk,
         "user": user.pk,
         "contact": contact.pk,
         "due": due.order_by("-pk").first().pk,
