@@ -69,7 +69,7 @@ class PlanForm(OwnedForm):
 
     def clean_day(self) -> dt.date:
         day = self.cleaned_data["day"]
-        if day.year > dt.MAXYEAR - 1 or day > self.now.date() + dt.timedelta(days=366 * 5):
+        if day > self.now.date() + dt.timedelta(days=366 * 5):
             raise forms.ValidationError("Please pick a day within the next five years.")
         return day
 
