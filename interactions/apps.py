@@ -6,10 +6,11 @@ class InteractionsConfig(AppConfig):
 
     def ready(self) -> None:
         from contacts.signals import contacts_deleting
-        from interactions import receivers, sections
+        from interactions import plans_sections, receivers, sections
 
         contacts_deleting.connect(
             receivers.delete_interactions_left_with_nobody,
             dispatch_uid="interactions-delete-orphans",
         )
         sections.register()
+        plans_sections.register()

@@ -20,7 +20,7 @@ from contacts.limits import MAX_INTERESTS_PER_OWNER
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from contacts.services import contacts_touch
 from giving.models import Introduction
-from interactions.models import Interaction
+from interactions.models import Interaction, PlannedInteraction
 from interactions.services import EDITABLE_FIELDS as INTERACTION_FIELDS
 from interactions.services import activity_recount, contacts_recompute_from_log
 from network_crm.clock import local_date, user_zone
@@ -121,6 +121,30 @@ TABLES = {
                 "outcome",
             ),
             parsed=("introduced_on",),
+        ),
+        # Plans (give first): meetings planned ahead, with the interaction a logged one became.
+        Table(
+            "planned_interactions",
+            lambda o: PlannedInteraction.objects.filter(owner=o),
+            (
+                "id",
+                "uid",
+                "kind",
+                "starts_at",
+                "duration_minutes",
+                "place",
+                "note",
+                "state",
+                "interaction_id",
+            ),
+            parsed=("starts_at",),
+        ),
+        Table(
+            "planned_interaction_contacts",
+            lambda o: PlannedInteraction.contacts.through.objects.filter(
+                plannedinteraction__owner=o
+            ),
+            ("plannedinteraction_id", "contact_id"),
         ),
     )
 }
@@ -296,9 +320,35 @@ def _restore(owner: User, data: dict) -> dict[int, Contact]:
             introduced_on=_date(r["introduced_on"]),
         )
         _validated(introduction, exclude=["owner", "person_a", "person_b", "interaction"])
+    _restore_plans(owner, data, contacts, interactions)
     # The interactions came back with the people: their dates set who is due.
     contacts_recompute_from_log(owner=owner)
     return contacts
+
+
+def _restore_plans(owner: User, data: dict, contacts: dict, interactions: dict) -> None:
+    """Planned meetings and their people. A UID already taken (the same backup restored in
+    another account) gets a new one: calendars see a new event, nothing clashes."""
+    plans = {}
+    for r in data.get("planned_interactions", []):
+        plan = PlannedInteraction(
+            owner=owner,
+            **{k: v for k, v in TABLES["planned_interactions"].copied(r).items() if k != "uid"},
+            starts_at=parse_datetime(r["starts_at"]),
+            interaction=interactions.get(r["interaction_id"]),
+        )
+        if r["uid"] and not PlannedInteraction.objects.filter(uid=r["uid"]).exists():
+            plan.uid = r["uid"]
+        plans[r["id"]] = _validated(plan, exclude=["owner", "interaction"])
+    PlannedInteraction.contacts.through.objects.bulk_create(
+        [
+            PlannedInteraction.contacts.through(
+                plannedinteraction_id=plans[r["plannedinteraction_id"]].pk,
+                contact_id=contacts[r["contact_id"]].pk,
+            )
+            for r in data.get("planned_interaction_contacts", [])
+        ]
+    )
 
 
 def backup_read(raw: bytes) -> dict:

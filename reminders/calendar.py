@@ -1,5 +1,5 @@
 """The private calendar feed: birthdays and yearly dates as recurring events, open reminders as
-all-day events. Built with the icalendar library so escaping and line folding are right.
+all-day events, planned meetings as timed events (UTC, UID = the plan's uid). Built with the icalendar library so escaping and line folding are right.
 
 The content is shared with the phone calendar (dav/calendar.py), so both always show the same
 things: ``calendar_sources`` picks the rows, ``calendar_event`` makes one row's event, and
@@ -13,9 +13,12 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db.models import Prefetch
 from icalendar import Calendar, Event, vRecur
 
-from contacts.models import ImportantDate
+from contacts.models import Contact, ImportantDate
+from interactions.models import PlannedInteraction
+from interactions.plans_selectors import plan_title
 from reminders.models import Reminder
 
 if TYPE_CHECKING:
@@ -23,9 +26,12 @@ if TYPE_CHECKING:
 
 # A feed is read by calendar apps every few hours; keep it bounded.
 MAX_REMINDERS = 500
+MAX_PLANS = 200
+# A plan without a length shows as an hour.
+PLAN_MINUTES = 60
 PRODID = "-//network-crm//reminders//EN"
 
-type CalendarSource = ImportantDate | Reminder
+type CalendarSource = ImportantDate | Reminder | PlannedInteraction
 
 
 def calendar_feed(*, owner: User, now: dt.datetime) -> bytes:
@@ -65,8 +71,20 @@ def calendar_sources(*, owner: User) -> list[CalendarSource]:
         .only("kind", "note", "due_on", "snoozed_until", "contact__name")
         .order_by("due_on")[:MAX_REMINDERS]
     )
+    # Planned meetings (only those still planned: logged or dismissed ones drop out), latest
+    # first so a long-forgotten plan is the one left out, each with its people by name.
+    plans = PlannedInteraction.objects.filter(
+        owner=owner, state=PlannedInteraction.State.PLANNED
+    ).order_by("-starts_at", "-pk")[:MAX_PLANS]
+    plans = plans.prefetch_related(
+        Prefetch("contacts", queryset=Contact.objects.order_by("sort_name", "pk"), to_attr="people")
+    )
     # An all-day event ends the next day, and there is none after 31 December 9999.
-    return [*dates, *(r for r in reminders if _reminder_day(r) < dt.date.max)]
+    return [
+        *dates,
+        *(r for r in reminders if _reminder_day(r) < dt.date.max),
+        *reversed(list(plans)),
+    ]
 
 
 def _host() -> str:  # cheap, and SITE_URL may change under a test
@@ -75,6 +93,8 @@ def _host() -> str:  # cheap, and SITE_URL may change under a test
 
 def calendar_source_uid(source: CalendarSource) -> str:
     """Stable while the row lives: ``date-<pk>@host`` or ``reminder-<pk>@host``."""
+    if isinstance(source, PlannedInteraction):
+        return source.uid
     prefix = "date" if isinstance(source, ImportantDate) else "reminder"
     return f"{prefix}-{source.pk}@{_host()}"
 
@@ -92,6 +112,17 @@ def calendar_source_key(source: CalendarSource) -> tuple:
             source.month,
             source.day,
             start,
+        )
+    if isinstance(source, PlannedInteraction):
+        return (
+            "plan",
+            source.uid,
+            plan_title(source, source.people),
+            source.starts_at,
+            _plan_minutes(source),
+            source.place,
+            source.note,
+            _plan_url(source),
         )
     return (
         "reminder",
@@ -121,6 +152,20 @@ def calendar_event(source: CalendarSource, *, now: dt.datetime) -> Event:
         event.add("dtstamp", now)
         event.add("transp", "TRANSPARENT")
         return event
+    if isinstance(source, PlannedInteraction):
+        plan = source
+        event.add("summary", plan_title(plan, plan.people))
+        event.add("dtstart", plan.starts_at.astimezone(dt.UTC))
+        event.add(
+            "dtend", plan.starts_at.astimezone(dt.UTC) + dt.timedelta(minutes=_plan_minutes(plan))
+        )
+        event.add("dtstamp", now)
+        if plan.place:
+            event.add("location", plan.place)
+        if plan.note:
+            event.add("description", f"To talk about: {plan.note}")
+        event.add("url", _plan_url(plan))
+        return event
     reminder = source
     day = _reminder_day(reminder)
     event.add("summary", f"{reminder.get_kind_display()}: {reminder.contact.name}")
@@ -146,3 +191,14 @@ def _reminder_day(reminder: Reminder) -> dt.date:
 
 def _contact_url(reminder: Reminder) -> str:
     return settings.SITE_URL + reminder.contact.get_absolute_url()
+
+
+def _plan_minutes(plan: PlannedInteraction) -> int:
+    return plan.duration_minutes or PLAN_MINUTES
+
+
+def _plan_url(plan: PlannedInteraction) -> str:
+    """The first person's page (their brief is one tap from it)."""
+    return (
+        settings.SITE_URL + plan.people[0].get_absolute_url() if plan.people else settings.SITE_URL
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -16,7 +16,9 @@ from django.db.models import Count, F, Q, Sum
 
 from contacts.models import Circle, Contact, ImportantDate
 from contacts.selectors import CappedList, contacts_due_capped
-from interactions.models import ActivityDay, Interaction
+from giving.things_selectors import ShareSuggestion, share_suggestion_for_digest
+from interactions.models import ActivityDay, Interaction, PlannedInteraction
+from interactions.plans_selectors import plans_coming_up, plans_on_day
 from interactions.selectors import contacts_with_talking_points
 from network_crm.clock import local_date, user_zone
 from reminders.models import Reminder, SchedulerHeartbeat
@@ -231,25 +233,85 @@ def initiative_split(*, owner: User, today: dt.date, days: int = 365) -> Initiat
 # --- The digest: what one email says ----------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PersonBrief:
+    """One person of a planned meeting, as the digest names them: a few words from their brief
+    (ask next time, an open promise, one thing to share) and the brief page's path."""
+
+    contact: Contact
+    points: list[str]
+    path: str
+
+
+@dataclass(frozen=True)
+class PlannedToday:
+    """A meeting planned on the digest's day: "Coffee with Ana at 10:00", then each person's brief."""
+
+    plan: PlannedInteraction
+    time: str  # HH:MM in the owner's zone
+    briefs: list[PersonBrief]
+
+    @property
+    def line(self) -> str:
+        return f"{self.plan.title} at {self.time}"
+
+
 @dataclass
 class DigestContents:
     due: CappedList  # with talking points attached
     reach_out_reminders: dict[int, Reminder]  # contact id -> its live reach-out reminder
     follow_ups: list[Reminder]
     dates: list[UpcomingDate]
+    plans: list[PlannedToday] = field(default_factory=list)
+    share: ShareSuggestion | None = None  # at most one "something to share with …"
 
     @property
     def is_empty(self) -> bool:
-        return not (self.due.items or self.follow_ups or self.dates)
+        return not (self.due.items or self.follow_ups or self.dates or self.plans or self.share)
 
     @property
     def item_count(self) -> int:
-        return len(self.due.items) + len(self.follow_ups) + len(self.dates)
+        counted = len(self.due.items) + len(self.follow_ups) + len(self.dates) + len(self.plans)
+        return counted + (1 if self.share else 0)
+
+
+# How many people of one planned meeting get a brief in the digest, and how many points each.
+BRIEFS_PER_PLAN = 3
+POINTS_PER_BRIEF = 3
+
+
+def _brief_points(brief) -> list[str]:
+    points = [f"Ask about: {text}" for text in brief.ask_next_time[:1]]
+    points += [f"You promised: {reminder.note or 'follow up'}" for reminder in brief.promises[:1]]
+    points += [
+        f"Something to share: {item.title or item.url}" for item in brief.things_to_share[:1]
+    ]
+    return points[:POINTS_PER_BRIEF]
+
+
+def planned_today(*, owner: User, day: dt.date) -> list[PlannedToday]:
+    """The meetings planned on the owner's local ``day``, each with its people's short briefs
+    (reminders.brief.contact_brief; at most BRIEFS_PER_PLAN people a meeting)."""
+    from reminders.brief import contact_brief  # the brief reads this module's upcoming_dates
+
+    result = []
+    for plan in plans_on_day(owner=owner, day=day):
+        briefs = [
+            PersonBrief(
+                contact=person,
+                points=_brief_points(contact_brief(owner=owner, contact=person, today=day)),
+                path=person.brief_url,
+            )
+            for person in plan.people[:BRIEFS_PER_PLAN]
+        ]
+        result.append(PlannedToday(plan=plan, time=f"{plan.local_start:%H:%M}", briefs=briefs))
+    return result
 
 
 def digest_contents(*, owner: User, day: dt.date) -> DigestContents:
-    """Who is due (capped by the daily limit, most overdue first), promises due and dates coming
-    up, for one user's digest on their local ``day``."""
+    """Who is due (capped by the daily limit, most overdue first), promises due, dates coming
+    up, the day's planned meetings with their briefs and at most one thing to share, for one
+    user's digest on their local ``day``."""
     user_settings = owner.settings
     due = due_with_talking_points(owner=owner, today=day)
     reminders = {
@@ -271,6 +333,8 @@ def digest_contents(*, owner: User, day: dt.date) -> DigestContents:
         reach_out_reminders=reminders,
         follow_ups=follow_ups_due(owner=owner, today=day),
         dates=dates,
+        plans=planned_today(owner=owner, day=day),
+        share=share_suggestion_for_digest(owner=owner, today=day),
     )
 
 
@@ -347,8 +411,10 @@ def due_with_talking_points(*, owner: User, today: dt.date) -> CappedList:
 
 
 def dashboard_soon(*, owner: User, today: dt.date) -> dict:
-    """Promises due and yearly dates coming up."""
+    """Planned meetings (the next days, and passed ones still to log), promises due and yearly
+    dates coming up."""
     return {
+        "plans": plans_coming_up(owner=owner, today=today, days=owner.settings.upcoming_days),
         "follow_ups": follow_ups_due(owner=owner, today=today),
         "upcoming": upcoming_dates(owner=owner, today=today, days=owner.settings.upcoming_days),
         "upcoming_days": owner.settings.upcoming_days,

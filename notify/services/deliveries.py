@@ -84,12 +84,18 @@ def digest_message(*, digest: Digest) -> tuple[str, str, str] | None:
             title = f"Time to reach out to {names[0]}"
         elif due.total:
             title = f"{due.total} people to reach out to"
+        elif contents.plans:
+            title = contents.plans[0].line
         elif contents.follow_ups:
             count = len(contents.follow_ups)
             title = f"{count} follow-up{'' if count == 1 else 's'} due"
-        else:
+        elif contents.dates:
             first = contents.dates[0]
             title = f"Coming up: {first.date.title.lower()} of {first.date.contact.name}"
+        else:
+            title = f"Something to share with {contents.share.contact.name}"
+        if contents.plans:
+            lines.append("Today: " + "; ".join(item.line for item in contents.plans) + ".")
         if names and due.total > 1:
             shown = ", ".join(names[:NAMES_SHOWN])
             more = due.total - min(len(names), NAMES_SHOWN)
@@ -104,6 +110,11 @@ def digest_message(*, digest: Digest) -> tuple[str, str, str] | None:
                 for item in contents.dates[:NAMES_SHOWN]
             )
             lines.append(f"Coming up: {coming}.")
+        if contents.share:
+            item = contents.share.item
+            lines.append(
+                f"Something to share with {contents.share.contact.name}: {item.title or item.url}"
+            )
     body = "\n".join(lines) or "Open the app to see who is due today."
     return title[:TITLE_MAX], body[:BODY_MAX], _site("/")
 

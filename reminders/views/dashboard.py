@@ -25,7 +25,7 @@ SECTIONS = {
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     today = local_today(user)
-    context = {"today": today, "quick_kinds": QUICK_KINDS}
+    context = {"today": today, "now": now(), "quick_kinds": QUICK_KINDS}
     section = request.GET.get("section", "")
     if request.htmx and section in SECTIONS:
         # One fragment refreshes itself after an action (htmx event), the rest stay. Only the

@@ -36,7 +36,9 @@ from accounts.models import Invitation, User
 from contacts.models import Contact
 from giving.services.introductions import introduction_create
 from interactions.models import Interaction
+from interactions.plans import plan_create
 from network_crm.clock import local_today
+from network_crm.clock import now as clock_now
 from reminders import links
 from reminders.models import Reminder, RhythmStretch
 from tests.factories import ContactFactory
@@ -77,6 +79,12 @@ def htmx_swap(action: Callable[[Page], None]) -> Callable[[Page], None]:
 def log_coffee(page: Page) -> None:
     page.get_by_role("button", name=re.compile(r"^Log coffee")).first.click()
     expect(page.get_by_role("button", name="Undo")).to_be_visible()
+
+
+def log_passed_plan(page: Page) -> None:
+    """Plans: "Log it" on a meeting whose time has passed; the promise capture comes in."""
+    page.get_by_role("button", name=re.compile(r"^Log it: ")).first.click()
+    expect(page.get_by_role("button", name="Remind me")).to_be_visible()
 
 
 def open_person_menu(page: Page) -> None:
@@ -285,6 +293,11 @@ SIGNED_IN = [
     Stop("dashboard, a meetup not now", "/", htmx_swap(dismiss_first_meetup)),
     Stop("contact page, rhythm stretched", "/contacts/{stretched}/"),
     Stop("dashboard, rhythm stretch undone", "/", htmx_swap(undo_rhythm)),
+    Stop("dashboard, plan logged", "/", htmx_swap(log_passed_plan)),
+    Stop("plan a meeting", "/plans/add/?contact={contact}"),
+    Stop("plan a meeting, errors", "/plans/add/", send_empty_contact_form),
+    Stop("plan edit", "/plans/{plan}/edit/"),
+    Stop("anything you promised", "/plans/promise/{interaction}/"),
     Stop("list", "/contacts/"),
     Stop("list, searched", "/contacts/", htmx_swap(search_people)),
     Stop("list, bulk panel open", "/contacts/", open_bulk_panel),
@@ -389,9 +402,18 @@ def _walk_data() -> dict[str, object]:
     introduction = introduction_create(
         owner=user, person_a=contact, person_b=due_person, reason="Both love jazz"
     )
+    # Plans: one meeting whose time has passed (Log it on the dashboard), one ahead (edit).
+    moment = clock_now()
+    plan_create(
+        owner=user, contacts=[contact], kind="coffee", starts_at=moment - dt.timedelta(hours=1)
+    )
+    plan = plan_create(
+        owner=user, contacts=[contact], kind="call", starts_at=moment + dt.timedelta(days=1)
+    )
     return {
         "stretched": stretched.pk,
         "introduction": introduction.pk,
+        "plan": plan.pk,
         "user": user.pk,
         "contact": contact.pk,
         "due": due_person.pk,

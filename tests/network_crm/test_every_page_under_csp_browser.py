@@ -36,6 +36,8 @@ def pages_to_visit() -> list[str]:
         "/interactions/",
         f"/interactions/{interaction.pk}/edit/",
         f"/interactions/new/{contact.pk}/",
+        f"/plans/add/?contact={contact.pk}",
+        f"/plans/promise/{interaction.pk}/",
         "/accounts/settings/",
         "/accounts/password/change/",
         "/accounts/settings/notifications/channels/",

@@ -147,11 +147,11 @@ def test_a_calendar_refresh_costs_the_same_whatever_the_number_of_events(
     )
     refresh(alice)
     ImportantDate.objects.filter(contact=contacts[0]).update(day=29)
-    # Read the dates and the reminders, lock the collection, read the entries, write the
-    # changed one, save the collection; the savepoint and its release (8).
-    with django_assert_num_queries(8):
+    # Read the dates, the reminders and the planned meetings, lock the collection, read the
+    # entries, write the changed one, save the collection; the savepoint and its release (9).
+    with django_assert_num_queries(9):
         calendar_refresh(owner=alice, now=now())
-    with django_assert_num_queries(6):  # nothing changed: no write
+    with django_assert_num_queries(7):  # nothing changed: no write
         calendar_refresh(owner=alice, now=now())
 
 
@@ -220,3 +220,38 @@ def test_the_calendar_builds_only_the_events_asked_for(alice, clock):
     assert calendar_items(owner=alice, now=now(), hrefs=wanted) == {
         wanted[0]: calendar_items(owner=alice, now=now())[wanted[0]]
     }
+
+
+def test_a_planned_meeting_is_a_timed_event_that_follows_its_plan(alice, clock, settings):
+    """Plans (interactions.PlannedInteraction): a timed VEVENT in UTC under the plan's UID, in
+    the feed and on the phone; an edit is a change, a log or dismissal a tombstone."""
+    from interactions.plans import plan_create, plan_dismiss, plan_update
+
+    settings.SITE_URL = "https://crm.example.org"
+    ana = contact_save(contact=Contact(owner=alice, name="Ana Lima"), today=NOW.date())
+    start = dt.datetime(2026, 11, 29, 4, 30, tzinfo=dt.UTC)
+    plan = plan_create(
+        owner=alice, contacts=[ana], kind="coffee", starts_at=start, place="Blue Tokai", note="Goa"
+    )
+    href = plan.uid.split("@")[0] + ".ics"
+
+    (event,) = Calendar.from_ical(calendar_feed(owner=alice, now=now())).walk("VEVENT")
+    assert str(event["UID"]) == plan.uid and str(event["SUMMARY"]) == "Coffee with Ana Lima"
+    assert event.decoded("DTSTART") == start
+    assert event.decoded("DTEND") == start + dt.timedelta(hours=1)
+    assert str(event["LOCATION"]) == "Blue Tokai" and "Goa" in str(event["DESCRIPTION"])
+    assert str(event["URL"]).startswith("https://crm.example.org/contacts/")
+    (item,) = calendar_items(owner=alice, now=now()).items()
+    assert item[0] == href and "DTSTART:20261129T043000Z" in item[1]
+
+    first = refresh(alice)
+    plan_update(plan=plan, contacts=[ana], starts_at=start + dt.timedelta(hours=1))
+    moved = refresh(alice)
+    assert moved == first + 1
+    assert changes_since(owner=alice, kind=CALENDAR, seq=first) == (moved, [href])
+    assert "DTSTART:20261129T053000Z" in calendar_items(owner=alice, now=now())[href]
+
+    plan_dismiss(plan=plan)
+    gone = refresh(alice)
+    assert CalendarEntry.objects.get(href=href).deleted and gone == moved + 1
+    assert calendar_items(owner=alice, now=now()) == {}

@@ -22,7 +22,7 @@ from contacts.models import BulkChange, Circle, Contact, Interest
 from contacts.services import contacts_bulk_edit
 from dav.models import CardConflict
 from giving.models import Introduction
-from interactions.models import Interaction
+from interactions.models import Interaction, PlannedInteraction
 from notify.models import Channel, Delivery, PushSubscription
 from portability.models import ImportBatch, Merge
 from reminders.models import Digest, Reminder, RhythmStretch
@@ -83,6 +83,13 @@ OBJECT_ROUTES = {
     "notify_push:test": {"pk": PushSubscription},
     "notify_push:remove": {"pk": PushSubscription},
     "rhythm:undo": {"pk": RhythmStretch},
+    "plans:edit": {"pk": PlannedInteraction},
+    "plans:log": {"pk": PlannedInteraction},
+    "plans:unlog": {"pk": PlannedInteraction},
+    "plans:dismiss": {"pk": PlannedInteraction},
+    "plans:restore": {"pk": PlannedInteraction},
+    "plans:promise": {"pk": Interaction},
+    "plans:for_contact": {"pk": Contact},
 }
 ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id", "contact_id"}
 
@@ -166,9 +173,14 @@ def alice_objects(alice):
         stretched_on=dt.date(2026, 1, 1),
     )
     introduction = Introduction.objects.create(owner=alice, person_a=contact, person_b=twin)
+    planned = PlannedInteraction.objects.create(
+        owner=alice, starts_at=dt.datetime(2026, 1, 1, 10, tzinfo=dt.UTC), place="Alice's café"
+    )
+    planned.contacts.add(contact)
     return {
         RhythmStretch: stretch,
         Introduction: introduction,
+        PlannedInteraction: planned,
         Channel: channel,
         PushSubscription: device,
         Delivery: delivery,
@@ -288,6 +300,7 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
         CardConflict,
         ApiToken,
         RhythmStretch,  # shown and undone on the dashboard and the person's page only
+        PlannedInteraction,  # planned meetings: on the dashboard and the person's page only
     }
     owned_in_admin = {
         m for m in admin.site._registry if any(f.name == "owner" for f in m._meta.fields)

@@ -398,7 +398,7 @@ def test_a_promise_comes_due_on_the_users_day(alice_client, alice):
 @pytest.mark.parametrize(
     ("name", "section_id", "heading", "expected"),
     [
-        ("soon-section", "soon", "Promises and dates", "Birthday in 3 days"),
+        ("soon-section", "soon", "Coming up", "Birthday in 3 days"),
         ("recent-section", "recent", "Recently", "Amara Diallo</a>"),
         ("health-section", "health", "Your network", "1 of 2 in touch"),
     ],
@@ -429,7 +429,7 @@ def test_an_unknown_section_gets_the_due_list(alice_client, alice, frozen_now):
     due_contact(alice, "Amara Diallo")
     html = alice_client.get(DASHBOARD, {"section": "nope"}, headers=HTMX).content.decode()
     assert html.strip().startswith('<section class="card" id="due"')
-    assert "Amara Diallo" in html and "Promises and dates" not in html
+    assert "Amara Diallo" in html and ">Coming up<" not in html
 
 
 def test_recent_section_lists_the_latest_interactions_with_their_people(

@@ -1,0 +1,101 @@
+"""Reads of planned interactions for the dashboard's Coming up, a person's page and the digest.
+Each is one query for the plans plus one for their people (prefetch), bounded by a LIMIT."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from contacts.models import Contact
+from interactions.models import PlannedInteraction
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from accounts.models import User
+
+# A plan whose time has passed stays in Coming up (to log or dismiss) this many days.
+KEEP_PAST_DAYS = 14
+COMING_UP_LIMIT = 10
+
+
+def _day_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+
+
+def brief_url(contact_id: int) -> str:
+    """The person's brief (``brief:contact``); their page while no brief route is mounted."""
+    try:
+        return reverse("brief:contact", args=[contact_id])
+    except NoReverseMatch:
+        return reverse("contacts:detail", args=[contact_id])
+
+
+def _with_people(plans: QuerySet[PlannedInteraction], zone: ZoneInfo) -> list[PlannedInteraction]:
+    """The plans, each with ``people`` (by name), ``title``, ``local_start`` and ``local_time``
+    (in the owner's zone); each person has ``brief_url``."""
+    people = Contact.objects.order_by("sort_name", "pk")
+    loaded = list(plans.prefetch_related(Prefetch("contacts", queryset=people, to_attr="people")))
+    for plan in loaded:
+        for person in plan.people:
+            person.brief_url = brief_url(person.pk)
+        plan.title = plan_title(plan, plan.people)
+        plan.local_start = plan.starts_at.astimezone(zone)
+        # Written here: the |time filter would move it to the request's zone (UTC).
+        plan.local_time = f"{plan.local_start:%H:%M}"
+    return loaded
+
+
+def plans_coming_up(
+    *, owner: User, today: dt.date, days: int, limit: int = COMING_UP_LIMIT
+) -> list[PlannedInteraction]:
+    """Planned meetings from ``KEEP_PAST_DAYS`` ago (not yet logged or dismissed) to the end of
+    the owner's local day ``today + days``, soonest first."""
+    zone = owner.settings.zone
+    plans = PlannedInteraction.objects.filter(
+        owner=owner,
+        state=PlannedInteraction.State.PLANNED,
+        starts_at__gte=_day_start(today - dt.timedelta(days=KEEP_PAST_DAYS), zone),
+        starts_at__lt=_day_start(today + dt.timedelta(days=days + 1), zone),
+    )
+    return _with_people(plans[:limit], zone)
+
+
+def plans_of_contact(
+    *, owner: User, contact: Contact, today: dt.date, limit: int = 5
+) -> list[PlannedInteraction]:
+    """A person's planned meetings still to log or dismiss (recently passed ones included)."""
+    zone = owner.settings.zone
+    plans = PlannedInteraction.objects.filter(
+        owner=owner,
+        contacts=contact,
+        state=PlannedInteraction.State.PLANNED,
+        starts_at__gte=_day_start(today - dt.timedelta(days=KEEP_PAST_DAYS), zone),
+    )
+    return _with_people(plans[:limit], zone)
+
+
+def plans_on_day(*, owner: User, day: dt.date, limit: int = 10) -> list[PlannedInteraction]:
+    """The meetings planned on the owner's local ``day`` (for that morning's digest)."""
+    zone = owner.settings.zone
+    plans = PlannedInteraction.objects.filter(
+        owner=owner,
+        state=PlannedInteraction.State.PLANNED,
+        starts_at__gte=_day_start(day, zone),
+        starts_at__lt=_day_start(day + dt.timedelta(days=1), zone),
+    )
+    return _with_people(plans[:limit], zone)
+
+
+def plan_title(plan: PlannedInteraction, people: list[Contact], *, lower: bool = False) -> str:
+    """ "Coffee with Ana and Ben" ("coffee with Ana and Ben" when ``lower``)."""
+    names = [person.name for person in people]
+    if len(names) > 1:
+        joined = ", ".join(names[:-1]) + " and " + names[-1]
+    else:
+        joined = names[0] if names else "nobody"
+    kind = "Meeting" if plan.kind == "other" else plan.get_kind_display()
+    return f"{kind.lower() if lower else kind} with {joined}"
