@@ -7,7 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from contacts.models import Contact
 from interactions.models import PlannedInteraction
@@ -27,11 +27,8 @@ def _day_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:
 
 
 def brief_url(contact_id: int) -> str:
-    """The person's brief (``brief:contact``); their page while no brief route is mounted."""
-    try:
-        return reverse("brief:contact", args=[contact_id])
-    except NoReverseMatch:
-        return reverse("contacts:detail", args=[contact_id])
+    """The person's brief (``brief:contact``, reminders' page, reversed by name: no import up)."""
+    return reverse("brief:contact", args=[contact_id])
 
 
 def _with_people(plans: QuerySet[PlannedInteraction], zone: ZoneInfo) -> list[PlannedInteraction]:

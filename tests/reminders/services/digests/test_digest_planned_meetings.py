@@ -44,7 +44,7 @@ def test_a_digest_with_only_a_planned_meeting_names_it_with_the_brief(alice, cof
 
     message, count = digest_render(digest=Digest.objects.create(owner=alice, local_date=DAY))
 
-    brief = "https://crm.example.org" + reverse("contacts:detail", args=[ana.pk])
+    brief = "https://crm.example.org" + reverse("brief:contact", args=[ana.pk])
     assert count == 1
     assert message.subject == "Coffee with Ana Lima at 10:00"
     assert "* Coffee with Ana Lima at 10:00 (Blue Tokai)" in message.body
