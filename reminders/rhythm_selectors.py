@@ -33,7 +33,7 @@ def instead_of(new: int, old: int) -> str:
     """ "every 5 weeks instead of 4", "every 38 days instead of 30", "every 18 days instead of
     every 2 weeks"."""
     same_unit = (new % 7 == 0) == (old % 7 == 0)
-    if same_unit and old not in (7,):
+    if same_unit and old != 7:  # never "instead of 1"
         return f"{every(new)} instead of {old // 7 if old % 7 == 0 else old}"
     return f"{every(new)} instead of {every(old)}"
 
