@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from contacts.limits import MAX_INTERESTS_PER_OWNER
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from contacts.services import contacts_touch
+from giving.models import Share, ShareItem
 from interactions.models import Interaction
 from interactions.services import EDITABLE_FIELDS as INTERACTION_FIELDS
 from interactions.services import activity_recount, contacts_recompute_from_log
@@ -106,6 +107,23 @@ TABLES = {
             lambda o: Reminder.objects.filter(owner=o),
             ("contact_id", "interaction_id", "kind", "due_on", "state", "snoozed_until", "note"),
             parsed=("due_on", "snoozed_until"),
+        ),
+        # Give first: things to share and what was shared each way (giving/models.py).
+        Table(
+            "share_items",
+            lambda o: ShareItem.objects.filter(owner=o),
+            ("id", "kind", "url", "title", "description", "note", "archived"),
+        ),
+        Table(
+            "share_item_topics",
+            lambda o: ShareItem.topics.through.objects.filter(shareitem__owner=o),
+            ("shareitem_id", "interest_id"),
+        ),
+        Table(
+            "shares",
+            lambda o: Share.objects.filter(owner=o),
+            ("item_id", "contact_id", "interaction_id", "direction", "title", "url", "shared_on"),
+            parsed=("shared_on",),
         ),
     )
 }
@@ -271,9 +289,39 @@ def _restore(owner: User, data: dict) -> dict[int, Contact]:
             due_on=parse_date(r["due_on"]),
             snoozed_until=_date(r["snoozed_until"]),
         )
+    _restore_shares(owner, data, interests=interests, contacts=contacts, interactions=interactions)
     # The interactions came back with the people: their dates set who is due.
     contacts_recompute_from_log(owner=owner)
     return contacts
+
+
+def _restore_shares(owner: User, data: dict, *, interests, contacts, interactions) -> None:
+    """Things to share (links not read again: restored as they were) and the shares."""
+    items = {
+        row["id"]: _validated(
+            ShareItem(owner=owner, **TABLES["share_items"].copied(row)), exclude=["owner"]
+        )
+        for row in data.get("share_items", [])
+    }
+    ShareItem.topics.through.objects.bulk_create(
+        [
+            ShareItem.topics.through(
+                shareitem_id=items[r["shareitem_id"]].pk,
+                interest_id=interests[r["interest_id"]].pk,
+            )
+            for r in data.get("share_item_topics", [])
+        ]
+    )
+    for r in data.get("shares", []):
+        share = Share(
+            owner=owner,
+            item=items.get(r["item_id"]),
+            contact=contacts[r["contact_id"]],
+            interaction=interactions.get(r["interaction_id"]),
+            **TABLES["shares"].copied(r),
+            shared_on=parse_date(r["shared_on"]),
+        )
+        _validated(share, exclude=["owner", "item", "contact", "interaction"])
 
 
 def backup_read(raw: bytes) -> dict:

@@ -21,6 +21,7 @@ from api.services.tokens import api_token_create
 from contacts.models import BulkChange, Circle, Contact, Interest
 from contacts.services import contacts_bulk_edit
 from dav.models import CardConflict
+from giving.models import Share, ShareItem
 from interactions.models import Interaction
 from notify.models import Channel, Delivery, PushSubscription
 from portability.models import ImportBatch, Merge
@@ -77,6 +78,11 @@ OBJECT_ROUTES = {
     "notify_channels:delete": {"pk": Channel},
     "notify_push:test": {"pk": PushSubscription},
     "notify_push:remove": {"pk": PushSubscription},
+    "things:detail": {"pk": ShareItem},
+    "things:share": {"pk": ShareItem, "contact_pk": Contact},
+    "things:archive": {"pk": ShareItem},
+    "things:share_undo": {"pk": Share},
+    "things:received": {"contact_pk": Contact},
 }
 ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id"}
 
@@ -151,7 +157,21 @@ def alice_objects(alice):
         body="b",
         next_attempt_at=digest.created_at,
     )
+    # Things to share (issue 20).
+    share_item = ShareItem.objects.create(
+        owner=alice, title="Alice's link", url="https://a.example"
+    )
+    share_item.topics.add(interest)
+    share = Share.objects.create(
+        owner=alice,
+        item=share_item,
+        contact=contact,
+        title="Alice's link",
+        shared_on=dt.date(2026, 1, 2),
+    )
     return {
+        ShareItem: share_item,
+        Share: share,
         Channel: channel,
         PushSubscription: device,
         Delivery: delivery,
@@ -259,8 +279,11 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
     # Every owned model in the admin is checked (BulkChange, the undo log, is not in the admin;
     # nor are app passwords, which only their owner sees, on Settings → Sync with your phone,
     # nor card conflicts, shown and settled on the person's page, nor API tokens and webhooks, on
-    # Settings → API tokens and Settings → Webhooks).
+    # Settings → API tokens and Settings → Webhooks; nor things to share and shares, on their
+    # own pages and the person's page).
     assert covered == set(alice_objects) - {
+        ShareItem,
+        Share,
         Webhook,
         BulkChange,
         ImportBatch,
