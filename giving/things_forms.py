@@ -60,9 +60,10 @@ class ThingForm(forms.Form):
         in ``text``, as Android sends it, becomes the link)."""
         url = query.get("url", "")[:2000].strip()
         text = query.get("text", "")[:5000].strip()
-        if not url and text.split() and text.split()[-1].startswith(("http://", "https://")):
-            url = text.split()[-1]
-            text = text[: -len(url)].strip()
+        last = text.split()[-1] if text.split() else ""
+        if last.startswith(("http://", "https://")) and last == (url or last):
+            url = last
+            text = text[: -len(last)].strip()
         title = query.get("title", "")[:300].strip()
         note = "" if text in (url, title) else text
         return cls(initial={"url": url, "title": title, "note": note, "kind": "link"})

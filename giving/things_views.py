@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import trigger_client_event
 
 from contacts.models import Contact
 from contacts.services import InterestLimitReached
@@ -85,7 +86,11 @@ def thing_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     template = "giving/things/detail.html"
     if part in ("head", "people"):
         template += f"#{part}"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if part == "head" and item.fetch_state != ShareItem.Fetch.PENDING:
+        # The last poll: the suggestions' ready messages now name the title read.
+        response = trigger_client_event(response, "thingFetched")
+    return response
 
 
 @require_POST

@@ -20,7 +20,7 @@ HTMX = {"HX-Request": "true"}
 def test_the_nav_leads_to_the_list_with_the_bookmarklet(alice_client, alice):
     ShareItemFactory(owner=alice, title="<script>alert(1)</script>")
     page = alice_client.get("/").content.decode()
-    assert 'href="/things/"' in page and "Things to share" in page
+    assert 'href="/things/"' in page and 'Things<span class="nav-more"> to share' in page
     response = alice_client.get(reverse("things:list"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -83,8 +83,11 @@ def test_a_link_being_read_polls_until_it_has_its_title(alice_client, alice):
     ShareItem.objects.filter(pk=item.pk).update(
         title="Fetched title", fetch_state=ShareItem.Fetch.DONE
     )
-    part = alice_client.get(url + "?part=head", headers=HTMX).content.decode()
-    assert "Fetched title" in part and "every 2s" not in part and "Who would enjoy" not in part
+    part = alice_client.get(url + "?part=head", headers=HTMX)
+    assert "Fetched title" in part.content.decode()
+    assert "every 2s" not in part.content.decode()
+    assert "Who would enjoy" not in part.content.decode()
+    assert part["HX-Trigger"] == '{"thingFetched": {}}'  # the suggestions refresh once
 
 
 def test_share_with_ana_logs_it_and_answers_with_undo(alice_client, alice, people):
