@@ -179,3 +179,23 @@ def test_the_item_page_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(16):
         response = alice_client.get(reverse("things:detail", args=[item.pk]))
     assert response.content.decode().count("Share with ") == 3
+
+
+def test_without_htmx_sharing_goes_back_to_the_item_with_the_answer(alice_client, alice, people):
+    item = ShareItemFactory(owner=alice, title="<b>Loud</b>", topics=[people["jazz"]])
+    response = alice_client.post(
+        reverse("things:share", args=[item.pk, people["ben"].pk]), follow=True
+    )
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("things:detail", args=[item.pk])
+    assert "you shared “&lt;b&gt;Loud&lt;/b&gt;” with Ben Okoro" in html
+    assert Share.objects.get().contact == people["ben"]
+
+
+def test_my_item_cannot_be_shared_with_someone_elses_contact(bob_client, bob, people):
+    mine = ShareItemFactory(owner=bob)
+    response = bob_client.post(reverse("things:share", args=[mine.pk, people["ana"].pk]))
+    assert response.status_code == 404
+    response = bob_client.post(reverse("things:received", args=[people["ana"].pk]), {"title": "x"})
+    assert response.status_code == 404
+    assert not Share.objects.exists() and not Interaction.objects.exists()
