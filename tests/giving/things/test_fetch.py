@@ -8,6 +8,7 @@ import pytest
 
 from giving import things_fetch
 from giving.models import ShareItem
+from giving.tasks import fetch_share_item
 from giving.things import share_item_create, share_item_fetch
 from giving.things_fetch import FetchFailed, page_fetch, page_info
 from network_crm.clock import now
@@ -129,3 +130,13 @@ def test_the_worker_records_why_it_failed(alice, site, settings):
     assert item.title == ""
     note = share_item_create(owner=alice, kind="note", title="Just a thought")
     assert note.fetch_state == ShareItem.Fetch.NONE
+
+
+@pytest.mark.django_db
+def test_the_task_runs_the_fetch_for_an_id(alice, site, settings):
+    settings.THINGS_ALLOW_PRIVATE = True
+    item = share_item_create(owner=alice, kind="link", url=site.url("/og"))
+    assert fetch_share_item.apply(args=[item.pk]).get() == "done"
+    assert fetch_share_item.apply(args=[item.pk]).get() == "nothing to do"
+    item.refresh_from_db()
+    assert item.title == "Open & Graph"
