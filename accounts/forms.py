@@ -84,6 +84,7 @@ class UserSettingsForm(forms.ModelForm):
             "digest_by_email",
             "quiet_hours_start",
             "quiet_hours_end",
+            "share_cooldown_days",
         ]
         widgets = {
             "vacation_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -102,9 +103,12 @@ class UserSettingsForm(forms.ModelForm):
             "digest_weekday": "Weekly digest on",
             "digest_hour": "Send the digest at",
             "digest_by_email": "Send the digest by email",
+            "share_cooldown_days": "Days between two things shared with one person",
         }
         help_texts = {
             "digest_by_email": "Off: the digest goes only to your channels and devices.",
+            "share_cooldown_days": "Things to share suggests nobody who got something from "
+            "you within this many days.",
         }
 
     def clean(self) -> dict:
@@ -120,6 +124,15 @@ class UserSettingsForm(forms.ModelForm):
         elif start is not None and start == end:
             self.add_error("quiet_hours_end", "Quiet hours need an end different from the start.")
         return cleaned
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Give first's setting: a form sent without it (an older page, a script) keeps the value.
+        self.fields["share_cooldown_days"].required = False
+
+    def clean_share_cooldown_days(self) -> int:
+        value = self.cleaned_data["share_cooldown_days"]
+        return self.instance.share_cooldown_days if value is None else value
 
     def clean_daily_limit(self) -> int:
         value = self.cleaned_data["daily_limit"]

@@ -444,6 +444,9 @@ WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 # Notifications (docs/architecture.md "Notifications"). Targets and push endpoints that resolve
 # to private or loopback addresses are refused unless this is on (tests, home servers).
 NOTIFY_ALLOW_PRIVATE = env_bool("NOTIFY_ALLOW_PRIVATE", False)
+# Things to share (docs/architecture.md "Give first"): the worker reads a saved link's page for its
+# title only on public addresses unless this is on (tests, a home network's wiki).
+THINGS_ALLOW_PRIVATE = env_bool("THINGS_ALLOW_PRIVATE", False)
 # The Apprise schemes a user may add (both forms where a service has http and https).
 NOTIFY_SCHEMES = env_list("NOTIFY_SCHEMES", []) or [
     # Chat and push apps, cloud or self-hosted (both forms where a service has http and https).

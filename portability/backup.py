@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from contacts.limits import MAX_INTERESTS_PER_OWNER
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from contacts.services import contacts_touch
-from giving.models import Introduction
+from giving.models import Introduction, Share, ShareItem
 from interactions.models import Interaction, PlannedInteraction
 from interactions.services import EDITABLE_FIELDS as INTERACTION_FIELDS
 from interactions.services import activity_recount, contacts_recompute_from_log
@@ -145,6 +145,23 @@ TABLES = {
                 plannedinteraction__owner=o
             ),
             ("plannedinteraction_id", "contact_id"),
+        ),
+        # Give first: things to share and what was shared each way (giving/models.py).
+        Table(
+            "share_items",
+            lambda o: ShareItem.objects.filter(owner=o),
+            ("id", "kind", "url", "title", "description", "note", "archived"),
+        ),
+        Table(
+            "share_item_topics",
+            lambda o: ShareItem.topics.through.objects.filter(shareitem__owner=o),
+            ("shareitem_id", "interest_id"),
+        ),
+        Table(
+            "shares",
+            lambda o: Share.objects.filter(owner=o),
+            ("item_id", "contact_id", "interaction_id", "direction", "title", "url", "shared_on"),
+            parsed=("shared_on",),
         ),
     )
 }
@@ -321,6 +338,7 @@ def _restore(owner: User, data: dict) -> dict[int, Contact]:
         )
         _validated(introduction, exclude=["owner", "person_a", "person_b", "interaction"])
     _restore_plans(owner, data, contacts, interactions)
+    _restore_shares(owner, data, interests=interests, contacts=contacts, interactions=interactions)
     # The interactions came back with the people: their dates set who is due.
     contacts_recompute_from_log(owner=owner)
     return contacts
@@ -349,6 +367,35 @@ def _restore_plans(owner: User, data: dict, contacts: dict, interactions: dict) 
             for r in data.get("planned_interaction_contacts", [])
         ]
     )
+
+
+def _restore_shares(owner: User, data: dict, *, interests, contacts, interactions) -> None:
+    """Things to share (links not read again: restored as they were) and the shares."""
+    items = {
+        row["id"]: _validated(
+            ShareItem(owner=owner, **TABLES["share_items"].copied(row)), exclude=["owner"]
+        )
+        for row in data.get("share_items", [])
+    }
+    ShareItem.topics.through.objects.bulk_create(
+        [
+            ShareItem.topics.through(
+                shareitem_id=items[r["shareitem_id"]].pk,
+                interest_id=interests[r["interest_id"]].pk,
+            )
+            for r in data.get("share_item_topics", [])
+        ]
+    )
+    for r in data.get("shares", []):
+        share = Share(
+            owner=owner,
+            item=items.get(r["item_id"]),
+            contact=contacts[r["contact_id"]],
+            interaction=interactions.get(r["interaction_id"]),
+            **TABLES["shares"].copied(r),
+            shared_on=parse_date(r["shared_on"]),
+        )
+        _validated(share, exclude=["owner", "item", "contact", "interaction"])
 
 
 def backup_read(raw: bytes) -> dict:

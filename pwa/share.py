@@ -1,7 +1,8 @@
 """What a phone shares to the installed app (the manifest's share_target: GET /share/?title=&text=&url=)
-becomes a note on one of the owner's people (docs/architecture.md, "Logging offline and sharing").
+can also become a note on one of the owner's people (docs/architecture.md, "Logging offline and sharing").
 
-Until "Things to share" exists (issue 20) this is where shared links land."""
+The share target itself opens Things to share (giving); this is the "note on a person" way, kept
+at /share/note/ as a secondary link from that form."""
 
 from __future__ import annotations
 

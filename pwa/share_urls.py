@@ -6,4 +6,5 @@ app_name = "share"
 
 urlpatterns = [
     path("", share_views.share, name="share"),
+    path("note/", share_views.share_note, name="note"),
 ]

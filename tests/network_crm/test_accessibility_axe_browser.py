@@ -34,6 +34,7 @@ from playwright.sync_api import Page, expect
 from accounts import services as account_services
 from accounts.models import Invitation, User
 from contacts.models import Contact
+from giving.models import ShareItem
 from giving.services.introductions import introduction_create
 from interactions.models import Interaction
 from interactions.plans import plan_create
@@ -252,6 +253,16 @@ def refuse_api_token(page: Page) -> None:
     expect(page.locator(".errorlist").first).to_be_visible()
 
 
+def send_empty_thing(page: Page) -> None:
+    page.get_by_role("button", name="Save it").click()
+    expect(page.get_by_text("Give it a link, a title or a note.")).to_be_visible()
+
+
+def open_share_panel(page: Page) -> None:
+    page.get_by_text(re.compile(r"^Share with ")).first.click()
+    expect(page.get_by_role("button", name=re.compile(r"^Log it as shared with "))).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Stop:
     name: str
@@ -334,7 +345,13 @@ SIGNED_IN = [
         "/introductions/{introduction}/",
         take_the_first_introduction_step,
     ),
-    Stop("share to a person", "/share/?title=A%20talk&url=https%3A%2F%2Fexample.com%2Ftalk"),
+    Stop("share target", "/share/?title=A%20talk&url=https%3A%2F%2Fexample.com%2Ftalk"),
+    Stop("share to a person", "/share/note/?title=A%20talk&url=https%3A%2F%2Fexample.com%2Ftalk"),
+    Stop("things to share", "/things/"),
+    Stop("save a thing", "/things/add/?url=https%3A%2F%2Fexample.com%2Ftalk&title=A%20talk"),
+    Stop("save a thing, refused", "/things/add/", send_empty_thing),
+    Stop("a thing to share", "/things/{thing}/"),
+    Stop("a thing, share panel open", "/things/{thing}/", open_share_panel),
     Stop("offline page", "/offline/"),
     Stop("password change", "/accounts/password/change/"),
     Stop("two-factor setup", "/accounts/settings/two-factor/setup/"),
@@ -410,6 +427,10 @@ def _walk_data() -> dict[str, object]:
     plan = plan_create(
         owner=user, contacts=[contact], kind="call", starts_at=moment + dt.timedelta(days=1)
     )
+    thing = ShareItem.objects.create(
+        owner=user, title="A talk on what we like", url="https://ex.com"
+    )
+    thing.topics.set(contact.interests.all())
     return {
         "stretched": stretched.pk,
         "introduction": introduction.pk,
@@ -418,6 +439,7 @@ def _walk_data() -> dict[str, object]:
         "contact": contact.pk,
         "due": due_person.pk,
         "duplicate": duplicate.pk,
+        "thing": thing.pk,
         "interaction": Interaction.objects.filter(owner=user).order_by("pk").first().pk,
         "invite": Invitation.objects.create(owner=user, email="friend@example.com").token,
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),

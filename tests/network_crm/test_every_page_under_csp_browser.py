@@ -12,7 +12,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.models import User
-from contacts.models import Contact
+from contacts.models import Contact, Interest
+from giving.models import ShareItem
 from interactions.models import Interaction
 from tests.fixtures.browser import sign_up
 
@@ -22,6 +23,8 @@ pytestmark = pytest.mark.browser
 def pages_to_visit() -> list[str]:
     contact = Contact.objects.filter(interactions__isnull=False).first()
     interaction = Interaction.objects.first()
+    thing = ShareItem.objects.create(owner=contact.owner, title="A talk", url="https://ex.com/t")
+    thing.topics.set(Interest.objects.filter(owner=contact.owner)[:3])
     return [
         "/",
         "/contacts/",
@@ -46,6 +49,10 @@ def pages_to_visit() -> list[str]:
         f"/brief/{contact.pk}/",
         "/introductions/",
         f"/introductions/new/?a={contact.pk}&q=a",
+        "/share/note/?title=A%20talk&url=https%3A%2F%2Fexample.com%2Ftalk",
+        "/things/",
+        "/things/add/?url=https%3A%2F%2Fexample.com%2Ftalk&title=A%20talk",
+        f"/things/{thing.pk}/",
         "/offline/",
         "/admin/",
         "/admin/contacts/contact/",

@@ -21,7 +21,7 @@ from api.services.tokens import api_token_create
 from contacts.models import BulkChange, Circle, Contact, Interest
 from contacts.services import contacts_bulk_edit
 from dav.models import CardConflict
-from giving.models import Introduction
+from giving.models import Introduction, Share, ShareItem
 from interactions.models import Interaction, PlannedInteraction
 from notify.models import Channel, Delivery, PushSubscription
 from portability.models import ImportBatch, Merge
@@ -90,6 +90,11 @@ OBJECT_ROUTES = {
     "plans:restore": {"pk": PlannedInteraction},
     "plans:promise": {"pk": Interaction},
     "plans:for_contact": {"pk": Contact},
+    "things:detail": {"pk": ShareItem},
+    "things:share": {"pk": ShareItem, "contact_pk": Contact},
+    "things:archive": {"pk": ShareItem},
+    "things:share_undo": {"pk": Share},
+    "things:received": {"contact_pk": Contact},
 }
 ID_KWARGS = {"pk", "contact_pk", "interest_pk", "other_pk", "object_id", "contact_id"}
 
@@ -177,10 +182,24 @@ def alice_objects(alice):
         owner=alice, starts_at=dt.datetime(2026, 1, 1, 10, tzinfo=dt.UTC), place="Alice's café"
     )
     planned.contacts.add(contact)
+    # Things to share (issue 20).
+    share_item = ShareItem.objects.create(
+        owner=alice, title="Alice's link", url="https://a.example"
+    )
+    share_item.topics.add(interest)
+    share = Share.objects.create(
+        owner=alice,
+        item=share_item,
+        contact=contact,
+        title="Alice's link",
+        shared_on=dt.date(2026, 1, 2),
+    )
     return {
         RhythmStretch: stretch,
         Introduction: introduction,
         PlannedInteraction: planned,
+        ShareItem: share_item,
+        Share: share,
         Channel: channel,
         PushSubscription: device,
         Delivery: delivery,
@@ -288,10 +307,12 @@ def test_admin_refuses_alices_objects_even_to_a_superuser(
     # Every owned model in the admin is checked (BulkChange, the undo log, is not in the admin;
     # nor are app passwords, which only their owner sees, on Settings → Sync with your phone,
     # nor card conflicts, shown and settled on the person's page, nor API tokens and webhooks, on
-    # Settings → API tokens and Settings → Webhooks).
-    # Introductions are not in the admin either (their pages are /introductions/).
+    # Settings → API tokens and Settings → Webhooks). Introductions, things to share and
+    # shares are not in the admin either (their own pages and the person's page).
     assert covered == set(alice_objects) - {
         Introduction,
+        ShareItem,
+        Share,
         Webhook,
         BulkChange,
         ImportBatch,

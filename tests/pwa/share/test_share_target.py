@@ -1,4 +1,5 @@
-"""/share/: what a phone shares to the installed app becomes a note on one of the owner's people."""
+"""/share/: what a phone shares to the installed app opens Things to share, prefilled; the older
+way, /share/note/, makes it a note on one of the owner's people."""
 
 from __future__ import annotations
 
@@ -10,13 +11,29 @@ from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 
-SHARE = "/share/"
+TARGET = "/share/"
+SHARE = "/share/note/"
 
 
 def test_signed_out_goes_to_log_in_and_keeps_what_was_shared(client):
-    response = client.get(SHARE, {"title": "A read", "url": "https://example.org/a?b=1"})
+    response = client.get(TARGET, {"title": "A read", "url": "https://example.org/a?b=1"})
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/?next=/share/%3Ftitle%3DA")
+
+
+def test_the_share_target_opens_the_things_to_share_form_prefilled(alice_client, alice):
+    shared = {"title": "Why we sleep", "text": "Worth a read", "url": "https://example.org/s"}
+    response = alice_client.get(TARGET, shared)
+    assert response.status_code == 302 and response.url.startswith("/things/add/?")
+    page = alice_client.get(response.url).content.decode()
+    assert "Save a thing to share" in page
+    assert 'value="Why we sleep"' in page and 'value="https://example.org/s"' in page
+    assert "Worth a read</textarea>" in page
+    assert 'href="/share/note/?title=Why+we+sleep&amp;text=Worth+a+read&amp;url=https' in page
+    # A huge share is cut before it travels on.
+    response = alice_client.get(TARGET, {"text": "y" * 50_000, "title": "t" * 50_000})
+    assert response.status_code == 302 and len(response.url) < 10_000
+    assert alice_client.get(response.url).status_code == 200
 
 
 def test_the_form_proposes_the_note_and_only_the_owners_people(alice_client, alice, bob):
@@ -121,6 +138,7 @@ def test_without_people_the_page_says_to_add_one_first(alice_client):
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_other_methods_are_not_allowed(alice_client, method):
     assert getattr(alice_client, method)(SHARE).status_code == 405
+    assert getattr(alice_client, method)(TARGET).status_code == 405
 
 
 def test_shared_note_keeps_each_part_once():

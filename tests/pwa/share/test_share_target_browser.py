@@ -1,5 +1,6 @@
-"""The share target in Chromium, as a phone opens it: what was shared is proposed as a note,
-a person is chosen, and the note lands on their page."""
+"""The share target in Chromium, as a phone opens it: what was shared opens Things to share,
+prefilled; its secondary link proposes it as a note instead, a person is chosen, and the note
+lands on their page."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def shot(page: Page, name: str) -> None:
 def test_a_shared_link_is_saved_as_a_note_on_the_chosen_person(
     new_page, transactional_db, browser_errors, viewport
 ):
-    browser_errors.allow(r"/share/: .*status of 400")  # the form sent back with its error
+    browser_errors.allow(r"/share/note/: .*status of 400")  # the form sent back with its error
     owner = UserFactory(email="ines@example.com", name="Ines Duarte")
     ana = ContactFactory(owner=owner, name="Ana Lima")
     ContactFactory(owner=owner, name="Bruno Costa")
@@ -45,6 +46,11 @@ def test_a_shared_link_is_saved_as_a_note_on_the_chosen_person(
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
+    expect(page.get_by_role("heading", name="Save a thing to share")).to_be_visible()
+    expect(page.get_by_label("Link")).to_have_value("https://example.org/sleep")
+    expect(page.get_by_label("Title")).to_have_value("Why we sleep <b>well</b>")
+    expect(page.get_by_label("Why it's worth sharing")).to_have_value("Thought of you")
+    page.get_by_role("link", name="Save it as a note on a person instead").click()
     expect(page.get_by_role("heading", name="Save this link as a note on…")).to_be_visible()
     note = page.get_by_label("Note")
     expect(note).to_have_value("Why we sleep <b>well</b>\nThought of you https://example.org/sleep")
