@@ -98,10 +98,14 @@ def contact_brief(*, owner: User, contact: Contact, today: dt.date) -> Brief:
     interests, the things to share, their dates (and ``introduced_by`` unless select_related)."""
     mine = Interaction.objects.filter(owner=owner, contacts=contact).order_by("-occurred_at", "-pk")
     asks = mine.exclude(ask_next_time="").values_list("ask_next_time", flat=True)
+    introducer = contact.introduced_by
+    story = contact.how_we_met.strip()
+    if introducer is not None and story.rstrip(".") == f"Introduced by {introducer.name}":
+        story = ""  # the brief's own "Introduced by <link>" line says it, once
     return Brief(
         contact=contact,
-        how_we_met=contact.how_we_met,
-        introduced_by=contact.introduced_by,
+        how_we_met=story,
+        introduced_by=introducer,
         last_interactions=list(mine[:LAST_INTERACTIONS]),
         ask_next_time=list(asks[:ASK_NEXT_TIME]),
         promises=_promises(contact=contact),

@@ -117,3 +117,21 @@ def test_a_new_person_has_a_calm_brief_with_hostile_text_escaped(alice_client, a
     assert "this will be your first time" in page
     assert "<img src=x>" not in page and "&lt;img src=x&gt;" in page
     assert "<script>x" not in page
+
+
+def test_a_story_that_only_names_the_introducer_is_said_once(alice_client, alice):
+    ana = ContactFactory(owner=alice, name="Ana Lima")
+    ben = ContactFactory(
+        owner=alice, name="Ben Costa", introduced_by=ana, how_we_met="Introduced by Ana Lima."
+    )
+    chloe = ContactFactory(
+        owner=alice, name="Chloé Martin", introduced_by=ana, how_we_met="Ana Lima's party, 2019."
+    )
+
+    ben_page = alice_client.get(reverse("brief:contact", args=[ben.pk])).content.decode()
+    chloe_page = alice_client.get(reverse("brief:contact", args=[chloe.pk])).content.decode()
+
+    assert ben_page.count("Introduced by") == 1 and "Not written down" not in ben_page
+    assert f'Introduced by <a href="{ana.get_absolute_url()}">Ana Lima</a>.' in ben_page
+    # A story of its own is kept, with the introducer's line under it.
+    assert "Ana Lima&#x27;s party, 2019." in chloe_page and "Introduced by <a" in chloe_page
