@@ -265,14 +265,16 @@ class DigestContents:
     plans: list[PlannedToday] = field(default_factory=list)
     share: ShareSuggestion | None = None  # at most one "something to share with …"
 
+    # The share line rides along with a digest that is owed anyway: on its own it never makes
+    # one (a daily email just to suggest sending something would be the flood we promise not to
+    # be; docs/architecture.md, "Give first").
     @property
     def is_empty(self) -> bool:
-        return not (self.due.items or self.follow_ups or self.dates or self.plans or self.share)
+        return not (self.due.items or self.follow_ups or self.dates or self.plans)
 
     @property
     def item_count(self) -> int:
-        counted = len(self.due.items) + len(self.follow_ups) + len(self.dates) + len(self.plans)
-        return counted + (1 if self.share else 0)
+        return len(self.due.items) + len(self.follow_ups) + len(self.dates) + len(self.plans)
 
 
 # How many people of one planned meeting get a brief in the digest, and how many points each.

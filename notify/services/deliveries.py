@@ -89,11 +89,9 @@ def digest_message(*, digest: Digest) -> tuple[str, str, str] | None:
         elif contents.follow_ups:
             count = len(contents.follow_ups)
             title = f"{count} follow-up{'' if count == 1 else 's'} due"
-        elif contents.dates:
+        else:
             first = contents.dates[0]
             title = f"Coming up: {first.date.title.lower()} of {first.date.contact.name}"
-        else:
-            title = f"Something to share with {contents.share.contact.name}"
         if contents.plans:
             lines.append("Today: " + "; ".join(item.line for item in contents.plans) + ".")
         if names and due.total > 1:
