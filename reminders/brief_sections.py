@@ -16,5 +16,5 @@ def register() -> None:
         name="brief",
         template="reminders/brief_link.html",
         context=_nothing,
-        order=5,
+        order=12,  # after the quick log (logging comes first), before the plans card
     )

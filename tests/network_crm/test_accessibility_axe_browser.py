@@ -79,7 +79,7 @@ def htmx_swap(action: Callable[[Page], None]) -> Callable[[Page], None]:
 
 def log_coffee(page: Page) -> None:
     page.get_by_role("button", name=re.compile(r"^Log coffee")).first.click()
-    expect(page.get_by_role("button", name="Undo")).to_be_visible()
+    expect(page.get_by_role("button", name="Undo", exact=True)).to_be_visible()
 
 
 def log_passed_plan(page: Page) -> None:
@@ -102,12 +102,12 @@ def snooze_first_due(page: Page) -> None:
 
 def log_first_meetup(page: Page) -> None:
     page.locator("#due .meetup").first.get_by_role("button", name=re.compile(r"^Log it")).click()
-    expect(page.get_by_role("button", name="Undo")).to_be_visible()
+    expect(page.get_by_role("button", name="Undo", exact=True)).to_be_visible()
 
 
 def dismiss_first_meetup(page: Page) -> None:
     page.locator("#due .meetup").first.get_by_role("button", name=re.compile(r"^Not now")).click()
-    expect(page.get_by_role("button", name="Undo")).to_be_visible()
+    expect(page.get_by_role("button", name="Undo", exact=True)).to_be_visible()
 
 
 def undo_rhythm(page: Page) -> None:
@@ -151,7 +151,7 @@ def filter_activity(page: Page) -> None:
 
 def take_the_first_introduction_step(page: Page) -> None:
     page.get_by_role("button", name=re.compile(r"^I asked ")).click()
-    expect(page.get_by_role("button", name="Undo")).to_be_visible()
+    expect(page.get_by_role("button", name="Undo", exact=True)).to_be_visible()
 
 
 def send_empty_contact_form(page: Page) -> None:
@@ -211,7 +211,7 @@ def admin_action(action: str, confirm: str | None = None) -> Callable[[Page], No
         ).to_be_visible()
         if confirm:
             page.get_by_role("button", name=re.compile(confirm)).click()
-            expect(page.get_by_role("button", name="Undo")).to_be_visible()
+            expect(page.get_by_role("button", name="Undo", exact=True)).to_be_visible()
 
     return step
 
