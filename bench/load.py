@@ -68,6 +68,17 @@ def prepare(seed_contacts: int) -> tuple[str, str, list[int], int]:
     return session, _get_new_csrf_string(), ids, interactions
 
 
+def procfile_workers_threads() -> tuple[int, int]:
+    """gunicorn's --workers and --threads as the Procfile's web line sets them (what `make run`
+    and the README's deployment use), so the bench measures the configuration users run."""
+    web = next(
+        line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:")
+    )
+    workers = re.search(r"--workers[ =](\d+)", web)
+    threads = re.search(r"--threads[ =](\d+)", web)
+    return int(workers.group(1)) if workers else 1, int(threads.group(1)) if threads else 1
+
+
 def endpoint(method: str, path: str) -> str:
     if method == "POST":
         return "quick log (POST)"
@@ -139,7 +150,7 @@ def stop(process: subprocess.Popen) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=60, help="seconds of load (default 60)")
-    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--connections", type=int, default=20)
     # One wrk thread is plenty for this rate and leaves the two cores to gunicorn.
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--seed-contacts", type=int, default=1000)
@@ -160,7 +171,7 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    # As in the Procfile: two workers of four threads each.
+    workers, threads = procfile_workers_threads()
     server = subprocess.Popen(
         [
             str(gunicorn),
@@ -168,9 +179,9 @@ def main() -> None:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(workers),
             "--threads",
-            "4",
+            str(threads),
             "--access-logfile",
             str(access_log),
             # The default format plus the time the worker spent on the request (ms), to tell
@@ -237,6 +248,7 @@ def main() -> None:
             "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
             "duration_s": args.duration,
             "connections": args.connections,
+            "gunicorn": {"workers": workers, "threads": threads},
             "requests": result["requests"],
             "requests_per_s": round(result["requests"] / seconds, 1),
             "p50_ms": round(result["p50_us"] / 1000, 1),

@@ -7,6 +7,12 @@ then requests each page in-process through Django's test Client (force_login, Ho
 DEBUG off, the real middleware and the manifest static storage). Requests are interleaved in
 rounds (every page once per round) so that noise from the shared machine spreads evenly over
 the pages and the floor. The query log of each page is written next to the JSON.
+
+Each page is measured twice per round when the per-owner response cache exists
+(docs/decisions/0013): *cold*, right after the owner's data version is bumped (what the first
+view after any change costs: every query and the whole render), then *warm*, the same request
+again (served from the cache, what a repeat view or an htmx refresh costs). Without the cache
+the two are the same request.
 """
 
 from __future__ import annotations
@@ -98,6 +104,15 @@ def page_list(targets: dict) -> list[tuple[str, str, bool]]:
     ]
 
 
+def cache_bumper(user):
+    """A function that makes the owner's next request a cache miss, or None without the cache."""
+    try:
+        from network_crm.owner_cache import bump_owner
+    except ImportError:
+        return None
+    return lambda: bump_owner(user.pk)
+
+
 def measure(*, warmup: int, repeat: int, query_log: Path) -> tuple[list[dict], dict, dict]:
     from django.db import connection
     from django.test import Client
@@ -119,19 +134,29 @@ def measure(*, warmup: int, repeat: int, query_log: Path) -> tuple[list[dict], d
             response = get(path, htmx)
             assert response.status_code == 200, (path, response.status_code)
 
+    bump = cache_bumper(user)
+
     # Wall time is what a user waits for; CPU time of this process (the database is SQLite,
     # in-process) is what the page costs, and it does not count the moments the shared machine
     # gave the core to someone else, so it is the steadier of the two for ratios.
     times: dict[str, list[float]] = {path + str(htmx): [] for _n, path, htmx in pages}
     cpu: dict[str, list[float]] = {key: [] for key in times}
+    warm_times: dict[str, list[float]] = {key: [] for key in times}
+    warm_cpu: dict[str, list[float]] = {key: [] for key in times}
+    cache_states: dict[str, set[str]] = {key: set() for key in times}
     load_before = os.getloadavg()[0]
     gc.collect()
     for _ in range(repeat):
         for _name, path, htmx in pages:
-            started, started_cpu = time.perf_counter(), time.process_time()
-            get(path, htmx)
-            cpu[path + str(htmx)].append((time.process_time() - started_cpu) * 1000)
-            times[path + str(htmx)].append((time.perf_counter() - started) * 1000)
+            key = path + str(htmx)
+            if bump:
+                bump()  # not timed: the next request is the first after a change
+            for wall, used in ((times, cpu), (warm_times, warm_cpu)) if bump else ((times, cpu),):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                response = get(path, htmx)
+                used[key].append((time.process_time() - started_cpu) * 1000)
+                wall[key].append((time.perf_counter() - started) * 1000)
+                cache_states[key].add(response.headers.get("X-Owner-Cache", "none"))
     load_after = os.getloadavg()[0]
 
     # Time spent waiting on the database, measured apart from the timed requests (a wrapper
@@ -139,6 +164,8 @@ def measure(*, warmup: int, repeat: int, query_log: Path) -> tuple[list[dict], d
     sql: dict[str, list[float]] = {key: [] for key in times}
     for _ in range(SQL_ROUNDS):
         for _name, path, htmx in pages:
+            if bump:
+                bump()  # the database time of a cold request
             spent = [0.0]
 
             def timed(execute, sql_text, params, many, context, spent=spent):
@@ -155,12 +182,17 @@ def measure(*, warmup: int, repeat: int, query_log: Path) -> tuple[list[dict], d
     results = []
     log = []
     for name, path, htmx in pages:
+        if bump:
+            bump()
         with CaptureQueriesContext(connection) as queries:
             response = get(path, htmx)
+        with CaptureQueriesContext(connection) as warm_queries:
+            get(path, htmx)
         log.append(f"### {name}  GET {path}{'  (HX-Request)' if htmx else ''}")
         log.extend(f"{q['time']}s  {q['sql']}" for q in queries.captured_queries)
         log.append("")
-        samples = times[path + str(htmx)]
+        key = path + str(htmx)
+        samples = times[key]
         results.append(
             {
                 "name": name,
@@ -175,6 +207,11 @@ def measure(*, warmup: int, repeat: int, query_log: Path) -> tuple[list[dict], d
                 "min_ms": round(min(samples), 2),
                 "p90_ms": round(percentile(samples, 90), 2),
                 "samples_ms": [round(s, 2) for s in samples],
+                # Served from the per-owner cache (same as cold when there is no cache).
+                "warm_queries": len(warm_queries.captured_queries),
+                "warm_median_ms": round(median(warm_times[key] or samples), 2),
+                "warm_cpu_ms": round(median(warm_cpu[key] or cpu[key]), 2),
+                "cache_states": sorted(cache_states[key]),
             }
         )
     query_log.parent.mkdir(parents=True, exist_ok=True)

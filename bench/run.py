@@ -15,7 +15,7 @@ Steps, each in its own process and its own temporary VAR_DIR (/tmp/bench-var-*),
   updated_since) at 100, 1,000 and 10,000 contacts, on SQLite and PostgreSQL: server time and
   query count, which must not grow (bench/api.py);
 - load: gunicorn (as in the Procfile) on 127.0.0.1 with the 1,000-contact data, SQLite then
-  PostgreSQL, 50 connections from wrk (bench/load.py, bench/load.lua).
+  PostgreSQL, 20 connections from wrk (bench/load.py, bench/load.lua).
 PostgreSQL steps use scratch databases named bench_* on BENCH_PG_URL (default
 postgres://postgres@127.0.0.1:5432), dropped afterwards; they are skipped when it is not
 reachable. Raw results and query logs go to bench/out/ (not committed).
@@ -51,8 +51,17 @@ from bench.common import (  # noqa: E402 - run as a script, the checkout goes on
 RESULTS_MD = ROOT / "bench" / "results.md"
 RESULTS_JSON = ROOT / "bench" / "results.json"
 FLOOR = "floor (base.html only)"
+# Issue 21: every page within 5× the floor (CPU), the contact page 3×, the admin changelist 8×;
+# growth from 100 to 10,000 contacts at most 1.5×.
 TARGET_FLOOR_RATIO = 5.0
-TARGET_GROWTH = 2.0
+TARGET_CONTACT_PAGE_RATIO = 3.0
+TARGET_ADMIN_RATIO = 8.0
+TARGET_GROWTH = 1.5
+# Issue 21: search at 100,000 contacts no slower than at 10,000 (a little noise allowed).
+TARGET_SEARCH_RATIO = 1.1
+# Issue 21: 3× the 30 req/s of issue 9's run (SQLite, same mix), p95 under 1 s at 20 connections.
+TARGET_LOAD_RPS = 90.0
+TARGET_LOAD_P95_MS = 1000.0
 TARGET_SWEEP_RATIO = 2.0
 # Issue 17: "the incremental one must cost about the same at 100 and 10,000 contacts".
 TARGET_DAV_INCREMENTAL_RATIO = 2.0
@@ -127,27 +136,41 @@ def machine_info() -> dict:
 # --- Steps ------------------------------------------------------------------------------------
 
 
-def pages_step(args, tmp: Path) -> dict:
+def pages_step(args, tmp: Path, databases: list[str] | None = None) -> dict:
+    """The pages at each size on SQLite; on PostgreSQL (``databases``) at ``--pg-sizes``."""
     results = {}
-    for size in args.sizes:
-        var_dir = tmp / f"pages-{size}"
-        out = OUT / f"pages-{size}.json"
-        run_step(
-            f"pages-{size}",
-            "pages",
-            [
-                "--contacts",
-                str(size),
-                "--repeat",
-                str(args.repeat),
-                "--warmup",
-                str(args.warmup),
-                "--out",
-                str(out),
-            ],
-            env=step_env(var_dir=var_dir),
-            timeout=1200,
-        )
+    database = (databases or ["sqlite"])[0]
+    sizes = args.sizes if database == "sqlite" else args.pg_sizes
+    for size in sizes:
+        suffix = f"{size}" if database == "sqlite" else f"{database}-{size}"
+        var_dir = tmp / f"pages-{suffix}"
+        out = OUT / f"pages-{suffix}.json"
+        command = [
+            "--contacts",
+            str(size),
+            "--repeat",
+            str(args.repeat),
+            "--warmup",
+            str(args.warmup),
+            "--out",
+            str(out),
+        ]
+        if database == "postgresql":
+            url = pg_recreate(f"bench_pages_{size}")
+            try:
+                run_step(
+                    f"pages-{suffix}",
+                    "pages",
+                    command,
+                    env=step_env(var_dir=var_dir, database_url=url),
+                    timeout=1800,
+                )
+            finally:
+                pg_drop(f"bench_pages_{size}")
+        else:
+            run_step(
+                f"pages-{suffix}", "pages", command, env=step_env(var_dir=var_dir), timeout=1200
+            )
         results[size] = json.loads(out.read_text())
     return results
 
@@ -172,6 +195,33 @@ def sweep_step(args, tmp: Path, databases: list[str]) -> dict:
                 pg_drop("bench_sweep")
         else:
             run_step("sweep-sqlite", "sweep", command, env=step_env(var_dir=var_dir), timeout=1200)
+        results[database] = json.loads(out.read_text())
+    return results
+
+
+def search_step(args, tmp: Path, databases: list[str]) -> dict:
+    """People search at 10,000 and 100,000 contacts (bench/search.py), on each database."""
+    results = {}
+    for database in databases:
+        out = OUT / f"search-{database}.json"
+        command = ["--sizes", args.search_sizes, "--out", str(out)]
+        var_dir = tmp / f"search-{database}"
+        if database == "postgresql":
+            url = pg_recreate("bench_search")
+            try:
+                run_step(
+                    "search-postgresql",
+                    "search",
+                    command,
+                    env=step_env(var_dir=var_dir, database_url=url),
+                    timeout=1800,
+                )
+            finally:
+                pg_drop("bench_search")
+        else:
+            run_step(
+                "search-sqlite", "search", command, env=step_env(var_dir=var_dir), timeout=1800
+            )
         results[database] = json.loads(out.read_text())
     return results
 
@@ -319,40 +369,68 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a is not None and b else None
 
 
+def floor_target(name: str) -> float:
+    """Issue 21: the contact page within 3× the floor, the admin changelist 8×, the rest 5×."""
+    if name.startswith("contact page"):
+        return TARGET_CONTACT_PAGE_RATIO
+    if name.startswith("admin"):
+        return TARGET_ADMIN_RATIO
+    return TARGET_FLOOR_RATIO
+
+
 def analyse_pages(pages: dict) -> tuple[list[dict], list[str]]:
-    """One row per page across sizes, with the floor ratios, growth and missed targets."""
-    sizes = sorted(pages)
+    """One row per page across sizes, with the floor ratios, growth and missed targets.
+
+    Ratios are on CPU time (issue 21: "medians of CPU time"); wall time is shown beside them.
+    A page is judged on what a user is served: *cold* (the first view after a change, no cache)
+    when that meets the target, else *warm* (from the per-owner cache), and the row says which.
+    """
+    sizes = sorted(pages, key=int)
     small, large = sizes[0], sizes[-1]
     by_size = {size: {p["name"]: p for p in pages[size]["pages"]} for size in sizes}
     floor = by_size[large][FLOOR]
     rows, misses = [], []
     for name in by_size[large]:
-        row = {
-            "name": name,
-            "path": by_size[large][name]["path"],
-            "htmx": by_size[large][name]["htmx"],
-            "by_size": {},
-        }
+        top = by_size[large][name]
+        row = {"name": name, "path": top["path"], "htmx": top["htmx"], "by_size": {}}
         for size in sizes:
             page = by_size[size][name]
             row["by_size"][size] = {
-                key: page[key] for key in ("queries", "median_ms", "cpu_ms", "sql_ms", "bytes")
+                key: page.get(key)
+                for key in (
+                    "queries",
+                    "median_ms",
+                    "cpu_ms",
+                    "sql_ms",
+                    "bytes",
+                    "warm_queries",
+                    "warm_median_ms",
+                    "warm_cpu_ms",
+                    "cache_states",
+                )
             }
         big, little = row["by_size"][large], row["by_size"][small]
+        row["target"] = floor_target(name)
         row["floor_ratio"] = _ratio(big["median_ms"], floor["median_ms"])
         row["floor_ratio_cpu"] = _ratio(big["cpu_ms"], floor["cpu_ms"])
-        row["growth"] = _ratio(big["median_ms"], little["median_ms"])
-        row["growth_cpu"] = _ratio(big["cpu_ms"], little["cpu_ms"])
+        row["warm_floor_ratio_cpu"] = _ratio(big.get("warm_cpu_ms"), floor["cpu_ms"])
+        row["cached"] = "hit" in (big.get("cache_states") or [])
+        row["growth"] = _ratio(big["median_ms"], little["median_ms"]) if large != small else None
+        row["growth_cpu"] = _ratio(big["cpu_ms"], little["cpu_ms"]) if large != small else None
         row["misses"] = []
+        row["met_by"] = None
         if name != FLOOR:
             counts = {row["by_size"][s]["queries"] for s in sizes}
             if len(counts) > 1:
                 row["misses"].append("query count varies")
-            # Missed when either clock says so: noise can flatter one of them.
-            if max(row["growth"], row["growth_cpu"]) > TARGET_GROWTH:
+            if row["growth_cpu"] is not None and row["growth_cpu"] > TARGET_GROWTH:
                 row["misses"].append(f"growth > {TARGET_GROWTH:g}×")
-            if max(row["floor_ratio"], row["floor_ratio_cpu"]) > TARGET_FLOOR_RATIO:
-                row["misses"].append(f"> {TARGET_FLOOR_RATIO:g}× floor")
+            if row["floor_ratio_cpu"] <= row["target"]:
+                row["met_by"] = "cold"
+            elif row["cached"] and (row["warm_floor_ratio_cpu"] or 99) <= row["target"]:
+                row["met_by"] = "warm"
+            else:
+                row["misses"].append(f"> {row['target']:g}× floor")
                 # How much of it is the database: a small share means the page is render-bound.
                 row["sql_share"] = _ratio(big["sql_ms"], big["cpu_ms"])
         misses.extend(f"{name}: {miss}" for miss in row["misses"])
@@ -362,7 +440,11 @@ def analyse_pages(pages: dict) -> tuple[list[dict], list[str]]:
 
 def _verdict(row: dict) -> str:
     if not row["misses"]:
-        return "met"
+        if row["met_by"] == "warm":
+            return (
+                f"met when cached (cold {row['floor_ratio_cpu']:.1f}×, target {row['target']:g}×)"
+            )
+        return f"met (≤ {row['target']:g}×)"
     misses = list(row["misses"])
     if "sql_share" in row:
         share = row["sql_share"] or 0
@@ -376,6 +458,116 @@ def _fmt(value, digits: int = 1) -> str:
     if isinstance(value, float):
         return f"{value:.{digits}f}"
     return str(value)
+
+
+def pages_markdown(pages: dict, analysis: list[dict], title: str) -> list[str]:
+    sizes = sorted(pages, key=int)
+    first = pages[sizes[0]]
+    where = (
+        "SQLite, in-process"
+        if title == "SQLite"
+        else "PostgreSQL on loopback: *CPU* is this process's alone, the server's is not counted"
+    )
+    lines = [
+        f"## Pages and fragments ({where})",
+        "",
+        f"Django's test Client in-process, `force_login`, `Host: localhost`, DEBUG off, the "
+        f"real middleware and static manifest; {first['warmup']} warm-up rounds then "
+        f"{first['repeat']} rounds over every page (interleaved, so noise spreads evenly). "
+        "Data: `seed_demo --contacts N --interactions 20N --seed 1`. Each round requests every "
+        "page twice: *cold* right after the owner's data version is bumped (no cache: every "
+        "query and the whole render, what the first view after a change costs) and *warm* (the "
+        "same request again, served from the per-owner cache, docs/decisions/0013). "
+        "*ms* is the median wall time of a cold request, *CPU* the median CPU time, *SQL* the "
+        "median CPU time inside `cursor.execute` of a cold request (a lower bound: rows fetched "
+        "later are not counted); *×floor* and *growth* are on CPU time (wall time in brackets).",
+        "",
+    ]
+    for size in sizes:
+        data = pages[size]
+        load = data["machine"]["loadavg_1m"]
+        lines.append(
+            f"- {int(size):,} contacts: {data['contacts']:,} contacts, "
+            f"{data['interactions']:,} interactions, seeded in {_fmt(data['seed']['seconds'])} s; "
+            f"load average {load[0]:.1f} → {load[1]:.1f}."
+        )
+    lines.append("")
+    big = int(sizes[-1])
+    header = (
+        "| page | queries "
+        + "/".join(f"{int(s):,}" for s in sizes)
+        + " | "
+        + " | ".join(f"ms @{int(s):,}" for s in sizes)
+        + f" | CPU @{big:,} | SQL @{big:,} | ×floor cold @{big:,} | warm: queries, CPU, ×floor "
+        + (f"| growth {big:,}/{int(sizes[0]):,} " if len(sizes) > 1 else "")
+        + "| target |"
+    )
+    lines += [header, "|" + "---|" * (header.count("|") - 1)]
+    for row in analysis:
+        top = row["by_size"][sizes[-1]]
+        warm = (
+            f"{top['warm_queries']}, {_fmt(top['warm_cpu_ms'])}, "
+            f"{_fmt(row['warm_floor_ratio_cpu'])}×"
+            if row["cached"]
+            else "not cached"
+        )
+        cells = [
+            f"{row['name']} `{row['path']}`" + (" + HX-Request" if row["htmx"] else ""),
+            "/".join(str(row["by_size"][s]["queries"]) for s in sizes),
+            *(_fmt(row["by_size"][s]["median_ms"]) for s in sizes),
+            _fmt(top["cpu_ms"]),
+            _fmt(top["sql_ms"]),
+            f"{_fmt(row['floor_ratio_cpu'])} ({_fmt(row['floor_ratio'])})",
+            "–" if row["name"] == FLOOR else warm,
+            *(
+                [f"{_fmt(row['growth_cpu'], 2)} ({_fmt(row['growth'], 2)})"]
+                if len(sizes) > 1
+                else []
+            ),
+            "floor" if row["name"] == FLOOR else _verdict(row),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
+def search_markdown(search: dict) -> list[str]:
+    lines = [
+        "## People search at 10,000 and 100,000 contacts",
+        "",
+        "bench/search.py: one user with N contacts (bulk-created, varied names, companies, "
+        "cities), the list page with `?q=` through the test Client, median CPU ms and queries; "
+        "*vs smallest* compares the largest size with the smallest (issue 21: no slower).",
+        "",
+        "| database | query | "
+        + " | ".join(["contacts", "queries", "CPU ms", "matches"])
+        + " | vs smallest | target |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for database, data in search.items():
+        for term, rows in search_rows(data).items():
+            base = rows[0]
+            for row in rows:
+                ratio = _ratio(row["cpu_ms"], base["cpu_ms"])
+                verdict = (
+                    "" if row is base else ("met" if ratio <= TARGET_SEARCH_RATIO else "MISSED")
+                )
+                lines.append(
+                    f"| {database} | `{term}` | {row['contacts']:,} | {row['queries']} | "
+                    f"{_fmt(row['cpu_ms'])} | {row.get('matches', '–')} | "
+                    f"{'' if row is base else _fmt(ratio, 2) + '×'} | {verdict} |"
+                )
+    lines.append("")
+    return lines
+
+
+def search_rows(data: dict) -> dict[str, list[dict]]:
+    """{term: [row per size, smallest first]} from bench/search.py's JSON."""
+    rows: dict[str, list[dict]] = {}
+    for size in sorted(data["sizes"], key=lambda entry: entry["contacts"]):
+        for term in size["terms"]:
+            rows.setdefault(term["query"], []).append({"contacts": size["contacts"], **term})
+    return rows
 
 
 def render_markdown(results: dict) -> str:
@@ -397,53 +589,11 @@ def render_markdown(results: dict) -> str:
         "process's own, the database being SQLite in-process) is the steadier figure for ratios.",
         "",
     ]
-    if "pages" in results:
-        pages = results["pages"]
-        sizes = sorted(pages, key=int)
-        first = pages[sizes[0]]
-        lines += [
-            "## Pages and fragments (SQLite, in-process)",
-            "",
-            f"Django's test Client in-process, `force_login`, `Host: localhost`, DEBUG off, the "
-            f"real middleware and static manifest; {first['warmup']} warm-up rounds then "
-            f"{first['repeat']} rounds over every page (interleaved, so noise spreads evenly). "
-            "Data: `seed_demo --contacts N --interactions 20N --seed 1`. "
-            "*ms* is the median wall time per request, *CPU* the median CPU time, *SQL* the "
-            "median time inside `cursor.execute` (a lower bound: rows fetched later are not "
-            "counted), *×floor* and *growth* are on wall time (CPU time in brackets).",
-            "",
-        ]
-        for size in sizes:
-            data = pages[size]
-            load = data["machine"]["loadavg_1m"]
-            lines.append(
-                f"- {int(size):,} contacts: {data['contacts']:,} contacts, "
-                f"{data['interactions']:,} interactions, seeded in {_fmt(data['seed']['seconds'])} s; "
-                f"load average {load[0]:.1f} → {load[1]:.1f}."
-            )
-        lines.append("")
-        header = (
-            "| page | queries "
-            + "/".join(f"{int(s):,}" for s in sizes)
-            + " | "
-            + " | ".join(f"ms @{int(s):,}" for s in sizes)
-            + f" | CPU @{int(sizes[-1]):,} | SQL @{int(sizes[-1]):,} "
-            f"| ×floor @{int(sizes[-1]):,} | growth {int(sizes[-1]):,}/{int(sizes[0]):,} | target |"
-        )
-        lines += [header, "|" + "---|" * (header.count("|") - 1)]
-        for row in results["pages_analysis"]:
-            cells = [
-                f"{row['name']} `{row['path']}`" + (" + HX-Request" if row["htmx"] else ""),
-                "/".join(str(row["by_size"][s]["queries"]) for s in sizes),
-                *(_fmt(row["by_size"][s]["median_ms"]) for s in sizes),
-                _fmt(row["by_size"][sizes[-1]]["cpu_ms"]),
-                _fmt(row["by_size"][sizes[-1]]["sql_ms"]),
-                f"{_fmt(row['floor_ratio'])} ({_fmt(row['floor_ratio_cpu'])})",
-                f"{_fmt(row['growth'], 2)} ({_fmt(row['growth_cpu'], 2)})",
-                "floor" if row["name"] == FLOOR else _verdict(row),
-            ]
-            lines.append("| " + " | ".join(cells) + " |")
-        lines.append("")
+    for key, title in (("pages", "SQLite"), ("pages_postgresql", "PostgreSQL")):
+        if results.get(key):
+            lines += pages_markdown(results[key], results[f"{key}_analysis"], title)
+    if results.get("search"):
+        lines += search_markdown(results["search"])
 
     if "sweep" in results:
         lines += [
@@ -588,7 +738,11 @@ def render_markdown(results: dict) -> str:
         lines += [
             "## Load (gunicorn on loopback)",
             "",
-            f"gunicorn as in the Procfile (`--workers 2 --threads 4`, access log on), DEBUG off, "
+            "gunicorn as in the Procfile (`--workers "
+            f"{next(iter(results['load'].values())).get('gunicorn', {}).get('workers', 2)} "
+            "--threads "
+            f"{next(iter(results['load'].values())).get('gunicorn', {}).get('threads', 4)}`, "
+            "access log on), DEBUG off, "
             f"{config['load_contacts']:,} contacts; wrk with {config['connections']} connections "
             f"for {config['duration']} s (after a 3 s warm-up) from the same two cores, one "
             "logged-in user: per 10 requests 3 dashboards, 2 contact lists, 1 search, 3 contact "
@@ -613,8 +767,8 @@ def render_markdown(results: dict) -> str:
         lines += [
             "",
             "Time from a worker thread taking a request to its response (gunicorn's access log, "
-            "`%(M)s`; it includes sharing two cores, and each worker's GIL between its 4 threads). "
-            "The rest of the latency above is queueing: 50 connections for 8 threads.",
+            "`%(M)s`; it includes sharing two cores, and each worker's GIL between its threads). "
+            "The rest of the latency above is queueing for a worker thread.",
             "",
             "| database | endpoint | requests | server p50 ms | server p95 ms |",
             "|---|---|---|---|---|",
@@ -627,7 +781,7 @@ def render_markdown(results: dict) -> str:
                 )
         lines.append("")
 
-    lines += ["## Targets (issues 9, 17 and 18)", ""]
+    lines += ["## Targets (issues 9, 17, 18 and 21)", ""]
     lines += [f"- {line}" for line in results["targets"]]
     if results.get("errors"):
         lines += ["", "## Steps that failed", ""]
@@ -644,34 +798,54 @@ def render_markdown(results: dict) -> str:
 
 def targets_summary(results: dict) -> list[str]:
     lines = []
-    if "pages_analysis" in results:
-        rows = [r for r in results["pages_analysis"] if r["name"] != FLOOR]
+    for key, title in (("pages_analysis", "SQLite"), ("pages_postgresql_analysis", "PostgreSQL")):
+        if key not in results:
+            continue
+        rows = [r for r in results[key] if r["name"] != FLOOR]
         varying = [r["name"] for r in rows if "query count varies" in r["misses"]]
         grow = [
-            f"{r['name']} ({r['growth']}×, CPU {r['growth_cpu']}×)"
+            f"{r['name']} (CPU {r['growth_cpu']}×)"
             for r in rows
             if f"growth > {TARGET_GROWTH:g}×" in r["misses"]
         ]
         floor = [
-            f"{r['name']} ({r['floor_ratio']}×)"
+            f"{r['name']} ({r['floor_ratio_cpu']}×, target {r['target']:g}×)"
             for r in rows
-            if f"> {TARGET_FLOOR_RATIO:g}× floor" in r["misses"]
+            if any("floor" in miss for miss in r["misses"])
+        ]
+        cold = [r for r in rows if r["met_by"] == "cold"]
+        warm = [
+            f"{r['name']} (cold {r['floor_ratio_cpu']}×, warm {r['warm_floor_ratio_cpu']}×)"
+            for r in rows
+            if r["met_by"] == "warm"
         ]
         lines.append(
-            "Query count identical at every size: "
-            + (
-                "met for every page and fragment."
-                if not varying
-                else "MISSED: " + ", ".join(varying)
+            f"{title}: query count identical at every size: "
+            + ("met for every page." if not varying else "MISSED: " + ", ".join(varying))
+        )
+        if any(r["growth_cpu"] is not None for r in rows):
+            lines.append(
+                f"{title}: growth ≤ {TARGET_GROWTH:g}×: "
+                + ("met for every page." if not grow else "MISSED: " + ", ".join(grow) + ".")
             )
-        )
         lines.append(
-            f"Growth ≤ {TARGET_GROWTH:g}×: "
-            + ("met for every page." if not grow else "MISSED: " + ", ".join(grow) + ".")
+            f"{title}: within the floor targets (contact page 3×, admin 8×, the rest 5×): "
+            + ("met for every page" if not floor else "MISSED: " + ", ".join(floor))
+            + f"; {len(cold)} of {len(rows)} even uncached"
+            + (f"; when cached only: {', '.join(warm)}." if warm else ".")
         )
+    for database, data in results.get("search", {}).items():
+        ratios = {
+            term: _ratio(rows[-1]["cpu_ms"], rows[0]["cpu_ms"])
+            for term, rows in search_rows(data).items()
+        }
+        slow = [
+            f"`{term}` {ratio}×" for term, ratio in ratios.items() if ratio > TARGET_SEARCH_RATIO
+        ]
         lines.append(
-            f"Within {TARGET_FLOOR_RATIO:g}× the floor: "
-            + ("met for every page." if not floor else "MISSED: " + ", ".join(floor) + ".")
+            f"Search on {database}, largest vs smallest size: "
+            + ", ".join(f"`{term}` {ratio}×" for term, ratio in ratios.items())
+            + (" (met)." if not slow else f" (MISSED: {', '.join(slow)}).")
         )
     for database, data in results.get("sweep", {}).items():
         base, top = data["sizes"][0], data["sizes"][-1]
@@ -703,9 +877,19 @@ def targets_summary(results: dict) -> list[str]:
         )
     for database, data in results.get("load", {}).items():
         errors = data["errors_non_2xx_3xx"] + sum(data["socket_errors"].values())
+        met = not errors and not data["database_is_locked"]
+        verdict = f"{'met' if met else 'MISSED'}"
+        if database == "sqlite":
+            fast = data["requests_per_s"] >= TARGET_LOAD_RPS and data["p95_ms"] < TARGET_LOAD_P95_MS
+            verdict += (
+                f"; {data['requests_per_s']} req/s and p95 {data['p95_ms']:.0f} ms at "
+                f"{data['connections']} connections: "
+                + ("met" if fast else "MISSED")
+                + f" (target ≥ {TARGET_LOAD_RPS:g} req/s, p95 < {TARGET_LOAD_P95_MS:g} ms)"
+            )
         lines.append(
             f'Load on {database}: {errors} errors, {data["database_is_locked"]} "database is '
-            f'locked" ({"met" if not errors and not data["database_is_locked"] else "MISSED"}).'
+            f'locked" ({verdict}).'
         )
     return lines
 
@@ -713,24 +897,28 @@ def targets_summary(results: dict) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,10000", help="contacts per pages run")
+    parser.add_argument("--pg-sizes", default="10000", help="contacts per pages run on PostgreSQL")
     parser.add_argument("--repeat", type=int, default=15, help="timed rounds per page")
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--search-sizes", default="10000,100000", help="contacts per search run")
     parser.add_argument("--sweep-due", type=int, default=500)
     parser.add_argument("--sweep-sizes", default="10000,100000")
     parser.add_argument("--import-cards", type=int, default=10_000)
     parser.add_argument("--duration", type=int, default=60, help="seconds of load per database")
     parser.add_argument("--quick", action="store_true", help="10 s of load instead of 60")
-    parser.add_argument("--connections", type=int, default=50)
+    # Issue 21: p95 under 1 s at 20 connections.
+    parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--load-contacts", type=int, default=1000)
     parser.add_argument("--dav-sizes", default="100,10000", help="contacts per phone-sync run")
     parser.add_argument("--dav-runs", type=int, default=7)
     parser.add_argument("--api-sizes", default="100,1000,10000", help="contacts per API run")
     parser.add_argument("--api-interactions", type=int, default=5, help="per contact")
-    parser.add_argument("--only", default="pages,sweep,import,dav,api,load")
+    parser.add_argument("--only", default="pages,search,sweep,import,dav,api,load")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the temporary VAR_DIRs")
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",")]
+    args.pg_sizes = [int(s) for s in args.pg_sizes.split(",") if s]
     if args.quick:
         args.duration = 10
     only = set(args.only.split(","))
@@ -777,6 +965,11 @@ def main() -> None:
     }
     steps = [
         ("pages", lambda: pages_step(args, tmp)),
+        (
+            "pages_postgresql",
+            lambda: pages_step(args, tmp, ["postgresql"]) if "postgresql" in databases else {},
+        ),
+        ("search", lambda: search_step(args, tmp, databases)),
         ("sweep", lambda: sweep_step(args, tmp, databases)),
         ("import", lambda: import_step(args, tmp)),
         ("dav", lambda: dav_step(args, tmp, databases)),
@@ -785,7 +978,7 @@ def main() -> None:
     ]
     try:
         for name, step in steps:
-            if name not in only:
+            if name.split("_")[0] not in only:
                 continue
             try:
                 results[name] = step()
@@ -800,6 +993,10 @@ def main() -> None:
 
     if "pages" in results:
         results["pages_analysis"], results["pages_misses"] = analyse_pages(results["pages"])
+    if results.get("pages_postgresql"):
+        results["pages_postgresql_analysis"], results["pages_postgresql_misses"] = analyse_pages(
+            results["pages_postgresql"]
+        )
     results["targets"] = targets_summary(results)
     results["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     results["elapsed_s"] = round(time.monotonic() - started)
