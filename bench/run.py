@@ -781,6 +781,15 @@ def render_markdown(results: dict) -> str:
                 )
         lines.append("")
 
+    if results.get("carried_over"):
+        lines += [
+            "## Carried over",
+            "",
+            "Not run this time (`--only`); these sections are from an earlier run: "
+            + "; ".join(f"{name} ({when})" for name, when in results["carried_over"].items())
+            + ".",
+            "",
+        ]
     lines += ["## Targets (issues 9, 17, 18 and 21)", ""]
     lines += [f"- {line}" for line in results["targets"]]
     if results.get("errors"):
@@ -894,6 +903,28 @@ def targets_summary(results: dict) -> list[str]:
     return lines
 
 
+def carry_over(results: dict, step_names: list[str]) -> None:
+    """Keep the previous run's sections of the steps this run left out (``--only``), marked with
+    when and at which commit they were measured, so results.md stays whole."""
+    if not RESULTS_JSON.exists():
+        return
+    previous = json.loads(RESULTS_JSON.read_text())
+    carried = dict(previous.get("carried_over", {}))
+    for name in step_names:
+        if name in results or not previous.get(name):
+            carried.pop(name, None)
+            continue
+        results[name] = previous[name]
+        carried.setdefault(
+            name, f"{previous['started_at'][:10]}, commit {previous['machine']['commit']}"
+        )
+    carried = {
+        name: when for name, when in carried.items() if name not in results or name in carried
+    }
+    if carried:
+        results["carried_over"] = carried
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,10000", help="contacts per pages run")
@@ -991,6 +1022,7 @@ def main() -> None:
         else:
             shutil.rmtree(tmp, ignore_errors=True)
 
+    carry_over(results, [name for name, _step in steps])
     if "pages" in results:
         results["pages_analysis"], results["pages_misses"] = analyse_pages(results["pages"])
     if results.get("pages_postgresql"):
