@@ -918,9 +918,6 @@ def carry_over(results: dict, step_names: list[str]) -> None:
         carried.setdefault(
             name, f"{previous['started_at'][:10]}, commit {previous['machine']['commit']}"
         )
-    carried = {
-        name: when for name, when in carried.items() if name not in results or name in carried
-    }
     if carried:
         results["carried_over"] = carried
 
