@@ -12,6 +12,13 @@ class CRMAdminConfig(AdminConfig):
 
     def ready(self):
         super().ready()
+        from django.db import connections
+
+        from network_crm import owner_cache
         from network_crm.db import limit_statement_time
 
         connection_created.connect(limit_statement_time, dispatch_uid="limit_statement_time")
+        # Every write changes a data version in its own transaction (docs/decisions/0013).
+        connection_created.connect(owner_cache.install, dispatch_uid="owner_cache_install")
+        for connection in connections.all(initialized_only=True):
+            owner_cache.install(connection=connection)
