@@ -1,5 +1,6 @@
 from django.contrib.admin.apps import AdminConfig
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class CRMAdminConfig(AdminConfig):
@@ -20,5 +21,7 @@ class CRMAdminConfig(AdminConfig):
         connection_created.connect(limit_statement_time, dispatch_uid="limit_statement_time")
         # Every write changes a data version in its own transaction (docs/decisions/0013).
         connection_created.connect(owner_cache.install, dispatch_uid="owner_cache_install")
+        pre_migrate.connect(owner_cache.migration_started, dispatch_uid="owner_cache_pause")
+        post_migrate.connect(owner_cache.migration_finished, dispatch_uid="owner_cache_resume")
         for connection in connections.all(initialized_only=True):
             owner_cache.install(connection=connection)

@@ -182,9 +182,16 @@ def _bumped_in_this_transaction(connection, owner_id) -> bool:
     return connection.savepoint_ids[: len(savepoints)] == savepoints
 
 
+# While migrations run, the version tables may not exist yet: writes aren't tracked, and the
+# global version changes once at the end (pre_migrate / post_migrate, below).
+_migrating = False
+
+
 def _track_writes(execute, sql, params, many, context):
     connection = context["connection"]
-    if getattr(connection, "owner_cache_bumping", False) or not is_tracked_write(sql):
+    if _migrating or getattr(connection, "owner_cache_bumping", False):
+        return execute(sql, params, many, context)
+    if not is_tracked_write(sql):
         return execute(sql, params, many, context)
     connection.owner_cache_bumping = True  # reading request.user below may query
     try:
@@ -214,6 +221,24 @@ def install(sender=None, connection=None, **kwargs) -> None:
     if _track_writes not in connection.execute_wrappers:
         # First, not last: execute_wrapper() blocks pop the last wrapper when they end.
         connection.execute_wrappers.insert(0, _track_writes)
+
+
+def migration_started(sender=None, **kwargs) -> None:
+    """``pre_migrate`` receiver."""
+    global _migrating
+    _migrating = True
+
+
+def migration_finished(sender=None, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """``post_migrate`` receiver (sent once per app; the first one ends the pause)."""
+    global _migrating
+    if not _migrating:
+        return
+    _migrating = False
+    connection = connections[using]
+    table = apps.get_model("accounts", "GlobalDataVersion")._meta.db_table
+    if table in connection.introspection.table_names():
+        _bump(connection, None)
 
 
 def bump_owner(user_id: int, using: str = DEFAULT_DB_ALIAS) -> None:
