@@ -54,7 +54,9 @@ def test_queryset_update(alice_client, alice, ada):
 
 def test_bulk_create(alice_client, alice, ada):
     warm(alice_client, LIST)
-    Contact.objects.bulk_create([Contact(owner=alice, name="Mary Somerville", added_on=ada.added_on)])
+    Contact.objects.bulk_create(
+        [Contact(owner=alice, name="Mary Somerville", added_on=ada.added_on)]
+    )
     html, cached = fetch(alice_client, LIST)
     assert (cached, "Mary Somerville" in html) == ("miss", True)
 
