@@ -70,7 +70,8 @@ class User(AbstractUser):
     name = models.CharField("your name", max_length=150, blank=True)
     email = models.EmailField("email address", unique=True)
     # Changes (to a new random value) in the same transaction as every write made by this user's
-    # requests, so a page cached under it is never older than the data (network_crm/owner_cache.py).
+    # requests, and every user's with any write whose owner isn't known (a worker, a command, the
+    # admin), so a page cached under it is never older than the data (network_crm/owner_cache.py).
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
@@ -246,14 +247,3 @@ class AppPassword(OwnedModel):
 
     def __str__(self) -> str:
         return self.name
-
-
-class GlobalDataVersion(models.Model):
-    """One row: the version every cached page depends on, changed (to a new random value) by
-    writes whose owner isn't known: workers, management commands, the admin, anonymous requests
-    (network_crm/owner_cache.py, docs/decisions/0013)."""
-
-    value = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"global data version {self.value}"

@@ -1,8 +1,8 @@
 """A per-owner cache of whole GET pages, correct by construction (docs/decisions/0013).
 
-A page is cached under a key that holds the owner's ``data_version`` and the global version
-(``accounts.GlobalDataVersion``). Every write that goes through Django's database connection
-changes one of them in the writer's own transaction:
+A page is cached under a key that holds the owner's ``data_version`` (loaded with
+``request.user``: reading it costs no query). Every write that goes through Django's database
+connection changes it in the writer's own transaction:
 
 - an execute wrapper on every connection (``install``, on ``connection_created``) sees each SQL
   statement. An INSERT, UPDATE, DELETE or REPLACE (or a ``WITH ...`` that holds one) on any table
@@ -13,9 +13,9 @@ changes one of them in the writer's own transaction:
   right after the statement (a reader in between stores a page newer than its key: harmless);
 - whose version: a request of a signed-in user outside the admin bumps that user's
   ``data_version``; anything else (workers, management commands, the admin, anonymous requests)
-  bumps the global version, which is in every key.
+  bumps every user's (a global version in a row of its own would cost a query per page).
 
-A reader loads the versions before it reads any data, so a page is stored under versions at
+A reader loads its version before it reads any data, so a page is stored under versions at
 least as old as its data: a new version with old data is never seen. Versions are random, not
 counted, so a version a rolled-back transaction used is never used again.
 
@@ -48,7 +48,7 @@ TIME_BUCKET_SECONDS = 300
 
 # Writes to these tables change nothing a cached page shows: sessions, login throttling, the
 # broker, the API's idempotency records, the scheduler's heartbeat (its "last checked" text is
-# time-only, bounded by the time bucket), and the versions themselves.
+# time-only, bounded by the time bucket).
 UNTRACKED_TABLES = frozenset(
     {
         "django_session",
@@ -56,7 +56,6 @@ UNTRACKED_TABLES = frozenset(
         "reminders_schedulerheartbeat",
         "accounts_loginfailure",
         "accounts_passwordresetrequest",
-        "accounts_globaldataversion",
     }
 )
 UNTRACKED_PREFIXES = ("axes_", "celery_", "django_celery_", "kombu_")
@@ -109,7 +108,7 @@ def _admin_path(path: str) -> bool:
 
 
 def _owner_id() -> int | None:
-    """The signed-in user whose request this is, outside the admin; None: the global version."""
+    """The signed-in user whose request this is, outside the admin; None: every user."""
     request = _request.get()
     if request is None or _admin_path(request.path):
         return None
@@ -140,23 +139,16 @@ def _new_version() -> int:
 
 def _bump(connection, owner_id: int | None) -> None:
     quote = connection.ops.quote_name
+    user = apps.get_model(settings.AUTH_USER_MODEL)
+    sql = f"UPDATE {quote(user._meta.db_table)} SET {quote('data_version')} = %s"
+    params = [_new_version()]
+    if owner_id is not None:
+        sql += f" WHERE {quote(user._meta.pk.column)} = %s"
+        params.append(owner_id)
     connection.owner_cache_bumping = True
     try:
         with connection.cursor() as cursor:
-            if owner_id is not None:
-                user = apps.get_model(settings.AUTH_USER_MODEL)
-                cursor.execute(
-                    f"UPDATE {quote(user._meta.db_table)} SET {quote('data_version')} = %s "
-                    f"WHERE {quote(user._meta.pk.column)} = %s",
-                    [_new_version(), owner_id],
-                )
-            else:
-                table = quote(apps.get_model("accounts", "GlobalDataVersion")._meta.db_table)
-                cursor.execute(
-                    f"INSERT INTO {table} (id, value) VALUES (1, %s) "
-                    "ON CONFLICT (id) DO UPDATE SET value = excluded.value",
-                    [_new_version()],
-                )
+            cursor.execute(sql, params)
     finally:
         connection.owner_cache_bumping = False
 
@@ -182,8 +174,8 @@ def _bumped_in_this_transaction(connection, owner_id) -> bool:
     return connection.savepoint_ids[: len(savepoints)] == savepoints
 
 
-# While migrations run, the version tables may not exist yet: writes aren't tracked, and the
-# global version changes once at the end (pre_migrate / post_migrate, below).
+# While migrations run, the version column may not exist yet: writes aren't tracked, and every
+# user's version changes once at the end (pre_migrate / post_migrate, below).
 _migrating = False
 
 
@@ -236,8 +228,14 @@ def migration_finished(sender=None, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
         return
     _migrating = False
     connection = connections[using]
-    table = apps.get_model("accounts", "GlobalDataVersion")._meta.db_table
-    if table in connection.introspection.table_names():
+    table = apps.get_model(settings.AUTH_USER_MODEL)._meta.db_table
+    if table not in connection.introspection.table_names():
+        return
+    with connection.cursor() as cursor:
+        columns = {
+            column.name for column in connection.introspection.get_table_description(cursor, table)
+        }
+    if "data_version" in columns:
         _bump(connection, None)
 
 
@@ -265,15 +263,6 @@ _VARY_HEADERS = (
 _NONCE_PLACEHOLDER = "\x00owner-cache-nonce\x00"
 
 
-def _global_version(using: str = DEFAULT_DB_ALIAS) -> int:
-    table = apps.get_model("accounts", "GlobalDataVersion")._meta.db_table
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {connection.ops.quote_name(table)} WHERE id = 1")
-        row = cursor.fetchone()
-    return row[0] if row else 0
-
-
 def _messages_pending(request: HttpRequest) -> bool:
     storage = get_messages(request)
     return len(storage) > 0  # len() reads them without marking them shown
@@ -289,7 +278,6 @@ def _key(request: HttpRequest, view_name: str) -> str:
         *(request.headers.get(name, "") for name in _VARY_HEADERS),
         str(user.pk),
         str(user.data_version),
-        str(_global_version()),
         str(int(time.time()) // TIME_BUCKET_SECONDS),
         secret,
     ]

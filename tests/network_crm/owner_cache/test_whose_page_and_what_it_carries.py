@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import GlobalDataVersion, User
+from accounts.models import User
 from contacts.models import Contact, Interest
 from network_crm import owner_cache
 from tests.factories import ContactFactory
@@ -21,8 +21,8 @@ LIST = reverse("contacts:list")
 INTERESTS = reverse("contacts:interests")
 
 
-def global_version() -> int:
-    return GlobalDataVersion.objects.get(pk=1).value
+def version(user: User) -> int:
+    return User.objects.get(pk=user.pk).data_version
 
 
 @pytest.mark.django_db
@@ -33,17 +33,23 @@ def test_a_users_request_bumps_their_version_only(alice_client, alice, bob):
     bobs = ContactFactory(owner=bob, name="Bob's friend")
     alice_page = reverse("contacts:detail", args=[ada.pk])
     warm(alice_client, alice_page)
-    alice_before, global_before = User.objects.get(pk=alice.pk).data_version, global_version()
-    bob_before = User.objects.get(pk=bob.pk).data_version
+    alice_before, bob_before = version(alice), version(bob)
 
     bob_client.post(reverse("contacts:interest_add", args=[bobs.pk]), {"name": "Chess"})
 
     assert Interest.objects.filter(owner=bob, name="Chess").exists()
-    assert User.objects.get(pk=bob.pk).data_version != bob_before
-    assert User.objects.get(pk=alice.pk).data_version == alice_before
-    assert global_version() == global_before
+    assert version(bob) != bob_before
+    assert version(alice) == alice_before
     # Alice's page is still served from the cache.
     assert fetch(alice_client, alice_page)[1] == "hit"
+
+
+@pytest.mark.django_db
+def test_a_write_of_unknown_owner_bumps_everyone(alice, bob):
+    before = version(alice), version(bob)
+    ContactFactory(owner=alice)  # outside any request: a worker, a command, a shell
+    after = version(alice), version(bob)
+    assert after[0] != before[0] and after[1] != before[1]
 
 
 @pytest.mark.django_db
