@@ -46,14 +46,13 @@ HEADER = "X-Owner-Cache"
 # Time-only text ("3 minutes ago", "today" at local midnight) is at most this old on a hit.
 TIME_BUCKET_SECONDS = 300
 
-# Writes to these tables change nothing a cached page shows: sessions, login throttling, the
-# broker, the API's idempotency records, the scheduler's heartbeat (its "last checked" text is
-# time-only, bounded by the time bucket).
+# Writes to these tables change nothing a cached page shows: sessions, login throttling and
+# password reset requests, the broker, the API's idempotency records. (The scheduler's heartbeat
+# counts: the dashboard says whether the scheduler runs.)
 UNTRACKED_TABLES = frozenset(
     {
         "django_session",
         "api_idempotencyrecord",
-        "reminders_schedulerheartbeat",
         "accounts_loginfailure",
         "accounts_passwordresetrequest",
     }
@@ -160,18 +159,25 @@ def _new_marker():
     return marker
 
 
+def _transaction_path(connection) -> list:
+    """Which transaction this is: the savepoints down to its outermost atomic block. Outside
+    tests that is the connection's own transaction ([]); in a test, whose transaction never
+    ends, each outermost block of the test's code counts as a transaction of its own."""
+    blocks = connection.atomic_blocks
+    outer = next(i for i, block in enumerate(blocks) if not getattr(block, "_from_testcase", 0))
+    return list(connection.savepoint_ids[:outer])
+
+
 def _bumped_in_this_transaction(connection, owner_id) -> bool:
     mark = getattr(connection, "owner_cache_mark", None)
     if mark is None:
         return False
-    marker, savepoints, marked_owner = mark
-    if marked_owner != owner_id:
+    marker, path, marked_owner = mark
+    if marked_owner != owner_id or _transaction_path(connection) != path:
         return False
-    # A savepoint rolled back drops the callbacks registered in it; a finished transaction
-    # drops them all.
-    if not any(func is marker for _sids, func, _robust in connection.run_on_commit):
-        return False
-    return connection.savepoint_ids[: len(savepoints)] == savepoints
+    # A savepoint rolled back drops the callbacks registered in it (and so the mark: the bump
+    # went with it); a finished transaction drops them all. A savepoint released keeps them.
+    return any(func is marker for _sids, func, _robust in connection.run_on_commit)
 
 
 # While migrations run, the version column may not exist yet: writes aren't tracked, and every
@@ -204,7 +210,7 @@ def _track_writes(execute, sql, params, many, context):
         _bump(connection, owner_id)
         marker = _new_marker()
         transaction.on_commit(marker, using=connection.alias)
-        connection.owner_cache_mark = (marker, list(connection.savepoint_ids), owner_id)
+        connection.owner_cache_mark = (marker, _transaction_path(connection), owner_id)
     return execute(sql, params, many, context)
 
 

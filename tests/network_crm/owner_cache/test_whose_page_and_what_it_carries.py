@@ -173,7 +173,7 @@ class _RequestOf:
         ('UPDATE "django_session" SET session_data = %s', False),
         ('INSERT INTO "axes_accessattempt" VALUES (1)', False),
         ('DELETE FROM "api_idempotencyrecord"', False),
-        ('UPDATE "reminders_schedulerheartbeat" SET beat_at = %s', False),
+        ('UPDATE "reminders_schedulerheartbeat" SET last_run_at = %s', True),
     ],
 )
 def test_which_statements_count_as_writes(sql, tracked):
