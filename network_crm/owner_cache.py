@@ -9,7 +9,7 @@ connection changes it in the writer's own transaction:
   but the bookkeeping ones (``UNTRACKED_TABLES``) sets a new random version;
 - in a transaction, before its first write (so a writer takes the version row's lock before any
   data row's: two writers of one owner can't deadlock over it), and once per transaction (a
-  savepoint rolled back takes its bump with it, so the next write bumps again); in autocommit,
+  savepoint rolled back may take its bump with it, so the next write bumps again); in autocommit,
   right after the statement (a reader in between stores a page newer than its key: harmless);
 - whose version: a request of a signed-in user outside the admin bumps that user's
   ``data_version``; anything else (workers, management commands, the admin, anonymous requests)
@@ -36,7 +36,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import NoReverseMatch, reverse
@@ -152,13 +152,6 @@ def _bump(connection, owner_id: int | None) -> None:
         connection.owner_cache_bumping = False
 
 
-def _new_marker():
-    def marker() -> None:
-        """Registered with on_commit when a transaction bumps: pending while it has bumped."""
-
-    return marker
-
-
 def _transaction_path(connection) -> list:
     """Which transaction this is: the savepoints down to its outermost atomic block. Outside
     tests that is the connection's own transaction ([]); in a test, whose transaction never
@@ -172,12 +165,15 @@ def _bumped_in_this_transaction(connection, owner_id) -> bool:
     mark = getattr(connection, "owner_cache_mark", None)
     if mark is None:
         return False
-    marker, path, marked_owner = mark
-    if marked_owner != owner_id or _transaction_path(connection) != path:
-        return False
-    # A savepoint rolled back drops the callbacks registered in it (and so the mark: the bump
-    # went with it); a finished transaction drops them all. A savepoint released keeps them.
-    return any(func is marker for _sids, func, _robust in connection.run_on_commit)
+    hooks, path, marked_owner = mark
+    # Django gives the connection a new list of on_commit hooks when a transaction ends and when
+    # a savepoint rolls back (the bump may have gone with it), and keeps it when a savepoint is
+    # released: the same list means the bump is still there.
+    return (
+        hooks is connection.run_on_commit
+        and marked_owner == owner_id
+        and _transaction_path(connection) == path
+    )
 
 
 # While migrations run, the version column may not exist yet: writes aren't tracked, and every
@@ -208,9 +204,8 @@ def _track_writes(execute, sql, params, many, context):
         return result
     if not _bumped_in_this_transaction(connection, owner_id):
         _bump(connection, owner_id)
-        marker = _new_marker()
-        transaction.on_commit(marker, using=connection.alias)
-        connection.owner_cache_mark = (marker, _transaction_path(connection), owner_id)
+        mark = (connection.run_on_commit, _transaction_path(connection), owner_id)
+        connection.owner_cache_mark = mark
     return execute(sql, params, many, context)
 
 

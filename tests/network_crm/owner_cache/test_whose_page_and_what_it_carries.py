@@ -133,16 +133,22 @@ def test_the_version_changes_inside_the_writers_transaction(alice):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_transaction_bumps_once_before_its_first_write(alice):
+def test_a_transaction_bumps_once_before_its_first_write(alice, django_capture_on_commit_callbacks):
     token = owner_cache._request.set(_RequestOf(alice))
     try:
-        with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        with (
+            django_capture_on_commit_callbacks() as callbacks,
+            CaptureQueriesContext(connection) as captured,
+            transaction.atomic(),
+        ):
             for name in "ABC":
-                Contact.objects.filter(owner=alice).update(name=name)
+                with transaction.atomic():  # a savepoint released keeps the bump
+                    Contact.objects.filter(owner=alice).update(name=name)
+        assert callbacks == []  # the tracking adds no on_commit hook
         statements = [
             query["sql"]
             for query in captured.captured_queries
-            if not query["sql"].startswith(("BEGIN", "COMMIT"))
+            if not query["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))
         ]
         assert len(statements) == 4
         assert "data_version" in statements[0]  # the bump, then the three updates
