@@ -69,6 +69,10 @@ class User(AbstractUser):
     last_name = None
     name = models.CharField("your name", max_length=150, blank=True)
     email = models.EmailField("email address", unique=True)
+    # Changes (to a new random value) in the same transaction as every write made by this user's
+    # requests, and every user's with any write whose owner isn't known (a worker, a command, the
+    # admin), so a page cached under it is never older than the data (network_crm/owner_cache.py).
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -22,6 +22,7 @@ from network_crm.clock import local_today, now, user_zone
 from network_crm.dates import format_date
 from network_crm.http import HtmxHttpRequest, redirect_back
 from network_crm.owned import get_owned_or_404
+from network_crm.owner_cache import owner_cached
 
 
 def _logged_text(interaction: Interaction, contact: Contact, today: dt.date) -> str:
@@ -140,6 +141,7 @@ ACTIVITY_PAGE_SIZE = 30
 
 @require_safe
 @login_required
+@owner_cached
 def interaction_list(request: HtmxHttpRequest) -> HttpResponse:
     filters = ActivityFiltersForm(request.GET or None, owner=request.user)
     chosen = filters.filters()

@@ -1,5 +1,6 @@
 from django.contrib.admin.apps import AdminConfig
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class CRMAdminConfig(AdminConfig):
@@ -12,6 +13,15 @@ class CRMAdminConfig(AdminConfig):
 
     def ready(self):
         super().ready()
+        from django.db import connections
+
+        from network_crm import owner_cache
         from network_crm.db import limit_statement_time
 
         connection_created.connect(limit_statement_time, dispatch_uid="limit_statement_time")
+        # Every write changes a data version in its own transaction (docs/decisions/0013).
+        connection_created.connect(owner_cache.install, dispatch_uid="owner_cache_install")
+        pre_migrate.connect(owner_cache.migration_started, dispatch_uid="owner_cache_pause")
+        post_migrate.connect(owner_cache.migration_finished, dispatch_uid="owner_cache_resume")
+        for connection in connections.all(initialized_only=True):
+            owner_cache.install(connection=connection)

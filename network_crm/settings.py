@@ -55,6 +55,8 @@ SITE_URL = (
     env_str("SITE_URL") or f"http://127.0.0.1:{env_int('WEB_PORT', 8000, minimum=1)}"
 ).rstrip("/")
 ALLOW_SIGNUP = env_bool("ALLOW_SIGNUP", False)
+# Pages served from a per-owner cache while the owner's data is unchanged (owner_cache.py).
+OWNER_CACHE_ENABLED = env_bool("OWNER_CACHE_ENABLED", True)
 
 # Behind a TLS-terminating proxy (nginx, Caddy): set BEHIND_PROXY=true.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
@@ -127,6 +129,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Whose data version a write changes (the signed-in user's, or the global one): owner_cache.
+    "network_crm.owner_cache.OwnerCacheMiddleware",
     # Dates in the user's format (network_crm.dates), and the page's lang.
     "accounts.middleware.DateLocaleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -398,6 +402,14 @@ REST_FRAMEWORK = {
 # broker is Redis, otherwise files under VAR_DIR (one host). Django's own default stays in memory.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Whole pages per owner (network_crm/owner_cache.py): per process is enough, since the key
+    # holds the data versions read from the database on every request.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "owner-pages",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": env_int("OWNER_CACHE_MAX_ENTRIES", 500, minimum=1)},
+    },
     "api": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -16,6 +16,7 @@ from contacts.models import BulkChange, Contact
 from network_crm.clock import local_today, now
 from network_crm.http import HtmxHttpRequest, messages_from_errors, redirect_back
 from network_crm.owned import get_owned_or_404
+from network_crm.owner_cache import owner_cached
 from network_crm.sections import sections_for
 from network_crm.text import people
 
@@ -30,6 +31,7 @@ def _undoable_change(user) -> BulkChange | None:
 
 @require_safe
 @login_required
+@owner_cached
 def contact_list(request: HtmxHttpRequest) -> HttpResponse:
     filters_form = ContactListFiltersForm(request.GET or None, owner=request.user)
     filters = filters_form.filters()

@@ -17,11 +17,13 @@ from network_crm.announce import Undo, announce
 from network_crm.clock import local_today
 from network_crm.http import HtmxHttpRequest, messages_from_errors, redirect_back
 from network_crm.owned import get_owned_or_404
+from network_crm.owner_cache import owner_cached
 from network_crm.sections import sections_for
 
 
 @require_safe
 @login_required
+@owner_cached
 def contact_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     contact = get_owned_or_404(
         Contact.objects.select_related("circle", "introduced_by"), request.user, pk=pk

@@ -24,6 +24,7 @@ from contacts.models import (
 from network_crm.clock import local_today
 from network_crm.http import HtmxHttpRequest
 from network_crm.owned import get_owned_or_404
+from network_crm.owner_cache import owner_cached
 from network_crm.text import fold
 
 
@@ -123,6 +124,7 @@ PEOPLE_SHOWN = 3
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@owner_cached
 def interest_list(request: HtmxHttpRequest) -> HttpResponse:
     """Who shares which interest, and (posted here) the user's own interests."""
     interests_form = _my_interests_form(request)

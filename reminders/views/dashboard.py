@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from interactions.forms import QUICK_KINDS
 from network_crm.clock import local_today, now
 from network_crm.http import HtmxHttpRequest
+from network_crm.owner_cache import owner_cached
 from reminders import rhythm_selectors, selectors
 from reminders.meetups import due_with_meetups
 
@@ -22,6 +23,7 @@ SECTIONS = {
 
 @require_safe
 @login_required
+@owner_cached
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     today = local_today(user)

@@ -692,8 +692,9 @@ def test_bulk_edit_runs_a_constant_number_of_queries(
             owner=bob, contact_ids=[c.pk for c in many], action=action, value=many_value
         )
     assert "50 people" in change.description
-    # 16: adding or removing an interest also marks the people changed for the API's sync.
-    assert len(small) <= 16
+    # 16: adding or removing an interest also marks the people changed for the API's sync;
+    # 17 with the page cache's version bump (network_crm/owner_cache.py).
+    assert len(small) <= 17
 
 
 def _bulk_people(owner, count: int, prefix: str) -> None:
