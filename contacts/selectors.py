@@ -74,7 +74,7 @@ def contact_page_details(*, contact: Contact, today: dt.date) -> dict:
 
     Rows, not models, each read with its total in one raw statement (a window count): the ORM
     spent ~1 ms of Python building each of these eight queries for a page whose SQL takes a
-    fraction of that (bench/NOTES.md, "The contact page")."""
+    fraction of that (issue 21)."""
     interests = contact_interests(contact=contact)
     methods, methods_total = _capped(_METHODS_SQL, [contact.pk], MAX_METHODS_PER_CONTACT)
     dates, dates_total = _capped(_DATES_SQL, [contact.pk], MAX_DATES_PER_CONTACT)
@@ -94,7 +94,14 @@ def contact_page_details(*, contact: Contact, today: dt.date) -> dict:
 
 
 _PAGE_ACTIONS = (
-    "edit", "snooze", "fine", "archive", "delete", "photo_upload", "introducer", "interest_add"
+    "edit",
+    "snooze",
+    "fine",
+    "archive",
+    "delete",
+    "photo_upload",
+    "introducer",
+    "interest_add",
 )
 
 

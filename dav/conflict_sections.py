@@ -12,7 +12,7 @@ from network_crm.sections import section_register
 
 def _conflicts(*, contact, **kwargs) -> dict:
     # One raw statement (the ORM's Python cost of the query was ten times its SQL on every
-    # person's page, where there is almost never a conflict: bench/NOTES.md, "The contact page").
+    # person's page, where there is almost never a conflict: issue 21).
     with connection.cursor() as cursor:
         cursor.execute(_OPEN_SQL, [contact.pk])
         rows = cursor.fetchall()

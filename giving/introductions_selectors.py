@@ -55,7 +55,7 @@ def give_and_take_on_page(*, contact: Contact) -> tuple[GiveAndTake, int]:
     """The four counts of ``give_and_take`` and how many introductions ``contact`` is part of
     (any state), in one raw statement of five scalar subqueries: built with the ORM (correlated
     subqueries annotated on the contact) it took ~6 ms of Python for SQL of 0.1 ms
-    (bench/NOTES.md, "The contact page")."""
+    (issue 21)."""
     owner, pk = contact.owner_id, contact.pk
     params = [owner, pk, Share.Direction.GIVEN, owner, pk, Share.Direction.RECEIVED]
     params += [owner, *MADE, pk, pk, pk, owner, pk, pk]

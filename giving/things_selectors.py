@@ -154,7 +154,7 @@ def shared_with_contact(*, contact: Contact, limit: int = SHARED_ON_PAGE) -> lis
 
 def shared_on_page(*, contact: Contact, limit: int = SHARED_ON_PAGE) -> list[dict]:
     """``shared_with_contact`` as rows for a person's page (one raw statement: the ORM's Python
-    cost of the query was ten times its SQL, bench/NOTES.md, "The contact page"): each share's
+    cost of the query was ten times its SQL, issue 21): each share's
     direction, title, the link (the thing's page for one you sent, else its URL) and day."""
     with connection.cursor() as cursor:
         cursor.execute(_SHARED_SQL, [contact.owner_id, contact.pk, limit])

@@ -69,7 +69,7 @@ def plans_of_contact(
 
     Which ones is a raw statement, and only when there are some are they loaded with their
     people: most people have nothing planned, and the ORM's Python cost of the query was ten
-    times its SQL on every person's page (bench/NOTES.md, "The contact page")."""
+    times its SQL on every person's page (issue 21)."""
     zone = owner.settings.zone
     since = _day_start(today - dt.timedelta(days=KEEP_PAST_DAYS), zone)
     params = [owner.pk, contact.pk, PlannedInteraction.State.PLANNED]

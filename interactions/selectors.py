@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-
 from urllib.parse import quote
 
 from django.db import connection
@@ -135,7 +134,7 @@ def contact_timeline(*, contact: Contact, today: dt.date, limit: int = 10) -> di
     """The newest ``limit`` interactions of a person's page, as rows ready to show (kind, day
     and "3 weeks ago" written out, the edit link), and how many there are (counted only when
     the list is full, from the links' index). Raw statements: the ORM took ~1.5 ms of Python to
-    build the list and its count, for SQL that takes 0.1 ms (bench/NOTES.md, "The contact page");
+    build the list and its count, for SQL that takes 0.1 ms (issue 21);
     a window count made SQLite carry every row of a busy person's 481 along (+1.6 ms)."""
     with connection.cursor() as cursor:
         cursor.execute(_TIMELINE_SQL, [contact.pk, limit])

@@ -67,7 +67,7 @@ def sections_for(page: str, **arguments: Any) -> list[RenderedSection]:
 def url_to(viewname: str, *ids: int) -> str:
     """``reverse(viewname, args=ids)`` for integer ids, the pattern reversed once per process
     (and script prefix): a person's page links a dozen actions and each row of its lists, and a
-    ``{% url %}`` costs ~0.15 ms to render (bench/NOTES.md, "The contact page")."""
+    ``{% url %}`` costs ~0.15 ms to render (issue 21)."""
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     return _url_pattern(viewname, len(ids), get_script_prefix(), urlconf).format(*map(int, ids))
 
@@ -77,5 +77,5 @@ def _url_pattern(viewname: str, arity: int, script_prefix: str, urlconf: str) ->
     markers = [str(987654321 + n) for n in range(arity)]
     url = reverse(viewname, args=markers, urlconf=urlconf).replace("{", "{{").replace("}", "}}")
     for n, marker in enumerate(markers):
-        url = url.replace(marker, "{%d}" % n)
+        url = url.replace(marker, "{" + str(n) + "}")
     return url

@@ -14,7 +14,7 @@ from reminders.models import Reminder
 
 def _open_reminders(*, contact, today, **kwargs) -> dict:
     """The person's open and snoozed reminders, written out (one raw statement: the ORM's
-    Python cost of the query was ten times its SQL, bench/NOTES.md, "The contact page")."""
+    Python cost of the query was ten times its SQL, issue 21)."""
     with connection.cursor() as cursor:
         cursor.execute(_OPEN_SQL, [contact.pk, *Reminder.LIVE_STATES])
         rows = cursor.fetchall()
