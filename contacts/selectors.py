@@ -198,7 +198,7 @@ def _date(kind: str, label: str, month: int, day: int, year: int | None, *, toda
 
 
 def _person(pk: int, name: str, introducer: int) -> dict:
-    return {"pk": pk, "name": name, "url": Contact(pk=pk).get_absolute_url()}
+    return {"pk": pk, "name": name, "url": url_to("contacts:detail", pk)}
 
 
 def contacts_due_capped(*, owner: User, today: dt.date, limit: int) -> CappedList:
