@@ -3,15 +3,30 @@ settle there, a value it replaced (with "Restore") or a likely duplicate it crea
 
 from __future__ import annotations
 
+from django.db import connection
+
 from dav.models import CardConflict
 from dav.services import DUPLICATE, conflict_value_text
 from network_crm.sections import section_register
 
 
 def _conflicts(*, contact, **kwargs) -> dict:
-    open_ = CardConflict.objects.filter(contact=contact, resolved_at=None).order_by("pk")[:20]
+    # One raw statement (the ORM's Python cost of the query was ten times its SQL on every
+    # person's page, where there is almost never a conflict: issue 21).
+    with connection.cursor() as cursor:
+        cursor.execute(_OPEN_SQL, [contact.pk])
+        rows = cursor.fetchall()
     replaced, duplicates = [], []
-    for conflict in open_:
+    for pk, field, device_value, replaced_value, device_name in rows:
+        conflict = CardConflict(
+            pk=pk,
+            owner_id=contact.owner_id,
+            contact=contact,
+            field=field,
+            device_value=device_value,
+            replaced_value=replaced_value,
+            device_name=device_name,
+        )
         if conflict.field == DUPLICATE:
             duplicates.append(conflict)
             continue
@@ -20,6 +35,14 @@ def _conflicts(*, contact, **kwargs) -> dict:
         conflict.field_words = conflict.field.replace("_", " ")
         replaced.append(conflict)
     return {"card_conflicts": replaced, "card_duplicates": duplicates}
+
+
+# By contact only (the contact is the owner's), so the contact's index is the one used.
+_OPEN_SQL = (
+    "SELECT id, field, device_value, replaced_value, device_name "
+    f"FROM {connection.ops.quote_name(CardConflict._meta.db_table)} "
+    "WHERE contact_id = %s AND resolved_at IS NULL ORDER BY id LIMIT 20"
+)
 
 
 def register() -> None:

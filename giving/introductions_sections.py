@@ -4,20 +4,19 @@
 from __future__ import annotations
 
 from giving import introductions_selectors as selectors
-from network_crm.sections import section_register
+from network_crm.sections import section_register, url_to
 
 
 def _introductions(*, contact, **kwargs) -> dict:
-    counts = selectors.give_and_take(contact=contact)
-    introductions = selectors.introductions_of_contact(contact=contact)
+    counts, involved = selectors.give_and_take_on_page(contact=contact)
+    introductions = selectors.introductions_on_page(contact=contact) if involved else []
     return {
-        "introductions": [
-            (row, row.person_b if row.person_a_id == contact.pk else row.person_a)
-            for row in introductions
-        ],
+        "introductions": introductions,
         "introductions_more": len(introductions) >= selectors.SHOWN_ON_PAGE,
         "give_and_take": counts,
         "give_and_take_line": selectors.give_and_take_line(contact=contact, counts=counts),
+        "introduce_url": url_to("introductions:add") + f"?a={contact.pk}",
+        "introductions_url": url_to("introductions:list"),
     }
 
 

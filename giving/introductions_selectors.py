@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Q
 
 from contacts.models import Contact
 from giving.models import Introduction, Share
+from network_crm.dates import format_date
+from network_crm.sections import url_to
 from network_crm.text import fold
 
 if TYPE_CHECKING:
@@ -44,31 +46,70 @@ class GiveAndTake:
         )
 
 
-def _count(queryset: QuerySet) -> Coalesce:
-    """A correlated COUNT(*) of ``queryset`` (already filtered on OuterRef) as an integer."""
-    counted = queryset.order_by().values("owner").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def give_and_take(*, contact: Contact) -> GiveAndTake:
     """What went each way between the owner and ``contact``: one query, four counts."""
-    shares = Share.objects.filter(owner=contact.owner_id, contact=OuterRef("pk"))
-    made_for = Introduction.objects.filter(owner=contact.owner_id, state__in=MADE).filter(
-        Q(person_a=OuterRef("pk")) | Q(person_b=OuterRef("pk"))
-    )
-    introduced = Contact.objects.filter(owner=contact.owner_id, introduced_by=OuterRef("pk"))
-    row = (
-        Contact.objects.filter(pk=contact.pk)
-        .annotate(
-            given=_count(shares.filter(direction=Share.Direction.GIVEN)),
-            received=_count(shares.filter(direction=Share.Direction.RECEIVED)),
-            made=_count(made_for),
-            brought=_count(introduced),
-        )
-        .values("given", "received", "made", "brought")
-        .first()
-    ) or {"given": 0, "received": 0, "made": 0, "brought": 0}
-    return GiveAndTake(row["given"], row["received"], row["made"], row["brought"])
+    return give_and_take_on_page(contact=contact)[0]
+
+
+def give_and_take_on_page(*, contact: Contact) -> tuple[GiveAndTake, int]:
+    """The four counts of ``give_and_take`` and how many introductions ``contact`` is part of
+    (any state), in one raw statement of five scalar subqueries: built with the ORM (correlated
+    subqueries annotated on the contact) it took ~6 ms of Python for SQL of 0.1 ms
+    (issue 21)."""
+    owner, pk = contact.owner_id, contact.pk
+    params = [owner, pk, Share.Direction.GIVEN, owner, pk, Share.Direction.RECEIVED]
+    params += [owner, *MADE, pk, pk, pk, owner, pk, pk]
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTS_SQL, params)
+        given, received, made, brought, involved = cursor.fetchone()
+    return GiveAndTake(given, received, made, brought), involved
+
+
+_q = connection.ops.quote_name
+_SHARE, _INTRODUCTION = _q(Share._meta.db_table), _q(Introduction._meta.db_table)
+_CONTACT = _q(Contact._meta.db_table)
+# People they introduced you to by introduced_by_id alone (they are the owner's): with
+# "owner_id = " too SQLite read all of the owner's people by an owner index (16 ms at 10,000).
+_COUNTS_SQL = (
+    f"SELECT (SELECT COUNT(*) FROM {_SHARE} WHERE owner_id = %s AND contact_id = %s"
+    " AND direction = %s),"
+    f" (SELECT COUNT(*) FROM {_SHARE} WHERE owner_id = %s AND contact_id = %s"
+    " AND direction = %s),"
+    f" (SELECT COUNT(*) FROM {_INTRODUCTION} WHERE owner_id = %s AND state IN (%s, %s)"
+    " AND (person_a_id = %s OR person_b_id = %s)),"
+    f" (SELECT COUNT(*) FROM {_CONTACT} WHERE introduced_by_id = %s),"
+    f" (SELECT COUNT(*) FROM {_INTRODUCTION} WHERE owner_id = %s"
+    " AND (person_a_id = %s OR person_b_id = %s))"
+)
+_ON_PAGE_SQL = (
+    "SELECT i.id, i.person_a_id, i.state, i.introduced_on, a.name, b.name "
+    f"FROM {_INTRODUCTION} i JOIN {_CONTACT} a ON a.id = i.person_a_id "
+    f"JOIN {_CONTACT} b ON b.id = i.person_b_id "
+    "WHERE i.owner_id = %s AND (i.person_a_id = %s OR i.person_b_id = %s) "
+    "ORDER BY i.created_at DESC, i.id DESC LIMIT %s"
+)
+_STATES = dict(Introduction.State.choices)
+
+
+def introductions_on_page(*, contact: Contact, limit: int = SHOWN_ON_PAGE) -> list[dict]:
+    """``introductions_of_contact`` as rows for a person's page: the link, the sentence
+    ("Introducing Ana to Ben", ``contact`` named first when they are the first person), the
+    state and its words, the day it was made (written out)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ON_PAGE_SQL, [contact.owner_id, contact.pk, contact.pk, limit])
+        rows = cursor.fetchall()
+    return [
+        {
+            "url": url_to("introductions:detail", pk),
+            "text": f"Introducing {contact.name} to {b_name}"
+            if a_id == contact.pk
+            else f"Introducing {a_name} to {contact.name}",
+            "state": state,
+            "state_label": _STATES.get(state, state),
+            "introduced_on": format_date(introduced_on, "long") if introduced_on else "",
+        }
+        for pk, a_id, state, introduced_on, a_name, b_name in rows
+    ]
 
 
 def _things(count: int) -> str:

@@ -23,6 +23,7 @@ from network_crm.clock import local_today, now, user_zone
 from network_crm.dates import format_date
 from network_crm.http import HtmxHttpRequest, redirect_back
 from network_crm.owned import get_owned_or_404
+from network_crm.sections import url_to
 
 
 def _starting_people(request: HtmxHttpRequest) -> list[Contact]:
@@ -161,4 +162,9 @@ def plans_for_contact(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def plans_section(*, request, contact, today, **kwargs) -> dict:
     """The ``contact.aside`` section "Plans" (registered in plans_sections)."""
     plans_list = plans_of_contact(owner=request.user, contact=contact, today=today)
-    return {"plans": plans_list, "now": now()}
+    return {
+        "plans": plans_list,
+        "now": now(),
+        "plans_url": url_to("plans:for_contact", contact.pk),
+        "plan_add_url": url_to("plans:add"),
+    }

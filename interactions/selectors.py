@@ -6,11 +6,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet, Subquery, Sum
 
 from contacts.models import Contact
 from interactions.models import ActivityDay, Interaction
+from network_crm.dates import format_date
+from network_crm.sections import url_to
+from network_crm.templatetags.crm import days_ago
 
 if TYPE_CHECKING:
     from django.core.paginator import Page
@@ -123,6 +128,54 @@ def activity_page_by_day(*, page: Page, today: dt.date) -> list[ActivityDayGroup
 def interactions_of_contact(*, contact: Contact) -> QuerySet[Interaction]:
     """One person's interactions, newest first (their timeline)."""
     return Interaction.objects.filter(contacts=contact).order_by("-occurred_at", "-pk")
+
+
+def contact_timeline(*, contact: Contact, today: dt.date, limit: int = 10) -> dict:
+    """The newest ``limit`` interactions of a person's page, as rows ready to show (kind, day
+    and "3 weeks ago" written out, the edit link), and how many there are (counted only when
+    the list is full, from the links' index). Raw statements: the ORM took ~1.5 ms of Python to
+    build the list and its count, for SQL that takes 0.1 ms (issue 21);
+    a window count made SQLite carry every row of a busy person's 481 along (+1.6 ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TIMELINE_SQL, [contact.pk, limit])
+        rows = cursor.fetchall()
+        total = len(rows)
+        if total >= limit:
+            cursor.execute(_COUNT_SQL, [contact.pk])
+            (total,) = cursor.fetchone()
+    back = "?next=" + quote(contact.get_absolute_url(), safe="/")
+    interactions = []
+    for pk, kind, day, ask, notes in rows:
+        label = _KINDS.get(kind, kind)
+        interactions.append(
+            {
+                "kind": label,
+                "kind_lower": label.lower(),
+                "day": format_date(day, "medium-weekday"),
+                "ago": days_ago(day, today),
+                "edit_url": url_to("interactions:edit", pk) + back,
+                "ask_next_time": ask,
+                "notes": notes,
+            }
+        )
+    return {"interactions": interactions, "interaction_count": total}
+
+
+_KINDS = dict(Interaction.Kind.choices)
+# By the person's links only (the contact is the owner's): "AND i.owner_id = " had SQLite walk
+# the owner's 200,000 interactions by an owner index (0.35 s).
+_TIMELINE_SQL = (
+    "SELECT i.id, i.kind, i.occurred_on, i.ask_next_time, i.notes "
+    f"FROM {connection.ops.quote_name(Interaction._meta.db_table)} i "
+    f"JOIN {connection.ops.quote_name(Interaction.contacts.through._meta.db_table)} l "
+    "ON l.interaction_id = i.id WHERE l.contact_id = %s "
+    "ORDER BY i.occurred_at DESC, i.id DESC LIMIT %s"
+)
+_COUNT_SQL = (
+    "SELECT COUNT(*) "
+    f"FROM {connection.ops.quote_name(Interaction.contacts.through._meta.db_table)} "
+    "WHERE contact_id = %s"
+)
 
 
 def interactions_of_contacts_count(*, owner: User, contact_ids: Iterable[int]) -> int:

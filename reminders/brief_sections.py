@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from network_crm.sections import section_register
+from network_crm.sections import section_register, url_to
 
 
-def _nothing(**kwargs) -> dict:
-    return {}
+def _brief_link(*, contact, **kwargs) -> dict:
+    return {"brief_url": url_to("brief:contact", contact.pk)}
 
 
 def register() -> None:
@@ -15,6 +15,6 @@ def register() -> None:
         page="contact.aside",
         name="brief",
         template="reminders/brief_link.html",
-        context=_nothing,
+        context=_brief_link,
         order=12,  # after the quick log (logging comes first), before the plans card
     )

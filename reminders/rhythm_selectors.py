@@ -80,7 +80,21 @@ def dashboard_rhythm(*, owner: User, today: dt.date) -> dict:
 def contact_rhythm(*, contact: Contact, **kwargs) -> dict:
     """The person's latest stretch still in force (one query), and whether the due rule counts
     them in touch longer because they often reach out first (no query: the loaded row)."""
-    stretch = _in_force().filter(owner_id=contact.owner_id, contact=contact).first()
+    # In force only while their own rhythm is the stretched one: without one, no query.
+    stretch = None
+    if contact.cadence_days is not None:
+        stretch = (
+            RhythmStretch.objects.filter(
+                owner_id=contact.owner_id,
+                contact_id=contact.pk,
+                undone_at=None,
+                new_cadence_days=contact.cadence_days,
+            )
+            .order_by("-stretched_on", "-pk")
+            .first()
+        )
+    if stretch is not None:
+        stretch.contact = contact  # loaded with its circle
     due_days, days = contact.due_cadence_days, contact.effective_cadence_days
     reaches_out = (
         instead_of(due_days, days) if contact.reaches_out_often and due_days and days else ""

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from contacts import selectors, services
-from contacts.forms import InterestAddForm, SnoozeForm
+from contacts.forms import SnoozeForm
 from contacts.models import (
     Contact,
 )
@@ -25,23 +25,24 @@ from network_crm.sections import sections_for
 @login_required
 @owner_cached
 def contact_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    contact = get_owned_or_404(
-        Contact.objects.select_related("circle", "introduced_by"), request.user, pk=pk
-    )
+    contact = get_owned_or_404(Contact.objects.select_related("circle"), request.user, pk=pk)
     today = local_today(request.user)
-    template = "contacts/contact_detail.html" + ("#activity" if request.htmx else "")
     # The log, the quick-log form and open reminders are the apps above's sections.
     sections = {"request": request, "contact": contact, "today": today}
     context = {
         "contact": contact,
         "today": today,
+        "links": selectors.contact_links(contact),
         "activity_sections": sections_for("contact.activity", **sections),
-        "aside_sections": [] if request.htmx else sections_for("contact.aside", **sections),
-        "main_sections": [] if request.htmx else sections_for("contact.main", **sections),
-        "interest_form": InterestAddForm(),
-        **selectors.contact_page_details(contact=contact, today=today),
     }
-    return render(request, template, context)
+    if request.htmx:  # the "Staying in touch" card alone
+        return render(request, "contacts/contact_detail.html#activity", context)
+    context.update(
+        aside_sections=sections_for("contact.aside", **sections),
+        main_sections=sections_for("contact.main", **sections),
+        **selectors.contact_page_details(contact=contact, today=today),
+    )
+    return render(request, "contacts/contact_detail.html", context)
 
 
 @require_POST

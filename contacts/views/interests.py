@@ -16,7 +16,6 @@ from contacts.forms import (
     InterestAddForm,
     MyInterestsForm,
 )
-from contacts.limits import MAX_SHOWN_INTERESTS
 from contacts.models import (
     Contact,
     Interest,
@@ -29,20 +28,16 @@ from network_crm.text import fold
 
 
 def _interests_fragment(request: HtmxHttpRequest, contact: Contact, form=None) -> HttpResponse:
-    interests = selectors.first_of(
-        contact.interests.order_by("-mine", "folded_name"), limit=MAX_SHOWN_INTERESTS
-    )
     return render(
         request,
         "contacts/contact_detail.html#interests",
         {
             "contact": contact,
-            "interests": interests.items,
-            "interests_not_shown": interests.more,
+            "links": selectors.contact_links(contact),
             "interest_form": form or InterestAddForm(),
             # The "You both love…" line under the name updates out of band.
             "oob": True,
-            "shared_interests": [interest for interest in interests.items if interest.mine],
+            **selectors.contact_interests(contact=contact),
         },
     )
 
