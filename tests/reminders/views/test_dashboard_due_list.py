@@ -90,7 +90,7 @@ def test_due_section_query_count_does_not_grow_with_contacts(
     # the "ask about" notes (no group forms, so no dismissals are read).
     with django_assert_num_queries(7):
         alice_client.get(reverse("dashboard"), headers=headers)
-    with django_assert_num_queries(18) as full_small:  # 7 + the other sections
+    with django_assert_num_queries(17) as full_small:  # 7 + the other sections
         alice_client.get(reverse("dashboard"))
     Contact.objects.bulk_create(
         [
