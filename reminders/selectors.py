@@ -23,13 +23,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from contacts.models import Circle, Contact, ImportantDate
-from contacts.selectors import CappedList, contacts_due_capped
+from contacts.selectors import CappedList, contacts_due, contacts_due_capped
 from giving.things_selectors import ShareSuggestion, share_suggestion_for_digest
 from interactions.models import ActivityDay, Interaction, PlannedInteraction
 from interactions.plans_selectors import plans_coming_up, plans_on_day
 from interactions.selectors import ask_about_notes, contacts_with_talking_points
-from network_crm.dates import STYLES, current as current_date_format
 from network_crm.clock import local_date, user_zone
+from network_crm.dates import STYLES
+from network_crm.dates import current as current_date_format
 from reminders.meetups import (
     INTEREST_ROWS_LIMIT,
     candidate_interests,
@@ -37,6 +38,7 @@ from reminders.meetups import (
     soon_candidates,
 )
 from reminders.models import Reminder, SchedulerHeartbeat
+from reminders.rhythm_selectors import dashboard_rhythm
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -89,12 +91,18 @@ def upcoming_dates(
     window = ImportantDate.objects.filter(owner=owner, contact__archived=False).filter(
         _month_days_in_window(today, min(days, 366))
     )
-    keys = sorted(
-        (ImportantDate(month=month, day=day).next_occurrence(today), sort_name, month, day, pk)
-        for pk, month, day, sort_name in window.values_list(
-            "pk", "month", "day", "contact__sort_name"
-        )
-    )[:limit]
+    # The window holds a few (month, day) pairs however many dates fall on them: each pair's
+    # next occurrence is worked out once.
+    occurrences: dict[tuple[int, int], dt.date] = {}
+    keys = []
+    for pk, month, day, sort_name in window.values_list("pk", "month", "day", "contact__sort_name"):
+        on = occurrences.get((month, day))
+        if on is None:
+            on = occurrences[month, day] = ImportantDate(month=month, day=day).next_occurrence(
+                today
+            )
+        keys.append((on, sort_name, month, day, pk))
+    keys = sorted(keys)[:limit]
     rows = ImportantDate.objects.select_related("contact").in_bulk([key[-1] for key in keys])
     return [
         UpcomingDate(date=rows[pk], on=on, days_away=(on - today).days)
@@ -146,6 +154,9 @@ class CircleHealth:
     # counted apart, as neither is being in touch.
     snoozed: int = 0
     fine: int = 0
+    # Due by today (the due rule): the full dashboard's due list takes its count from here
+    # rather than counting again.
+    due_today: int = field(default=0, compare=False)
 
     @property
     def percent(self) -> int:
@@ -182,6 +193,7 @@ def circle_health(*, owner: User, today: dt.date) -> list[CircleHealth]:
             within=Count("pk", filter=not_due & not_snoozed & not_fine),
             snoozed=Count("pk", filter=snoozed),
             fine=Count("pk", filter=not_due & not_snoozed & fine),
+            due_today=Count("pk", filter=~not_due),
         )
         .order_by()
     )
@@ -193,6 +205,7 @@ def circle_health(*, owner: User, today: dt.date) -> list[CircleHealth]:
             within=row["within"],
             snoozed=row["snoozed"],
             fine=row["fine"],
+            due_today=row["due_today"],
         )
         for row in rows
     ]
@@ -481,16 +494,23 @@ def path_to(name: str, pk: int | None = None) -> str:
     return path.format() if pk is None else path.format(pk)
 
 
-def dashboard_due(*, owner: User, today: dt.date) -> dict:
+def dashboard_due(*, owner: User, today: dt.date, due_total: int | None = None) -> dict:
     """The due section: who is due (capped by the daily limit, most overdue first) with their
     talking points, and the meetups that take the place of some of their nudges
     (reminders.meetups). Five queries, six when a meetup forms: the capped list and its count,
-    who comes due soon, the interests of all of them (the talking
-    points' shared interests and the meetups' groups), the "ask about" notes of those shown,
-    and the dismissals of the groups found. Each person shown gets the paths of their forms."""
-    # (Counting in the same query with a window function made SQLite keep and sort every due row
-    # instead of the first few: slower than the separate count.)
-    due = contacts_due_capped(owner=owner, today=today, limit=owner.settings.daily_limit)
+    who comes due soon, the interests of all of them (the talking points' shared interests and
+    the meetups' groups), the "ask about" notes of those shown, and the dismissals of the
+    groups found. Each person shown gets the paths of their forms.
+
+    ``due_total``, when the caller has counted who is due already (the health panel's query
+    does), saves the count. (Counting in the list's query with a window function made SQLite
+    keep and sort every due row instead of the first few: slower than a separate count.)"""
+    limit = owner.settings.daily_limit
+    if due_total is None:
+        due = contacts_due_capped(owner=owner, today=today, limit=limit)
+    else:
+        first = list(contacts_due(owner=owner, today=today)[:limit])
+        due = CappedList(items=first, total=due_total if len(first) == limit else len(first))
     items = list(due.items)
     if not items:
         return {"due": due, "meetups": []}
@@ -527,6 +547,23 @@ def dashboard_due(*, owner: User, today: dt.date) -> dict:
             "plan": plan,
         }
     return section
+
+
+def dashboard_page(*, owner: User, today: dt.date, now: dt.datetime) -> dict:
+    """Every section of the full dashboard. The health panel's per-circle count says how many
+    are due (the due list needn't count them again) and whether there is anyone at all."""
+    health = dashboard_health(owner=owner, today=today)
+    due_total = sum(row.due_today for row in health["health"])
+    due = dashboard_due(owner=owner, today=today, due_total=due_total)
+    has_contacts = bool(health["health"] or due["due"].items or due["meetups"])
+    return {
+        **due,
+        **dashboard_soon(owner=owner, today=today),
+        **dashboard_recent(owner=owner, today=today),
+        **health,
+        **dashboard_rhythm(owner=owner, today=today),
+        **dashboard_status(owner=owner, now=now, has_contacts=has_contacts),
+    }
 
 
 def dashboard_soon(*, owner: User, today: dt.date) -> dict:
@@ -618,7 +655,6 @@ def date_writer(style: str) -> Callable[[dt.date], str]:
     )
 
 
-
 @dataclass(frozen=True)
 class ChartBar:
     x: int
@@ -664,7 +700,7 @@ class WeekChart:
         return mark_safe(
             "".join(
                 f'<line x1="{left}" x2="{right}" y1="{tick.y}" y2="{tick.y}"'
-                f'{' class="grid"' if tick.value else ""}></line>'
+                f"{' class="grid"' if tick.value else ''}></line>"
                 f'<text x="{left - 4}" y="{tick.y}" text-anchor="end"'
                 f' dominant-baseline="middle">{tick.value}</text>'
                 for tick in self.ticks
@@ -765,6 +801,9 @@ SCHEDULER_STALE_AFTER = dt.timedelta(minutes=10)
 FIRST_SWEEP_MARGIN = dt.timedelta(minutes=1)
 
 
+_UNREAD = object()  # the heartbeat not read yet
+
+
 def sweep_last_run() -> dt.datetime | None:
     """When the sweep last ran (its heartbeat), or None if it never did."""
     return (
@@ -774,14 +813,17 @@ def sweep_last_run() -> dt.datetime | None:
     )
 
 
-def sweep_is_late(*, now: dt.datetime) -> bool:
-    last = sweep_last_run()
+def sweep_is_late(*, now: dt.datetime, last_run: dt.datetime | None | object = _UNREAD) -> bool:
+    last = sweep_last_run() if last_run is _UNREAD else last_run
     return last is not None and now - last > SWEEP_HEALTHY_WITHIN
 
 
-def scheduler_status(*, owner: User, now: dt.datetime) -> dict:
+def scheduler_status(
+    *, owner: User, now: dt.datetime, last_run: dt.datetime | None | object = _UNREAD
+) -> dict:
     """For the admin's status line: when the sweep last ran, and whether that is worrying."""
-    last_run = sweep_last_run()
+    if last_run is _UNREAD:
+        last_run = sweep_last_run()
     if last_run is None:
         # No sweep yet. That is trouble only once beat, running since at least the moment the
         # owner signed up on this server, has had one interval plus a margin to sweep.
@@ -799,12 +841,18 @@ def scheduler_status(*, owner: User, now: dt.datetime) -> dict:
     }
 
 
-def dashboard_status(*, owner: User, now: dt.datetime) -> dict:
-    """Whether there is anyone yet, and the scheduler's state (the status line is the admin's)."""
+def dashboard_status(*, owner: User, now: dt.datetime, has_contacts: bool = False) -> dict:
+    """Whether there is anyone yet (``has_contacts``: the caller already knows there is), and
+    the scheduler's state (the status line is the admin's); the heartbeat is read once."""
+    last_run = sweep_last_run()
     return {
-        "has_contacts": Contact.objects.for_owner(owner).exists(),
-        "scheduler": scheduler_status(owner=owner, now=now) if owner.is_superuser else None,
-        "scheduler_stale_warning": sweep_is_late(now=now),
+        "has_contacts": has_contacts or Contact.objects.for_owner(owner).exists(),
+        "scheduler": (
+            scheduler_status(owner=owner, now=now, last_run=last_run)
+            if owner.is_superuser
+            else None
+        ),
+        "scheduler_stale_warning": sweep_is_late(now=now, last_run=last_run),
     }
 
 

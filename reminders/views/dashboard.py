@@ -39,10 +39,8 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         # due section shows the due list, so the other fragments don't load it.
         context.update(SECTIONS[section](owner=user, today=today))
         return render(request, f"reminders/dashboard.html#{section}", context)
-    context.update(selectors.dashboard_due(owner=user, today=today))  # meetups replace nudges
-    if request.htmx:
+    if request.htmx:  # the due section
+        context.update(selectors.dashboard_due(owner=user, today=today))  # meetups replace nudges
         return render(request, "reminders/dashboard.html#due-section", context)
-    for load in SECTIONS.values():
-        context.update(load(owner=user, today=today))
-    context.update(selectors.dashboard_status(owner=user, now=now()))
+    context.update(selectors.dashboard_page(owner=user, today=today, now=context["now"]))
     return render(request, "reminders/dashboard.html", context)
