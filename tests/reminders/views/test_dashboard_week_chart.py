@@ -138,7 +138,8 @@ def test_scale_steps_are_round(peak, step):
 
 @pytest.mark.parametrize("code", list(dates.LOCALES))
 @pytest.mark.parametrize(
-    "style", [*dates.STYLES, "short", "iso", "M", "D, d.m.y"]  # the last: one not written here
+    "style",
+    [*dates.STYLES, "short", "iso", "M", "D, d.m.y"],  # the last: one not written here
 )
 def test_the_chart_writes_dates_exactly_as_user_date_does(code, style):
     with dates.override(code):
@@ -146,7 +147,8 @@ def test_the_chart_writes_dates_exactly_as_user_date_does(code, style):
         for offset in range(0, 800, 3):
             day = dt.date(2025, 1, 1) + dt.timedelta(days=offset)
             expected = (
-                dates.format_date(day, style) if style in (*dates.STYLES, "short", "iso")
+                dates.format_date(day, style)
+                if style in (*dates.STYLES, "short", "iso")
                 else dateformat.format(day, style)
             )
             assert write(day) == expected, (code, style, day)
