@@ -566,12 +566,18 @@ def dashboard_page(*, owner: User, today: dt.date, now: dt.datetime) -> dict:
     }
 
 
+def _with_done_paths(reminders: list[Reminder]) -> list[Reminder]:
+    for reminder in reminders:
+        reminder.done_path = path_to("reminders:done", reminder.pk)
+    return reminders
+
+
 def dashboard_soon(*, owner: User, today: dt.date) -> dict:
     """Planned meetings (the next days, and passed ones still to log), promises due and yearly
     dates coming up."""
     return {
         "plans": plans_coming_up(owner=owner, today=today, days=owner.settings.upcoming_days),
-        "follow_ups": follow_ups_due(owner=owner, today=today),
+        "follow_ups": _with_done_paths(follow_ups_due(owner=owner, today=today)),
         "upcoming": upcoming_dates(owner=owner, today=today, days=owner.settings.upcoming_days),
         "upcoming_days": owner.settings.upcoming_days,
     }
