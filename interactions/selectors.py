@@ -199,18 +199,23 @@ def contacts_with_talking_points(contacts: list[Contact]) -> list[Contact]:
         .values_list("contact_id", "interest__name")
     ):
         shared.setdefault(contact_id, []).append(name)
+    notes = ask_about_notes(ids)
+    for contact in contacts:
+        contact.shared_interests = shared.get(contact.pk, [])
+        contact.ask_about = notes.get(contact.pk) or ""
+    return contacts
+
+
+def ask_about_notes(contact_ids: list[int]) -> dict[int, str]:
+    """Each contact's latest "next time, ask about…" note (None or missing: none), one query."""
     latest_note = (
         Interaction.objects.filter(contacts=OuterRef("pk"))
         .exclude(ask_next_time="")
         .order_by("-occurred_at", "-pk")
         .values("ask_next_time")[:1]
     )
-    notes = dict(
-        Contact.objects.filter(pk__in=ids)
+    return dict(
+        Contact.objects.filter(pk__in=contact_ids)
         .annotate(note=Subquery(latest_note))
         .values_list("pk", "note")
     )
-    for contact in contacts:
-        contact.shared_interests = shared.get(contact.pk, [])
-        contact.ask_about = notes.get(contact.pk) or ""
-    return contacts

@@ -94,7 +94,7 @@ class _Group:
     members: list[int] = field(default_factory=list)  # candidate positions, best first
 
 
-def _soon(*, owner: User, today: dt.date) -> list[Contact]:
+def soon_candidates(*, owner: User, today: dt.date) -> list[Contact]:
     """People not due yet who will be within ``SOON_DAYS`` days, the soonest first (LIMITed)."""
     return list(
         Contact.objects.filter(owner=owner)
@@ -108,7 +108,19 @@ def _soon(*, owner: User, today: dt.date) -> list[Contact]:
     )
 
 
-def _groups(candidates: list[Contact]) -> list[_Group]:
+def candidate_interests(candidates: list[Contact]) -> list[tuple[int, str, str, bool]]:
+    """The candidates' interests as (contact id, folded name, name, mine), by folded name then
+    contact: at most ``INTEREST_ROWS_LIMIT`` rows."""
+    return list(
+        Contact.interests.through.objects.filter(contact_id__in=[c.pk for c in candidates])
+        .order_by("interest__folded_name", "contact_id")
+        .values_list("contact_id", "interest__folded_name", "interest__name", "interest__mine")[
+            :INTEREST_ROWS_LIMIT
+        ]
+    )
+
+
+def _groups(candidates: list[Contact], interests: list[tuple]) -> list[_Group]:
     groups: dict[tuple[str, str], _Group] = {}
     for position, contact in enumerate(candidates):
         city = fold(contact.city)
@@ -116,12 +128,7 @@ def _groups(candidates: list[Contact]) -> list[_Group]:
             group = groups.setdefault((CITY, city), _Group(CITY, city, contact.city.strip()))
             group.members.append(position)
     position_of = {contact.pk: position for position, contact in enumerate(candidates)}
-    rows = (
-        Contact.interests.through.objects.filter(contact_id__in=position_of)
-        .order_by("interest__folded_name", "contact_id")
-        .values_list("contact_id", "interest__folded_name", "interest__name")[:INTEREST_ROWS_LIMIT]
-    )
-    for contact_id, folded, name in rows:
+    for contact_id, folded, name, _mine in interests:
         group = groups.setdefault((INTEREST, folded), _Group(INTEREST, folded, name))
         group.members.append(position_of[contact_id])
     for group in groups.values():
@@ -140,11 +147,25 @@ def due_with_meetups(*, owner: User, today: dt.date, due: CappedList) -> dict:
     """
     if not due.items:
         return {"due": due, "meetups": []}
-    candidates = list(due.items) + _soon(owner=owner, today=today)
+    candidates = list(due.items) + soon_candidates(owner=owner, today=today)
+    return meetups_among(
+        owner=owner,
+        today=today,
+        due=due,
+        candidates=candidates,
+        interests=candidate_interests(candidates),
+    )
+
+
+def meetups_among(
+    *, owner: User, today: dt.date, due: CappedList, candidates: list[Contact], interests: list
+) -> dict:
+    """``due_with_meetups`` from what it reads: ``candidates`` (``due.items`` then
+    ``soon_candidates``) and their ``candidate_interests``."""
     due_count = len(due.items)
     groups = [
         group
-        for group in _groups(candidates)
+        for group in _groups(candidates, interests)
         if len(group.members) >= 2 and group.members[0] < due_count
     ]
     if not groups:

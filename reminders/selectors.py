@@ -8,20 +8,37 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils import dateformat
+from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from contacts.models import Circle, Contact, ImportantDate
-from contacts.selectors import CappedList, contacts_due_capped
+from contacts.selectors import CappedList, contacts_due, contacts_due_capped
 from giving.things_selectors import ShareSuggestion, share_suggestion_for_digest
 from interactions.models import ActivityDay, Interaction, PlannedInteraction
 from interactions.plans_selectors import plans_coming_up, plans_on_day
-from interactions.selectors import contacts_with_talking_points
+from interactions.selectors import ask_about_notes, contacts_with_talking_points
 from network_crm.clock import local_date, user_zone
+from network_crm.dates import STYLES
+from network_crm.dates import current as current_date_format
+from reminders.meetups import (
+    INTEREST_ROWS_LIMIT,
+    candidate_interests,
+    meetups_among,
+    soon_candidates,
+)
 from reminders.models import Reminder, SchedulerHeartbeat
+from reminders.rhythm_selectors import dashboard_rhythm
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -74,12 +91,18 @@ def upcoming_dates(
     window = ImportantDate.objects.filter(owner=owner, contact__archived=False).filter(
         _month_days_in_window(today, min(days, 366))
     )
-    keys = sorted(
-        (ImportantDate(month=month, day=day).next_occurrence(today), sort_name, month, day, pk)
-        for pk, month, day, sort_name in window.values_list(
-            "pk", "month", "day", "contact__sort_name"
-        )
-    )[:limit]
+    # The window holds a few (month, day) pairs however many dates fall on them: each pair's
+    # next occurrence is worked out once.
+    occurrences: dict[tuple[int, int], dt.date] = {}
+    keys = []
+    for pk, month, day, sort_name in window.values_list("pk", "month", "day", "contact__sort_name"):
+        on = occurrences.get((month, day))
+        if on is None:
+            on = occurrences[month, day] = ImportantDate(month=month, day=day).next_occurrence(
+                today
+            )
+        keys.append((on, sort_name, month, day, pk))
+    keys = sorted(keys)[:limit]
     rows = ImportantDate.objects.select_related("contact").in_bulk([key[-1] for key in keys])
     return [
         UpcomingDate(date=rows[pk], on=on, days_away=(on - today).days)
@@ -131,6 +154,9 @@ class CircleHealth:
     # counted apart, as neither is being in touch.
     snoozed: int = 0
     fine: int = 0
+    # Due by today (the due rule): the full dashboard's due list takes its count from here
+    # rather than counting again.
+    due_today: int = field(default=0, compare=False)
 
     @property
     def percent(self) -> int:
@@ -167,6 +193,7 @@ def circle_health(*, owner: User, today: dt.date) -> list[CircleHealth]:
             within=Count("pk", filter=not_due & not_snoozed & not_fine),
             snoozed=Count("pk", filter=snoozed),
             fine=Count("pk", filter=not_due & not_snoozed & fine),
+            due_today=Count("pk", filter=~not_due),
         )
         .order_by()
     )
@@ -178,6 +205,7 @@ def circle_health(*, owner: User, today: dt.date) -> list[CircleHealth]:
             within=row["within"],
             snoozed=row["snoozed"],
             fine=row["fine"],
+            due_today=row["due_today"],
         )
         for row in rows
     ]
@@ -190,21 +218,38 @@ class WeekCount:
     count: int
 
 
-def weekly_activity(*, owner: User, today: dt.date, weeks: int = 52) -> list[WeekCount]:
-    """Interactions per week over the last ``weeks`` weeks (oldest first), summed here from the
-    owner's per-day counts (ActivityDay): at most 7 × ``weeks`` small rows, however many
-    interactions there were; counting the interactions themselves grew with them
-    (docs/decisions/0002, bench/NOTES.md)."""
-    start = today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
+def _week_start(today: dt.date, weeks: int) -> dt.date:
+    return today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
+
+
+def _activity_days(*, owner: User, since: dt.date) -> list[tuple]:
+    """The owner's per-day counts (ActivityDay) from ``since`` on: (day, total, by_me, by_them),
+    about a year of small rows however many interactions there were; counting the interactions
+    themselves grew with them (docs/decisions/0002, bench/NOTES.md)."""
+    return list(
+        ActivityDay.objects.filter(owner=owner, day__gte=since).values_list(
+            "day", "total", "by_me", "by_them"
+        )
+    )
+
+
+def _weeks_from(days: list[tuple], *, today: dt.date, weeks: int) -> list[WeekCount]:
+    start = _week_start(today, weeks)
     counts = [0] * weeks
-    for day, n in ActivityDay.objects.filter(
-        owner=owner, day__gte=start, day__lte=today, total__gt=0
-    ).values_list("day", "total"):
-        counts[(day - start).days // 7] += n
+    for day, total, _by_me, _by_them in days:
+        if start <= day <= today:
+            counts[(day - start).days // 7] += total
     return [
         WeekCount(starts_on=start + dt.timedelta(weeks=index), count=count)
         for index, count in enumerate(counts)
     ]
+
+
+def weekly_activity(*, owner: User, today: dt.date, weeks: int = 52) -> list[WeekCount]:
+    """Interactions per week over the last ``weeks`` weeks (oldest first), summed here from the
+    owner's per-day counts (ActivityDay)."""
+    days = _activity_days(owner=owner, since=_week_start(today, weeks))
+    return _weeks_from(days, today=today, weeks=weeks)
 
 
 @dataclass(frozen=True)
@@ -221,13 +266,21 @@ class Initiative:
         return round(100 * self.me / self.noted) if self.noted else 0
 
 
+def _initiative_from(days: list[tuple], *, today: dt.date, days_back: int) -> Initiative:
+    since = today - dt.timedelta(days=days_back)
+    me = them = 0
+    for day, _total, by_me, by_them in days:
+        if day > since:
+            me += by_me
+            them += by_them
+    return Initiative(me=me, them=them)
+
+
 def initiative_split(*, owner: User, today: dt.date, days: int = 365) -> Initiative:
     """Who reached out first over the last year, where the user noted it (reciprocity), from the
     per-day counts: at most ``days`` rows."""
-    counts = ActivityDay.objects.filter(
-        owner=owner, day__gt=today - dt.timedelta(days=days)
-    ).aggregate(me=Sum("by_me"), them=Sum("by_them"))
-    return Initiative(me=counts["me"] or 0, them=counts["them"] or 0)
+    rows = _activity_days(owner=owner, since=today - dt.timedelta(days=days - 1))
+    return _initiative_from(rows, today=today, days_back=days)
 
 
 # --- The digest: what one email says ----------------------------------------------------------
@@ -412,12 +465,119 @@ def due_with_talking_points(*, owner: User, today: dt.date) -> CappedList:
     return due
 
 
+@functools.cache
+def _path_format(name: str, script_prefix: str, urlconf: str) -> str:
+    marker = "987654321"
+    args = [marker] if name in _PATHS_WITH_ID else []
+    path = reverse(name, args=args, urlconf=urlconf)
+    return path.replace("{", "{{").replace("}", "}}").replace(marker, "{0}")
+
+
+# The dashboard's links and form actions that take a person's (or a reminder's, a plan's) id.
+_PATHS_WITH_ID = {
+    "interactions:log",
+    "interactions:create",
+    "contacts:snooze",
+    "contacts:fine",
+    "reminders:done",
+    "plans:edit",
+    "plans:log",
+    "plans:dismiss",
+}
+
+
+def path_to(name: str, pk: int | None = None) -> str:
+    """``reverse(name, args=[pk])`` (or without an id), reversed once per script prefix and
+    URLconf and then formatted: the due list alone has a dozen links and forms per person, and
+    reversing each was a good part of its rendering (as for Contact.get_absolute_url)."""
+    path = _path_format(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return path.format() if pk is None else path.format(pk)
+
+
+def dashboard_due(*, owner: User, today: dt.date, due_total: int | None = None) -> dict:
+    """The due section: who is due (capped by the daily limit, most overdue first) with their
+    talking points, and the meetups that take the place of some of their nudges
+    (reminders.meetups). Five queries, six when a meetup forms: the capped list and its count,
+    who comes due soon, the interests of all of them (the talking points' shared interests and
+    the meetups' groups), the "ask about" notes of those shown, and the dismissals of the
+    groups found. Each person shown gets the paths of their forms.
+
+    ``due_total``, when the caller has counted who is due already (the health panel's query
+    does), saves the count. (Counting in the list's query with a window function made SQLite
+    keep and sort every due row instead of the first few: slower than a separate count.)"""
+    limit = owner.settings.daily_limit
+    if due_total is None:
+        due = contacts_due_capped(owner=owner, today=today, limit=limit)
+    else:
+        first = list(contacts_due(owner=owner, today=today)[:limit])
+        due = CappedList(items=first, total=due_total if len(first) == limit else len(first))
+    items = list(due.items)
+    if not items:
+        return {"due": due, "meetups": []}
+    candidates = items + soon_candidates(owner=owner, today=today)
+    interests = candidate_interests(candidates)
+    if len(interests) < INTEREST_ROWS_LIMIT:
+        shown = {contact.pk for contact in items}
+        shared: dict[int, list[str]] = {}
+        for contact_id, _folded, name, mine in interests:
+            if mine and contact_id in shown:
+                shared.setdefault(contact_id, []).append(name)
+        notes = ask_about_notes(list(shown))
+        for contact in items:
+            contact.shared_interests = shared.get(contact.pk, [])
+            contact.ask_about = notes.get(contact.pk) or ""
+    else:  # the rows were cut short: the talking points read their own
+        contacts_with_talking_points(items)
+    section = meetups_among(
+        owner=owner, today=today, due=due, candidates=candidates, interests=interests
+    )
+    for contact in section["due"].items:
+        contact.log_path = path_to("interactions:log", contact.pk)
+        contact.log_other_path = path_to("interactions:create", contact.pk)
+        contact.snooze_path = path_to("contacts:snooze", contact.pk)
+        contact.fine_path = path_to("contacts:fine", contact.pk)
+    if section["meetups"]:
+        try:
+            plan = path_to("plans:add")
+        except NoReverseMatch:  # without the plans page, no "Plan it"
+            plan = ""
+        section["meetup_paths"] = {
+            "log": path_to("meetups:log"),
+            "dismiss": path_to("meetups:dismiss"),
+            "plan": plan,
+        }
+    return section
+
+
+def dashboard_page(*, owner: User, today: dt.date, now: dt.datetime) -> dict:
+    """Every section of the full dashboard. The health panel's per-circle count says how many
+    are due (the due list needn't count them again) and whether there is anyone at all."""
+    health = dashboard_health(owner=owner, today=today)
+    due_total = sum(row.due_today for row in health["health"])
+    due = dashboard_due(owner=owner, today=today, due_total=due_total)
+    has_contacts = bool(health["health"] or due["due"].items or due["meetups"])
+    return {
+        **due,
+        **dashboard_soon(owner=owner, today=today),
+        **dashboard_recent(owner=owner, today=today),
+        **health,
+        **dashboard_rhythm(owner=owner, today=today),
+        **dashboard_status(owner=owner, now=now, has_contacts=has_contacts),
+    }
+
+
+def _with_done_paths(reminders: list[Reminder]) -> list[Reminder]:
+    for reminder in reminders:
+        reminder.done_path = path_to("reminders:done", reminder.pk)
+    return reminders
+
+
 def dashboard_soon(*, owner: User, today: dt.date) -> dict:
     """Planned meetings (the next days, and passed ones still to log), promises due and yearly
     dates coming up."""
     return {
         "plans": plans_coming_up(owner=owner, today=today, days=owner.settings.upcoming_days),
-        "follow_ups": follow_ups_due(owner=owner, today=today),
+        "follow_ups": _with_done_paths(follow_ups_due(owner=owner, today=today)),
         "upcoming": upcoming_dates(owner=owner, today=today, days=owner.settings.upcoming_days),
         "upcoming_days": owner.settings.upcoming_days,
     }
@@ -430,13 +590,16 @@ def dashboard_recent(*, owner: User, today: dt.date) -> dict:
 def dashboard_health(*, owner: User, today: dt.date) -> dict:
     """Circle health, who reaches out first, and a year of weeks as a bar chart with its axes
     (``week_chart``) and the figures that sum it up in words."""
-    weeks = weekly_activity(owner=owner, today=today)
+    # One read of the per-day counts serves both the weeks and the year's split.
+    days = _activity_days(
+        owner=owner, since=min(_week_start(today, 52), today - dt.timedelta(days=364))
+    )
+    weeks = _weeks_from(days, today=today, weeks=52)
     total = sum(week.count for week in weeks)
     busiest = max(weeks, key=lambda week: week.count) if total else None
     return {
         "health": circle_health(owner=owner, today=today),
-        "initiative": initiative_split(owner=owner, today=today),
-        "weeks": weeks,
+        "initiative": _initiative_from(days, today=today, days_back=365),
         "chart": week_chart(weeks),
         "weeks_total": total,
         "weeks_average": round(total / len(weeks), 1) if weeks else 0,
@@ -445,6 +608,57 @@ def dashboard_health(*, owner: User, today: dt.date) -> dict:
 
 
 # --- The weekly chart: bars, a count scale on the left, months along the bottom ------------------
+
+_DATE_PARTS = {
+    "j": lambda day, names: str(day.day),
+    "d": lambda day, names: f"{day.day:02d}",
+    "n": lambda day, names: str(day.month),
+    "m": lambda day, names: f"{day.month:02d}",
+    "Y": lambda day, names: f"{day.year:04d}",
+    "M": lambda day, names: names["M"][day.month],
+    "F": lambda day, names: names["F"][day.month],
+    "D": lambda day, names: names["D"][day.weekday()],
+    "l": lambda day, names: names["l"][day.weekday()],
+}
+
+
+@functools.cache
+def _date_names(language: str | None) -> dict[str, list[str]]:
+    """Month and weekday names as Django's date format writes them in ``language``."""
+    return {
+        "M": [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)],
+        "F": [""] + [str(MONTHS[month]) for month in range(1, 13)],
+        "D": [str(WEEKDAYS_ABBR[day]) for day in range(7)],
+        "l": [str(WEEKDAYS[day]) for day in range(7)],
+    }
+
+
+def date_writer(style: str) -> Callable[[dt.date], str]:
+    """``format_date(day, style)`` (the ``user_date`` filter) for many dates in a row: the user's
+    format is looked up and split once, so a date costs a few string joins rather than a pass of
+    Django's date formatter. ``style`` is a style of network_crm/dates.py or, as for the
+    ``date`` filter, a Django format ("M"). Tested equal to ``format_date`` for every locale."""
+    locale = current_date_format()
+    if style == "iso":
+        return dt.date.isoformat
+    if style == "short":
+        pattern = locale.numeric
+    elif style in STYLES:
+        pattern = STYLES[style][locale.order]
+    else:
+        pattern = style
+    names = _date_names(get_language())
+    parts = []
+    for char in pattern:
+        if char in _DATE_PARTS:
+            parts.append(_DATE_PARTS[char])
+        elif char.isalpha() or char == "\\":
+            return lambda day: dateformat.format(day, pattern)  # a format not written here
+        else:
+            parts.append(char)
+    return lambda day: "".join(
+        part if isinstance(part, str) else part(day, names) for part in parts
+    )
 
 
 @dataclass(frozen=True)
@@ -482,6 +696,53 @@ class WeekChart:
     plot_left: int
     plot_right: int
     plot_bottom: int
+
+    # The repeated parts of reminders/_week_chart.html, written here in one pass: 52 bars and 52
+    # table rows through the template engine, each with a date filter, were most of the health
+    # section's rendering (bench/NOTES.md). Numbers need no escaping; the dates are escaped.
+
+    def scale_markup(self) -> SafeString:
+        left, right = self.plot_left, self.plot_right
+        return mark_safe(
+            "".join(
+                f'<line x1="{left}" x2="{right}" y1="{tick.y}" y2="{tick.y}"'
+                f"{' class="grid"' if tick.value else ''}></line>"
+                f'<text x="{left - 4}" y="{tick.y}" text-anchor="end"'
+                f' dominant-baseline="middle">{tick.value}</text>'
+                for tick in self.ticks
+            )
+        )
+
+    def bars_markup(self) -> SafeString:
+        write = date_writer("day-month-short")
+        return mark_safe(
+            "".join(
+                f'<rect x="{bar.x}" y="{bar.y}" width="{BAR_WIDTH}" height="{bar.height}">'
+                f"<title>Week of {escape(write(bar.week.starts_on))}: {bar.week.count}</title></rect>"
+                for bar in self.bars
+            )
+        )
+
+    def months_markup(self) -> SafeString:
+        write = date_writer("M")
+        bottom = self.plot_bottom
+        return mark_safe(
+            "".join(
+                f'<line x1="{month.x}" x2="{month.x}" y1="{bottom}" y2="{bottom + 4}"></line>'
+                f'<text x="{month.x}" y="{self.height - 3}">{escape(write(month.month))}</text>'
+                for month in self.months
+            )
+        )
+
+    def table_markup(self) -> SafeString:
+        write = date_writer("medium")
+        return mark_safe(
+            "".join(
+                f'<tr><th scope="row">{escape(write(bar.week.starts_on))}</th>'
+                f"<td>{bar.week.count}</td></tr>"
+                for bar in self.bars
+            )
+        )
 
 
 # Bars 5 wide with a gap of 1; 60 high at most; room on the left for the scale's numbers and
@@ -546,6 +807,9 @@ SCHEDULER_STALE_AFTER = dt.timedelta(minutes=10)
 FIRST_SWEEP_MARGIN = dt.timedelta(minutes=1)
 
 
+_UNREAD = object()  # the heartbeat not read yet
+
+
 def sweep_last_run() -> dt.datetime | None:
     """When the sweep last ran (its heartbeat), or None if it never did."""
     return (
@@ -555,14 +819,17 @@ def sweep_last_run() -> dt.datetime | None:
     )
 
 
-def sweep_is_late(*, now: dt.datetime) -> bool:
-    last = sweep_last_run()
+def sweep_is_late(*, now: dt.datetime, last_run: dt.datetime | None | object = _UNREAD) -> bool:
+    last = sweep_last_run() if last_run is _UNREAD else last_run
     return last is not None and now - last > SWEEP_HEALTHY_WITHIN
 
 
-def scheduler_status(*, owner: User, now: dt.datetime) -> dict:
+def scheduler_status(
+    *, owner: User, now: dt.datetime, last_run: dt.datetime | None | object = _UNREAD
+) -> dict:
     """For the admin's status line: when the sweep last ran, and whether that is worrying."""
-    last_run = sweep_last_run()
+    if last_run is _UNREAD:
+        last_run = sweep_last_run()
     if last_run is None:
         # No sweep yet. That is trouble only once beat, running since at least the moment the
         # owner signed up on this server, has had one interval plus a margin to sweep.
@@ -580,12 +847,18 @@ def scheduler_status(*, owner: User, now: dt.datetime) -> dict:
     }
 
 
-def dashboard_status(*, owner: User, now: dt.datetime) -> dict:
-    """Whether there is anyone yet, and the scheduler's state (the status line is the admin's)."""
+def dashboard_status(*, owner: User, now: dt.datetime, has_contacts: bool = False) -> dict:
+    """Whether there is anyone yet (``has_contacts``: the caller already knows there is), and
+    the scheduler's state (the status line is the admin's); the heartbeat is read once."""
+    last_run = sweep_last_run()
     return {
-        "has_contacts": Contact.objects.for_owner(owner).exists(),
-        "scheduler": scheduler_status(owner=owner, now=now) if owner.is_superuser else None,
-        "scheduler_stale_warning": sweep_is_late(now=now),
+        "has_contacts": has_contacts or Contact.objects.for_owner(owner).exists(),
+        "scheduler": (
+            scheduler_status(owner=owner, now=now, last_run=last_run)
+            if owner.is_superuser
+            else None
+        ),
+        "scheduler_stale_warning": sweep_is_late(now=now, last_run=last_run),
     }
 
 

@@ -10,7 +10,9 @@ from network_crm.clock import local_today, now
 from network_crm.http import HtmxHttpRequest
 from network_crm.owner_cache import owner_cached
 from reminders import rhythm_selectors, selectors
-from reminders.meetups import due_with_meetups
+
+# The quick-log buttons of a due person: (kind, label, label in lower case), the first one shown.
+QUICK_LOG_KINDS = [(kind, label, label.lower()) for kind, label in QUICK_KINDS]
 
 # The fragments htmx refreshes one by one (?section=...), each a {% partialdef %} of the page.
 SECTIONS = {
@@ -27,18 +29,20 @@ SECTIONS = {
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     today = local_today(user)
-    context = {"today": today, "now": now(), "quick_kinds": QUICK_KINDS}
+    context = {
+        "today": today,
+        "now": now(),
+        "quick_kinds": QUICK_LOG_KINDS,
+        "dashboard_url": selectors.path_to("dashboard"),
+    }
     section = request.GET.get("section", "")
     if request.htmx and section in SECTIONS:
         # One fragment refreshes itself after an action (htmx event), the rest stay. Only the
         # due section shows the due list, so the other fragments don't load it.
         context.update(SECTIONS[section](owner=user, today=today))
         return render(request, f"reminders/dashboard.html#{section}", context)
-    due = selectors.due_with_talking_points(owner=user, today=today)
-    context.update(due_with_meetups(owner=user, today=today, due=due))  # meetups replace nudges
-    if request.htmx:
+    if request.htmx:  # the due section
+        context.update(selectors.dashboard_due(owner=user, today=today))  # meetups replace nudges
         return render(request, "reminders/dashboard.html#due-section", context)
-    for load in SECTIONS.values():
-        context.update(load(owner=user, today=today))
-    context.update(selectors.dashboard_status(owner=user, now=now()))
+    context.update(selectors.dashboard_page(owner=user, today=today, now=context["now"]))
     return render(request, "reminders/dashboard.html", context)

@@ -8,7 +8,9 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import dateformat
 
+from network_crm import dates
 from reminders import selectors
 from tests.factories import ContactFactory, InteractionFactory
 
@@ -132,3 +134,21 @@ def test_another_users_interactions_are_not_in_the_chart(alice_client, alice, bo
 )
 def test_scale_steps_are_round(peak, step):
     assert selectors.scale_step(peak) == step
+
+
+@pytest.mark.parametrize("code", list(dates.LOCALES))
+@pytest.mark.parametrize(
+    "style",
+    [*dates.STYLES, "short", "iso", "M", "D, d.m.y"],  # the last: one not written here
+)
+def test_the_chart_writes_dates_exactly_as_user_date_does(code, style):
+    with dates.override(code):
+        write = selectors.date_writer(style)
+        for offset in range(0, 800, 3):
+            day = dt.date(2025, 1, 1) + dt.timedelta(days=offset)
+            expected = (
+                dates.format_date(day, style)
+                if style in (*dates.STYLES, "short", "iso")
+                else dateformat.format(day, style)
+            )
+            assert write(day) == expected, (code, style, day)
