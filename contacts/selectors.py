@@ -126,7 +126,7 @@ def contacts_search(*, owner: User, filters: ContactFilters, today: dt.date) -> 
         # the owner test stays, written so SQLite can't answer it from an (owner, ...) index:
         # it would walk every contact of the owner in list order and look each up in the lists,
         # reading 100,000 rows to show the few that match (docs/decisions/0012-search-index.md).
-        contacts = Contact.objects.filter(Exact(F("owner_id") + 0, owner.pk))
+        contacts = Contact.objects.filter(_owned_by(owner))
     else:
         contacts = Contact.objects.filter(owner=owner)
     contacts = contacts.select_related("circle")
@@ -158,6 +158,12 @@ INDEXED_WORD_LENGTH = 3
 _FTS_TABLES = {Contact: "contacts_contact_fts", ContactMethod: "contacts_contactmethod_fts"}
 
 
+def _owned_by(owner: User) -> Exact:
+    """``owner_id = owner`` as an expression no index on ``owner`` can serve (``owner_id + 0``):
+    where a search's id list should lead the query, not a walk through the owner's rows."""
+    return Exact(F("owner_id") + 0, owner.pk)
+
+
 def _fts_rowids(model, word: str) -> RawSQL:
     """Ids of ``model``'s rows whose folded column contains ``word``, from its FTS5 trigram table:
     a superset (the tokenizer also folds case), so callers keep the exact LIKE beside it."""
@@ -169,8 +175,10 @@ def _fts_rowids(model, word: str) -> RawSQL:
 def _word_candidates(*, owner: User, word: str) -> QuerySet:
     """Ids of the owner's contacts matching ``word`` (at least INDEXED_WORD_LENGTH long) in their
     own text, a way to reach them or an interest's name, each part found through an index."""
-    own = Contact.objects.filter(owner=owner, search_text__contains=word)
-    methods = ContactMethod.objects.filter(owner=owner, folded_value__contains=word)
+    # The owner test written so no (owner, ...) index can answer it: the text's index leads
+    # (PostgreSQL would otherwise walk all the owner's rows through the owner index).
+    own = Contact.objects.filter(_owned_by(owner), search_text__contains=word)
+    methods = ContactMethod.objects.filter(_owned_by(owner), folded_value__contains=word)
     if connection.vendor == "sqlite":
         own = own.filter(pk__in=_fts_rowids(Contact, word))
         methods = methods.filter(pk__in=_fts_rowids(ContactMethod, word))
@@ -251,7 +259,7 @@ class SearchPaginator(Paginator):
     @property
     def more(self) -> bool:
         """More matches than counted: ``count`` is SEARCH_COUNT_CAP and only those are paged."""
-        return self._counted > SEARCH_COUNT_CAP
+        return self.capped and self._counted > SEARCH_COUNT_CAP
 
     @cached_property
     def count(self) -> int:
