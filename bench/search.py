@@ -147,6 +147,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--seed", type=int, default=21)
     parser.add_argument("--database-url", help="a scratch PostgreSQL database (default: SQLite)")
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="measure the database as it is (already grown by an earlier run): e.g. another "
+        "commit's code against the same rows",
+    )
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     if args.database_url:
@@ -159,23 +165,30 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
+    from accounts.models import User
     from accounts.services import user_signup
     from contacts.models import Contact
 
-    call_command("migrate", interactive=False, verbosity=0)
     ensure_static()
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    owner = user_signup(
-        email=BENCH_USER, password="bench-password-123", name="Bench", time_zone="UTC", now=now
-    )
+    if args.measure_only:
+        owner = User.objects.get(email=BENCH_USER)
+        sizes = [Contact.objects.filter(owner=owner).count()]
+    else:
+        call_command("migrate", interactive=False, verbosity=0)
+        owner = user_signup(
+            email=BENCH_USER, password="bench-password-123", name="Bench", time_zone="UTC", now=now
+        )
+        sizes = [int(s) for s in args.sizes.split(",")]
     client = Client(HTTP_HOST="localhost")
     client.force_login(owner)
     rng = random.Random(args.seed)
     results = []
     have = 0
-    for size in (int(s) for s in args.sizes.split(",")):
+    for size in sizes:
         started = time.perf_counter()
-        grow_to(owner, size, have=have, rng=rng, today=now.date())
+        if not args.measure_only:
+            grow_to(owner, size, have=have, rng=rng, today=now.date())
         build_s = time.perf_counter() - started
         have = Contact.objects.filter(owner=owner).count()
         row = measure(client, runs=args.runs)
