@@ -191,35 +191,24 @@ def _word_candidates(*, owner: User, word: str) -> QuerySet:
     )
 
 
-def _word_scan(*, owner: User, word: str, narrowed: bool) -> Q:
-    """``word`` (shorter than INDEXED_WORD_LENGTH) tested on each contact the rest selects.
-
-    ``narrowed``: a longer word already picked the few candidates, so the word's interests and
-    ways to reach are looked up per candidate (EXISTS, on the contact's own rows); otherwise as
-    IN lists built once, so a contact whose own text doesn't match costs a lookup, not two
-    subqueries (bench/NOTES.md, "Why the queries look the way they do")."""
-    interest_match = Contact.interests.through.objects.filter(
-        interest__owner=owner, interest__folded_name__contains=word
-    )
-    method_match = ContactMethod.objects.filter(owner=owner, folded_value__contains=word)
-    if narrowed:
-        # The contact is the owner's, and so are its links and ways to reach: no owner test,
-        # which would have SQLite walk the owner's rows instead of the contact's.
-        return (
-            Q(search_text__contains=word)
-            | Exists(
-                Contact.interests.through.objects.filter(
-                    contact_id=OuterRef("pk"), interest__folded_name__contains=word
-                )
-            )
-            | Exists(
-                ContactMethod.objects.filter(contact_id=OuterRef("pk"), folded_value__contains=word)
-            )
-        )
+def _word_scan(*, word: str) -> Q:
+    """``word`` (shorter than INDEXED_WORD_LENGTH) tested on each contact the rest selects: its
+    own text, else its own interests and ways to reach (EXISTS on the contact's rows). Per row,
+    not as IN lists of every matching interest link and way to reach: those lists read all the
+    owner's ways to reach, whereas the rows tested here are the few candidates of a longer word,
+    or the rows a short-words-only search walks until its page and its capped count are full."""
+    # The contact is the owner's, and so are its links and ways to reach: no owner test, which
+    # would have SQLite walk the owner's rows instead of the contact's.
     return (
         Q(search_text__contains=word)
-        | Q(pk__in=interest_match.values("contact_id"))
-        | Q(pk__in=method_match.values("contact_id"))
+        | Exists(
+            Contact.interests.through.objects.filter(
+                contact_id=OuterRef("pk"), interest__folded_name__contains=word
+            )
+        )
+        | Exists(
+            ContactMethod.objects.filter(contact_id=OuterRef("pk"), folded_value__contains=word)
+        )
     )
 
 
@@ -291,7 +280,7 @@ def contacts_matching(
         contacts = contacts.filter(pk__in=_word_candidates(owner=owner, word=word))
     for word in words:
         if len(word) < INDEXED_WORD_LENGTH:
-            contacts = contacts.filter(_word_scan(owner=owner, word=word, narrowed=bool(indexed)))
+            contacts = contacts.filter(_word_scan(word=word))
     return contacts
 
 
