@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
     Count,
     DateField,
+    Exists,
     F,
     FloatField,
+    OuterRef,
     Q,
     QuerySet,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import Exact
 
 from contacts.limits import MAX_DATES_PER_CONTACT, MAX_METHODS_PER_CONTACT, MAX_SHOWN_INTERESTS
 from contacts.models import Contact, ContactMethod, ImportantDate, Interest, effective_cadence
@@ -230,7 +236,15 @@ def contacts_search(*, owner: User, filters: ContactFilters, today: dt.date) -> 
     folded the same way in every script) over the contact's own
     fields, their emails, phones (also as bare digits) and links, and their interests' names, so "emile" finds "Émile" on SQLite as on PostgreSQL.
     """
-    contacts = Contact.objects.filter(owner=owner).select_related("circle")
+    if any(len(word) >= INDEXED_WORD_LENGTH for word in search_words(filters.query)):
+        # The search's id lists (one per indexed word) already hold only the owner's people;
+        # the owner test stays, written so SQLite can't answer it from an (owner, ...) index:
+        # it would walk every contact of the owner in list order and look each up in the lists,
+        # reading 100,000 rows to show the few that match (docs/decisions/0012-search-index.md).
+        contacts = Contact.objects.filter(_owned_by(owner))
+    else:
+        contacts = Contact.objects.filter(owner=owner)
+    contacts = contacts.select_related("circle")
     if filters.status == "archived":
         contacts = contacts.filter(archived=True)
     else:
@@ -251,24 +265,137 @@ def contacts_search(*, owner: User, filters: ContactFilters, today: dt.date) -> 
     return contacts.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 
+# Trigram indexes (SQLite: FTS5 tables with the trigram tokenizer, PostgreSQL: pg_trgm GIN indexes;
+# migration 0018, docs/decisions/0012-search-index.md) find a word at least this long without
+# reading every row. A shorter word can't use them: it is tested row by row, as before the index.
+INDEXED_WORD_LENGTH = 3
+# The FTS5 tables over the folded columns (SQLite only), kept in step by triggers.
+_FTS_TABLES = {Contact: "contacts_contact_fts", ContactMethod: "contacts_contactmethod_fts"}
+
+
+def _owned_by(owner: User) -> Exact:
+    """``owner_id = owner`` as an expression no index on ``owner`` can serve (``owner_id + 0``):
+    where a search's id list should lead the query, not a walk through the owner's rows."""
+    return Exact(F("owner_id") + 0, owner.pk)
+
+
+def _fts_rowids(model, word: str) -> RawSQL:
+    """Ids of ``model``'s rows whose folded column contains ``word``, from its FTS5 trigram table:
+    a superset (the tokenizer also folds case), so callers keep the exact LIKE beside it."""
+    table = _FTS_TABLES[model]
+    phrase = '"' + word.replace('"', '""') + '"'
+    return RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [phrase])  # noqa: S611
+
+
+def _word_candidates(*, owner: User, word: str) -> QuerySet:
+    """Ids of the owner's contacts matching ``word`` (at least INDEXED_WORD_LENGTH long) in their
+    own text, a way to reach them or an interest's name, each part found through an index."""
+    # The owner test written so no (owner, ...) index can answer it: the text's index leads
+    # (PostgreSQL would otherwise walk all the owner's rows through the owner index).
+    own = Contact.objects.filter(_owned_by(owner), search_text__contains=word)
+    methods = ContactMethod.objects.filter(_owned_by(owner), folded_value__contains=word)
+    if connection.vendor == "sqlite":
+        own = own.filter(pk__in=_fts_rowids(Contact, word))
+        methods = methods.filter(pk__in=_fts_rowids(ContactMethod, word))
+    # An owner has at most MAX_INTERESTS_PER_OWNER interests: scanning their names is bounded.
+    interests = Contact.interests.through.objects.filter(
+        interest__owner=owner, interest__folded_name__contains=word
+    )
+    return own.values("pk").union(
+        interests.values("contact_id"), methods.values("contact_id"), all=True
+    )
+
+
+def _word_scan(*, word: str) -> Q:
+    """``word`` (shorter than INDEXED_WORD_LENGTH) tested on each contact the rest selects: its
+    own text, else its own interests and ways to reach (EXISTS on the contact's rows). Per row,
+    not as IN lists of every matching interest link and way to reach: those lists read all the
+    owner's ways to reach, whereas the rows tested here are the few candidates of a longer word,
+    or the rows a short-words-only search walks until its page and its capped count are full."""
+    # The contact is the owner's, and so are its links and ways to reach: no owner test, which
+    # would have SQLite walk the owner's rows instead of the contact's.
+    return (
+        Q(search_text__contains=word)
+        | Exists(
+            Contact.interests.through.objects.filter(
+                contact_id=OuterRef("pk"), interest__folded_name__contains=word
+            )
+        )
+        | Exists(
+            ContactMethod.objects.filter(contact_id=OuterRef("pk"), folded_value__contains=word)
+        )
+    )
+
+
+def search_words(query: str, *, max_words: int | None = None) -> list[str]:
+    """The folded words of ``query`` that search matches, each anywhere in a word."""
+    return fold(query).split()[:max_words]
+
+
+def search_is_capped(query: str) -> bool:
+    """True when no word of ``query`` can use the index (all shorter than INDEXED_WORD_LENGTH):
+    such a search scans the owner's contacts, so the list counts its matches only up to
+    SEARCH_COUNT_CAP."""
+    words = search_words(query)
+    return bool(words) and all(len(word) < INDEXED_WORD_LENGTH for word in words)
+
+
+# A search none of whose words can use the index counts its matches only this far: the count
+# would read every contact of the owner. The list shows "1,000+" and pages through these first.
+SEARCH_COUNT_CAP = 1000
+
+
+class SearchPaginator(Paginator):
+    """The contact list's paginator: the exact count, except for a search that scans (see
+    ``search_is_capped``), which is counted up to SEARCH_COUNT_CAP and pages through those."""
+
+    def __init__(self, object_list, per_page, *, query: str) -> None:
+        super().__init__(object_list, per_page)
+        self.capped = search_is_capped(query)
+
+    @cached_property
+    def _counted(self) -> int:
+        if not self.capped:
+            return self.object_list.count()
+        # SELECT COUNT(*) FROM (... LIMIT cap + 1): stops at the cap's next match.
+        return self.object_list[: SEARCH_COUNT_CAP + 1].count()
+
+    @property
+    def more(self) -> bool:
+        """More matches than counted: ``count`` is SEARCH_COUNT_CAP and only those are paged."""
+        return self.capped and self._counted > SEARCH_COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, SEARCH_COUNT_CAP) if self.capped else self._counted
+
+    @property
+    def cap_shown(self) -> str:
+        return f"{SEARCH_COUNT_CAP:,}"
+
+    @property
+    def count_shown(self) -> str:
+        """The count as the page writes it: "1,000+" past the cap."""
+        return f"{self.count:,}+" if self.more else str(self.count)
+
+
 def contacts_matching(
     contacts: QuerySet[Contact], *, owner: User, query: str, max_words: int | None = None
 ) -> QuerySet[Contact]:
     """``contacts`` narrowed to those matching every word of ``query`` (folded) in their own
-    text, a way to reach them or an interest's name: the list's search and the admin's."""
-    for word in fold(query).split()[:max_words]:
-        # IN (one list per word) rather than EXISTS per contact: the lists are built once, and a
-        # contact whose own text doesn't match costs a lookup, not two subqueries (bench/NOTES.md,
-        # "Why the queries look the way they do").
-        interest_match = Contact.interests.through.objects.filter(
-            interest__owner=owner, interest__folded_name__contains=word
-        )
-        method_match = ContactMethod.objects.filter(owner=owner, folded_value__contains=word)
-        contacts = contacts.filter(
-            Q(search_text__contains=word)
-            | Q(pk__in=interest_match.values("contact_id"))
-            | Q(pk__in=method_match.values("contact_id"))
-        )
+    text, a way to reach them or an interest's name: the list's search and the admin's.
+
+    A word of INDEXED_WORD_LENGTH or more characters is looked up in the trigram indexes (one
+    ``id IN (own text ∪ interests ∪ ways to reach)`` per word); a shorter one is tested on the
+    rows the longer words (or the other filters) leave. Same matches either way: exactly the
+    ``LIKE '%word%'`` of the folded columns."""
+    words = search_words(query, max_words=max_words)
+    indexed = [word for word in words if len(word) >= INDEXED_WORD_LENGTH]
+    for word in indexed:
+        contacts = contacts.filter(pk__in=_word_candidates(owner=owner, word=word))
+    for word in words:
+        if len(word) < INDEXED_WORD_LENGTH:
+            contacts = contacts.filter(_word_scan(word=word))
     return contacts
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -42,7 +41,9 @@ def contact_list(request: HtmxHttpRequest) -> HttpResponse:
         request,
         template,
         {
-            "page": Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": selectors.SearchPaginator(contacts, PAGE_SIZE, query=filters.query).get_page(
+                request.GET.get("page")
+            ),
             "filters_form": filters_form,
             "filters": filters,
             "query": filters.query,
