@@ -27,7 +27,7 @@ from django.db.models.lookups import Exact
 from contacts.limits import MAX_DATES_PER_CONTACT, MAX_METHODS_PER_CONTACT, MAX_SHOWN_INTERESTS
 from contacts.models import Contact, ContactMethod, ImportantDate, Interest, effective_cadence
 from network_crm.db import DaysDiff
-from network_crm.sections import url_to
+from network_crm.reversing import url_to
 from network_crm.text import fold
 
 if TYPE_CHECKING:

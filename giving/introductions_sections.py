@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from giving import introductions_selectors as selectors
-from network_crm.sections import section_register, url_to
+from network_crm.reversing import url_to
+from network_crm.sections import section_register
 
 
 def _introductions(*, contact, **kwargs) -> dict:

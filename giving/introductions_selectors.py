@@ -12,7 +12,7 @@ from django.db.models import Q
 from contacts.models import Contact
 from giving.models import Introduction, Share
 from network_crm.dates import format_date
-from network_crm.sections import url_to
+from network_crm.reversing import url_to
 from network_crm.text import fold
 
 if TYPE_CHECKING:

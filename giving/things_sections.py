@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from giving import things_selectors
-from network_crm.sections import section_register, url_to
+from network_crm.reversing import url_to
+from network_crm.sections import section_register
 
 
 def _shared(*, contact, **kwargs) -> dict:

@@ -14,7 +14,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from contacts.models import Contact, ContactMethod, Interest
 from giving.models import Share, ShareItem
 from network_crm.dates import format_date
-from network_crm.sections import url_to
+from network_crm.reversing import url_to
 
 if TYPE_CHECKING:
     from accounts.models import User

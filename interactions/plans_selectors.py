@@ -4,16 +4,15 @@ Each is one query for the plans plus one for their people (prefetch), bounded by
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 
 from contacts.models import Contact
 from interactions.models import PlannedInteraction
+from network_crm.reversing import url_to
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -29,20 +28,6 @@ def _day_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=zone)
 
 
-@functools.cache
-def _cached_path_format(name: str, script_prefix: str, urlconf: str) -> str:
-    marker = "987654321"
-    path = reverse(name, args=[marker], urlconf=urlconf)
-    return path.replace("{", "{{").replace("}", "}}").replace(marker, "{0}")
-
-
-def _path_format(name: str) -> str:
-    """``reverse(name, args=[pk])`` as a format string for ``pk``, reversed once per script
-    prefix and URLconf (as Contact.get_absolute_url)."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _cached_path_format(name, get_script_prefix(), urlconf)
-
-
 def brief_url(contact_id: int) -> str:
     """The person's brief (``brief:contact``, reminders' page, reversed by name: no import up)."""
     return reverse("brief:contact", args=[contact_id])
@@ -53,20 +38,17 @@ def _with_people(plans: QuerySet[PlannedInteraction], zone: ZoneInfo) -> list[Pl
     (in the owner's zone); each person has ``brief_url``."""
     people = Contact.objects.order_by("sort_name", "pk")
     loaded = list(plans.prefetch_related(Prefetch("contacts", queryset=people, to_attr="people")))
-    # The rows' links and form actions, reversed once (``_plan_row.html``).
-    brief_path, edit_path, log_path, dismiss_path = (
-        _path_format(name) for name in ("brief:contact", "plans:edit", "plans:log", "plans:dismiss")
-    )
+    # The rows' links and form actions, reversed once per process (``_plan_row.html``).
     for plan in loaded:
         for person in plan.people:
-            person.brief_url = brief_path.format(person.pk)
+            person.brief_url = url_to("brief:contact", person.pk)
         plan.title = plan_title(plan, plan.people)
         plan.local_start = plan.starts_at.astimezone(zone)
         # Written here: the |time filter would move it to the request's zone (UTC).
         plan.local_time = f"{plan.local_start:%H:%M}"
-        plan.edit_path = edit_path.format(plan.pk)
-        plan.log_path = log_path.format(plan.pk)
-        plan.dismiss_path = dismiss_path.format(plan.pk)
+        plan.edit_path = url_to("plans:edit", plan.pk)
+        plan.log_path = url_to("plans:log", plan.pk)
+        plan.dismiss_path = url_to("plans:dismiss", plan.pk)
     return loaded
 
 

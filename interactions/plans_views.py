@@ -23,7 +23,7 @@ from network_crm.clock import local_today, now, user_zone
 from network_crm.dates import format_date
 from network_crm.http import HtmxHttpRequest, redirect_back
 from network_crm.owned import get_owned_or_404
-from network_crm.sections import url_to
+from network_crm.reversing import url_to
 
 
 def _starting_people(request: HtmxHttpRequest) -> list[Contact]:

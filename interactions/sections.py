@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from interactions import selectors
 from interactions.forms import QuickLogForm
-from network_crm.sections import section_register, url_to
+from network_crm.reversing import url_to
+from network_crm.sections import section_register
 
 
 def _history(*, contact, today, **kwargs) -> dict:

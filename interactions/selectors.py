@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery, Sum
 from contacts.models import Contact
 from interactions.models import ActivityDay, Interaction
 from network_crm.dates import format_date
-from network_crm.sections import url_to
+from network_crm.reversing import url_to
 from network_crm.templatetags.crm import days_ago
 
 if TYPE_CHECKING:

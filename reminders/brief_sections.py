@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from network_crm.sections import section_register, url_to
+from network_crm.reversing import url_to
+from network_crm.sections import section_register
 
 
 def _brief_link(*, contact, **kwargs) -> dict:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, F, Q
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch
 from django.utils import dateformat
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.html import escape
@@ -31,6 +31,7 @@ from interactions.selectors import ask_about_notes, contacts_with_talking_points
 from network_crm.clock import local_date, user_zone
 from network_crm.dates import STYLES
 from network_crm.dates import current as current_date_format
+from network_crm.reversing import url_to
 from reminders.meetups import (
     INTEREST_ROWS_LIMIT,
     candidate_interests,
@@ -465,35 +466,6 @@ def due_with_talking_points(*, owner: User, today: dt.date) -> CappedList:
     return due
 
 
-@functools.cache
-def _path_format(name: str, script_prefix: str, urlconf: str) -> str:
-    marker = "987654321"
-    args = [marker] if name in _PATHS_WITH_ID else []
-    path = reverse(name, args=args, urlconf=urlconf)
-    return path.replace("{", "{{").replace("}", "}}").replace(marker, "{0}")
-
-
-# The dashboard's links and form actions that take a person's (or a reminder's, a plan's) id.
-_PATHS_WITH_ID = {
-    "interactions:log",
-    "interactions:create",
-    "contacts:snooze",
-    "contacts:fine",
-    "reminders:done",
-    "plans:edit",
-    "plans:log",
-    "plans:dismiss",
-}
-
-
-def path_to(name: str, pk: int | None = None) -> str:
-    """``reverse(name, args=[pk])`` (or without an id), reversed once per script prefix and
-    URLconf and then formatted: the due list alone has a dozen links and forms per person, and
-    reversing each was a good part of its rendering (as for Contact.get_absolute_url)."""
-    path = _path_format(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    return path.format() if pk is None else path.format(pk)
-
-
 def dashboard_due(*, owner: User, today: dt.date, due_total: int | None = None) -> dict:
     """The due section: who is due (capped by the daily limit, most overdue first) with their
     talking points, and the meetups that take the place of some of their nudges
@@ -532,18 +504,18 @@ def dashboard_due(*, owner: User, today: dt.date, due_total: int | None = None) 
         owner=owner, today=today, due=due, candidates=candidates, interests=interests
     )
     for contact in section["due"].items:
-        contact.log_path = path_to("interactions:log", contact.pk)
-        contact.log_other_path = path_to("interactions:create", contact.pk)
-        contact.snooze_path = path_to("contacts:snooze", contact.pk)
-        contact.fine_path = path_to("contacts:fine", contact.pk)
+        contact.log_path = url_to("interactions:log", contact.pk)
+        contact.log_other_path = url_to("interactions:create", contact.pk)
+        contact.snooze_path = url_to("contacts:snooze", contact.pk)
+        contact.fine_path = url_to("contacts:fine", contact.pk)
     if section["meetups"]:
         try:
-            plan = path_to("plans:add")
+            plan = url_to("plans:add")
         except NoReverseMatch:  # without the plans page, no "Plan it"
             plan = ""
         section["meetup_paths"] = {
-            "log": path_to("meetups:log"),
-            "dismiss": path_to("meetups:dismiss"),
+            "log": url_to("meetups:log"),
+            "dismiss": url_to("meetups:dismiss"),
             "plan": plan,
         }
     return section
@@ -568,7 +540,7 @@ def dashboard_page(*, owner: User, today: dt.date, now: dt.datetime) -> dict:
 
 def _with_done_paths(reminders: list[Reminder]) -> list[Reminder]:
     for reminder in reminders:
-        reminder.done_path = path_to("reminders:done", reminder.pk)
+        reminder.done_path = url_to("reminders:done", reminder.pk)
     return reminders
 
 

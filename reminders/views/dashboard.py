@@ -9,6 +9,7 @@ from interactions.forms import QUICK_KINDS
 from network_crm.clock import local_today, now
 from network_crm.http import HtmxHttpRequest
 from network_crm.owner_cache import owner_cached
+from network_crm.reversing import url_to
 from reminders import rhythm_selectors, selectors
 
 # The quick-log buttons of a due person: (kind, label, label in lower case), the first one shown.
@@ -33,7 +34,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "today": today,
         "now": now(),
         "quick_kinds": QUICK_LOG_KINDS,
-        "dashboard_url": selectors.path_to("dashboard"),
+        "dashboard_url": url_to("dashboard"),
     }
     section = request.GET.get("section", "")
     if request.htmx and section in SECTIONS:
