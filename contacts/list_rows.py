@@ -20,7 +20,7 @@ _PHOTO_PK = 2_147_483_647
 
 @dataclass(frozen=True, slots=True)
 class ContactRow:
-    pk: int
+    pk: str  # a string: the template writes it three times, unlocalized
     name: str
     href: str
     avatar: SafeString
@@ -82,7 +82,7 @@ def contact_list_rows(contacts: Iterable[Contact], *, today: dt.date) -> list[Co
     photo_url = reverse("contacts:photo", args=[_PHOTO_PK])
     return [
         ContactRow(
-            pk=contact.pk,
+            pk=str(contact.pk),
             name=contact.name,
             href=contact.get_absolute_url(),
             avatar=_avatar(contact, photo_url),
