@@ -309,9 +309,7 @@ def _shared_choices_formset(formset_class):
         def _construct_form(self, i, **kwargs):
             if i == 0:
                 for field in self.form.base_fields.values():
-                    if isinstance(field, forms.ModelChoiceField) and not hasattr(
-                        field, "_choices"
-                    ):
+                    if isinstance(field, forms.ModelChoiceField) and not hasattr(field, "_choices"):
                         field.choices = list(field.choices)
             return super()._construct_form(i, **kwargs)
 

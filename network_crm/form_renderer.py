@@ -5,8 +5,9 @@ template renders (the select, an include per option, the attributes of each), ab
 time. A changelist with ``list_editable`` renders two or three controls on each of its 100 rows,
 most of the page's time. ``FastWidgetRenderer`` produces the same markup, byte for byte, for the
 templates of Django's inputs (text, number, hidden, checkbox...), ``<select>`` and its options and
-an empty error list; any other template (or a project override of one of these) goes through the
-templates as before. ``tests/network_crm/test_form_renderer.py`` compares both ways.
+an empty error list; any other template goes through the template engine as before. A project
+override of one of these templates would not be seen: ``tests/network_crm/test_form_renderer.py``
+compares both ways against the templates in force.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def _text(value) -> str:
     """``{{ value|stringformat:'s' }}`` under autoescaping."""
     if hasattr(value, "__html__"):
         return value.__html__()
-    return conditional_escape("%s" % (value,))
+    return conditional_escape(str(value))
 
 
 def _attrs(attrs: dict) -> str:
