@@ -12,6 +12,8 @@ compares both ways against the templates in force.
 
 from __future__ import annotations
 
+import html
+
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -44,10 +46,10 @@ _ERRORS = frozenset(("django/forms/errors/list/default.html", "django/forms/erro
 
 
 def _text(value) -> str:
-    """``{{ value|stringformat:'s' }}`` under autoescaping."""
+    """``{{ value|stringformat:'s' }}`` under autoescaping (Django's escape is html.escape)."""
     if hasattr(value, "__html__"):
         return value.__html__()
-    return conditional_escape(str(value))
+    return html.escape(str(value))
 
 
 def _attrs(attrs: dict) -> str:
@@ -65,6 +67,8 @@ def _attrs(attrs: dict) -> str:
 
 def _var(value) -> str:
     """``{{ value }}`` under autoescaping."""
+    if type(value) is str:
+        return html.escape(value)
     return conditional_escape(localize(value))
 
 
