@@ -11,6 +11,7 @@ from contacts import selectors
 from contacts.limits import MAX_DATES_PER_CONTACT, MAX_METHODS_PER_CONTACT
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Interest
 from contacts.selectors import ContactFilters
+from network_crm.form_renderer import FAST_RENDERER
 from network_crm.owned import OwnedForm, OwnedModelForm
 from network_crm.text import fold
 
@@ -290,6 +291,9 @@ def clean_interest_name(form: OwnedForm, name: str) -> Interest | None:
 class ContactListFiltersForm(OwnedForm):
     """Search, filters and sort of the contact list; all optional, all in the URL."""
 
+    # Its menus are written in Python (same markup): network_crm/form_renderer.py.
+    default_renderer = FAST_RENDERER
+
     q = forms.CharField(label="Search people", required=False, max_length=200)
     circle = forms.ModelChoiceField(
         label="Circle", queryset=Circle.objects.all(), required=False, empty_label="All circles"
@@ -388,6 +392,8 @@ class ContactSelectionForm(OwnedForm):
 class BulkEditForm(ContactSelectionForm):
     """Which contacts and what to do with them."""
 
+    default_renderer = FAST_RENDERER
+
     action = forms.ChoiceField(
         label="With the selected people",
         choices=[("", "Choose what to do…"), *BULK_ACTIONS],
@@ -438,6 +444,16 @@ class BulkEditForm(ContactSelectionForm):
             "add_interest": self.cleaned_data.get("interest_name"),
             "remove_interest": self.cleaned_data.get("target_interest"),
         }.get(action)
+
+
+def share_circle_choices(*fields: forms.ModelChoiceField) -> None:
+    """Give every one of ``fields`` (the owner's circles, each with its own empty label) its
+    choices from one read of the first one's queryset, instead of one read per menu."""
+    circles = list(fields[0].queryset)
+    for field in fields:
+        iterator = field.iterator(field)
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        field.choices = empty + [iterator.choice(circle) for circle in circles]
 
 
 class SnoozeForm(forms.Form):

@@ -439,7 +439,13 @@ def interests_with_people(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         links = cursor.fetchall()
-    contacts = Contact.objects.filter(owner=owner).in_bulk({contact_id for _, contact_id in links})
+    # Only what the row shows and sorts by: a whole contact (notes, search text...) costs more
+    # to build than it takes to read.
+    contacts = (
+        Contact.objects.filter(owner=owner)
+        .only("pk", "name", "sort_name", "last_interaction_on")
+        .in_bulk({contact_id for _, contact_id in links})
+    )
     people: dict[int, list[Contact]] = {}
     for interest_id, contact_id in links:
         people.setdefault(interest_id, []).append(contacts[contact_id])

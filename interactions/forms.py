@@ -8,6 +8,7 @@ from django.db.models import Q
 from contacts.forms import BoundedIdsField
 from contacts.models import Circle, Contact
 from interactions.models import Interaction
+from network_crm.form_renderer import FAST_RENDERER
 from network_crm.owned import OwnedForm
 
 
@@ -190,6 +191,9 @@ class InteractionForm(OwnedForm):
 
 
 class ActivityFiltersForm(OwnedForm):
+    # Its menus are written in Python (same markup): network_crm/form_renderer.py.
+    default_renderer = FAST_RENDERER
+
     kind = forms.ChoiceField(
         label="Kind", required=False, choices=[("", "All kinds")] + list(Interaction.Kind.choices)
     )

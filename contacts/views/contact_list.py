@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from contacts import selectors, services
-from contacts.forms import BulkEditForm, ContactListFiltersForm
+from contacts.forms import BulkEditForm, ContactListFiltersForm, share_circle_choices
+from contacts.list_rows import contact_list_rows
 from contacts.models import BulkChange, Contact
 from network_crm.clock import local_today, now
 from network_crm.http import HtmxHttpRequest, messages_from_errors, redirect_back
@@ -37,18 +38,22 @@ def contact_list(request: HtmxHttpRequest) -> HttpResponse:
     today = local_today(request.user)
     contacts = selectors.contacts_search(owner=request.user, filters=filters, today=today)
     template = "contacts/contact_list.html" + ("#results" if request.htmx else "")
+    page = selectors.SearchPaginator(contacts, PAGE_SIZE, query=filters.query).get_page(
+        request.GET.get("page")
+    )
+    bulk_form = BulkEditForm(owner=request.user)
+    share_circle_choices(filters_form.fields["circle"], bulk_form.fields["target_circle"])
     return render(
         request,
         template,
         {
-            "page": selectors.SearchPaginator(contacts, PAGE_SIZE, query=filters.query).get_page(
-                request.GET.get("page")
-            ),
+            "page": page,
+            "rows": contact_list_rows(page.object_list, today=today),
             "filters_form": filters_form,
             "filters": filters,
             "query": filters.query,
             "today": today,
-            "bulk_form": BulkEditForm(owner=request.user),
+            "bulk_form": bulk_form,
             "last_change": _undoable_change(request.user),
         },
     )

@@ -245,3 +245,34 @@ def test_dates_and_status_read_day_first(admin_client, alice):
     assert "3 Nov 2026" in page and "10 Nov 2026" in page
     assert "Nov. 3" not in page
     assert '<td class="field-status">Overdue</td>' in page
+
+
+# --- cost ------------------------------------------------------------------------------------
+
+
+def test_the_list_reads_the_circles_once_however_many_rows(
+    admin_client, alice, django_assert_num_queries
+):
+    """The circle menu of every row shares one read of the circles (it was one read per row)."""
+    circles = [CircleFactory(owner=alice, name=name) for name in ("Friends", "Peers")]
+
+    def queries_for(rows: int) -> int:
+        for number in range(Contact.objects.filter(owner=alice).count(), rows):
+            ContactFactory(owner=alice, name=f"Person {number:03d}", circle=circles[number % 2])
+        admin_client.get(URL)  # the session and the user's settings are read once
+        with django_assert_num_queries(QUERIES) as captured:
+            response = admin_client.get(URL)
+        html = response.content.decode()
+        assert html.count('<option value="">No circle</option>') == rows
+        assert (
+            html.count(f'<option value="{circles[1].pk}" selected>Peers</option>')
+            == Contact.objects.filter(circle=circles[1]).count()
+        )
+        return len(captured)
+
+    assert queries_for(3) == queries_for(40) == QUERIES
+
+
+# The session, the user, their settings, the count, the page, the circles (once), the filters'
+# choices (circles, interests, cities) and the rest of the page.
+QUERIES = 13

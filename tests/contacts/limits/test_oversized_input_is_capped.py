@@ -251,7 +251,7 @@ def test_the_contact_list_with_5000_interests_has_no_menu_of_them(
 ):
     ContactFactory(owner=alice, name="Ana")
     make_interests(alice, 1)
-    with django_assert_num_queries(8) as few:
+    with django_assert_num_queries(7) as few:
         small = alice_client.get(reverse("contacts:list"))
     make_interests(alice, 4_999, prefix="Subject")
 
