@@ -353,7 +353,9 @@ def test_import_run_queries_grow_with_batches_not_cards(alice, bob, charlie):
     two = run_and_count(bob, 600, "b")
     three = run_and_count(charlie, 1200, "c")
     assert two - one == three - two  # what one more batch costs, whatever its size
-    assert three - two < 10
+    # A batch's writes, each followed by the owner cache's version bump here (outside a
+    # transaction; docs/decisions/0013).
+    assert three - two < 12
     assert three < 60
     assert Contact.objects.filter(owner=charlie).count() == 1200
     assert ContactMethod.objects.filter(owner=charlie).count() == 2400
