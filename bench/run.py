@@ -1010,7 +1010,7 @@ def main() -> None:
     ]
     try:
         for name, step in steps:
-            if name.split("_")[0] not in only:
+            if name not in only and name.split("_")[0] not in only:
                 continue
             try:
                 results[name] = step()
