@@ -47,14 +47,20 @@ HEADER = "X-Owner-Cache"
 TIME_BUCKET_SECONDS = 300
 
 # Writes to these tables change nothing a cached page shows: sessions, login throttling and
-# password reset requests, the broker, the API's idempotency records. (The scheduler's heartbeat
-# counts: the dashboard says whether the scheduler runs.)
+# password reset requests, the broker, the API's idempotency records, the outboxes of webhook
+# and channel deliveries (shown on settings pages only, never cached), and the scheduler's
+# heartbeat (its writer outdates every page itself when the scheduler comes back after a
+# silence: reminders.services.sweep.heartbeat_record). Beat's tasks write these every minute:
+# counted, they would outdate every user's pages four times a minute.
 UNTRACKED_TABLES = frozenset(
     {
         "django_session",
         "api_idempotencyrecord",
+        "api_webhookdelivery",
         "accounts_loginfailure",
         "accounts_passwordresetrequest",
+        "notify_delivery",
+        "reminders_schedulerheartbeat",
     }
 )
 UNTRACKED_PREFIXES = ("axes_", "celery_", "django_celery_", "kombu_")

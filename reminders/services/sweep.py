@@ -14,7 +14,9 @@ from django.db.models import Exists, OuterRef
 from contacts.models import Contact
 from interactions.models import Interaction
 from network_crm.clock import local_date
+from network_crm.owner_cache import bump_everyone
 from reminders.models import Reminder, SchedulerHeartbeat
+from reminders.selectors import SCHEDULER_STALE_AFTER
 from reminders.services.digests import digests_create_due, digests_needing_delivery
 from reminders.signals import reminders_opened
 
@@ -153,5 +155,21 @@ def _reminders_reopen_snoozed(*, now: dt.datetime, dry_run: bool) -> int:
 
 
 def heartbeat_record(*, name: str, now: dt.datetime) -> None:
-    """What the dashboard's warning and /health/ read to tell a stopped scheduler."""
-    SchedulerHeartbeat.objects.update_or_create(name=name, defaults={"last_run_at": now})
+    """What the dashboard's warning and /health/ read to tell a stopped scheduler.
+
+    The heartbeat's own write doesn't outdate cached pages (owner_cache.UNTRACKED_TABLES): a
+    beat on time changes nothing they show but the age of "last checked", which may be as old
+    as the cache's time bucket. The first beat, or the first after a silence long enough for a
+    page to say the scheduler is down, outdates every page at once, so none says so any more
+    (docs/decisions/0013)."""
+    with transaction.atomic():
+        beat = SchedulerHeartbeat.objects.select_for_update().filter(name=name).first()
+        if beat is None:
+            SchedulerHeartbeat.objects.create(name=name, last_run_at=now)
+            came_back = True
+        else:
+            came_back = now - beat.last_run_at > SCHEDULER_STALE_AFTER
+            beat.last_run_at = now
+            beat.save(update_fields=["last_run_at"])
+        if came_back:
+            bump_everyone()
