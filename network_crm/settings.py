@@ -169,7 +169,14 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 try:
-    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0, minimum=0))
+    # Connections are kept between requests (each web thread and worker its own): a new one per
+    # request cost ~5 ms of CPU on SQLite (schema read, an empty page cache) and a new server
+    # process on PostgreSQL, a quarter of an average request (bench/NOTES.md, "Issue 21").
+    _db = dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("CONN_MAX_AGE", 60, minimum=0),
+        conn_health_checks=True,  # a connection the server dropped is replaced, not an error
+    )
 except Exception as exc:  # dj-database-url raises several types for a bad URL
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
 if _db["ENGINE"] == "django.db.backends.sqlite3":
