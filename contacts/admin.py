@@ -22,6 +22,7 @@ from network_crm.admin import (
     MAX_SEARCH_WORDS,
     ActionDone,
     ActionForm,
+    FastRowsMixin,
     OwnedAdmin,
     OwnedTabularInline,
     confirmed_action,
@@ -244,7 +245,7 @@ class ImportantDateInline(OwnedTabularInline):
 
 
 @admin.register(Contact)
-class ContactAdmin(OwnedAdmin):
+class ContactAdmin(FastRowsMixin, OwnedAdmin):
     inlines = [ContactMethodInline, ImportantDateInline]
     list_display = ["name", "circle", "cadence_days", "last_contact", "next_reach_out"]
     # Saved through save_model below, i.e. contacts.services.contact_save: the due date follows.
