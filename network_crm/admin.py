@@ -335,6 +335,13 @@ def _shared_choices_formset(formset_class):
             form = self._one_form()
             return super().is_multipart() if form is None else form.is_multipart()
 
+        def __getitem__(self, index):
+            # The template's ``cl.formset.errors`` tries ``formset["errors"]`` first, which
+            # Django answers by building every row's form and indexing the list with a string.
+            if isinstance(index, str):
+                raise TypeError("formset indices must be integers or slices, not str")
+            return super().__getitem__(index)
+
     SharedChoicesFormSet.__name__ = formset_class.__name__
     return SharedChoicesFormSet
 
