@@ -346,10 +346,17 @@ def _shared_choices_formset(formset_class):
     return SharedChoicesFormSet
 
 
+class FastActionForm(helpers.ActionForm):
+    """Django's action bar, its menu written by FAST_RENDERER (the same markup)."""
+
+    default_renderer = FAST_RENDERER
+
+
 class OwnedAdmin(SafeQueryAdminMixin, admin.ModelAdmin):
     """Base for every model with an ``owner``: querysets, choices and filters scoped to it."""
 
     exclude = ("owner",)
+    action_form = FastActionForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(owner=request.user)

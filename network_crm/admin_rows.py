@@ -193,6 +193,12 @@ def _lookup(field_name, opts, model_admin) -> tuple[Callable[[Any], Any], Any, A
 
 def _display(value, field, attr, empty, avoid_link: bool):
     if field is None:
+        # display_for_value's answer for the commonest values, without its chain of tests.
+        if value is None:
+            return empty
+        if type(value) is str and not getattr(attr, "boolean", False):
+            value = value.strip()
+            return value if value else empty
         boolean = getattr(attr, "boolean", False)
         if isinstance(attr, property) and hasattr(attr, "fget"):
             boolean = getattr(attr.fget, "boolean", False)
