@@ -311,7 +311,8 @@ def _shared_choices_formset(formset_class):
             if i == 0:
                 for field in self.form.base_fields.values():
                     if isinstance(field, forms.ModelChoiceField) and not hasattr(field, "_choices"):
-                        field.choices = list(field.choices)
+                        # Not list(): it asks the iterator's length first, a COUNT query.
+                        field.choices = [choice for choice in field.choices]
             return super()._construct_form(i, **kwargs)
 
         # Django asks the first of ``forms`` for these, which builds every row's form; a page

@@ -18,6 +18,7 @@ tag as before. tests/network_crm/admin/test_fast_rows.py compares both ways byte
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from collections.abc import Callable
 from typing import Any
@@ -191,14 +192,36 @@ def _lookup(field_name, opts, model_admin) -> tuple[Callable[[Any], Any], Any, A
     raise _NotCovered  # model attributes, properties and __ paths: the stock path
 
 
+def _escape(text) -> str:
+    """conditional_escape, for the values cells show (text, safe text, numbers...)."""
+    if type(text) is str:
+        return html.escape(text)
+    return conditional_escape(text)
+
+
+@functools.cache
+def _plain_text(field) -> bool:
+    """A field display_for_field shows as its stripped text (or the empty value)."""
+    return (
+        type(field) in (models.CharField, models.TextField)
+        and field.name != "password"
+        and not field.flatchoices
+    )
+
+
 def _display(value, field, attr, empty, avoid_link: bool):
+    # display_for_field's and display_for_value's answers for the commonest values, without
+    # their chains of tests; anything else goes to them.
     if field is None:
-        # display_for_value's answer for the commonest values, without its chain of tests.
-        if value is None:
-            return empty
-        if type(value) is str and not getattr(attr, "boolean", False):
-            value = value.strip()
-            return value if value else empty
+        if not getattr(attr, "boolean", False) and not isinstance(attr, property):
+            if value is None:
+                return empty
+            if type(value) is str:
+                value = value.strip()
+                return value if value else empty
+    elif type(value) is str and _plain_text(field):
+        value = value.strip()
+        return value if value else empty
         boolean = getattr(attr, "boolean", False)
         if isinstance(attr, property) and hasattr(attr, "fget"):
             boolean = getattr(attr.fget, "boolean", False)
@@ -229,12 +252,17 @@ def _value_cell(field_name, classes, value_of, field, attr, empty) -> Callable[[
             row_class = ' class="action-checkbox"'
             return lambda row: f"<td{row_class}>{write(row.obj, row.name)}</td>"
     fixed_class = None if field is None else _nowrap(classes, field, None)
+    plain_class = _nowrap(classes, None, None)
+    nowrap_class = _nowrap(classes, None, dt.date.min)
 
     def cell(row: _Row) -> str:
         value = value_of(row.obj)
         shown = _display(value, field, attr, empty, False)
-        row_class = fixed_class or _nowrap(classes, None, value)
-        return f"<td{row_class}>{conditional_escape(shown)}</td>"
+        if fixed_class is not None:
+            row_class = fixed_class
+        else:
+            row_class = nowrap_class if isinstance(value, (dt.date, dt.time)) else plain_class
+        return f"<td{row_class}>{_escape(shown)}</td>"
 
     return cell
 
@@ -261,7 +289,7 @@ def _link_cell(cl, tag, classes, value_of, field, attr, empty) -> Callable[[_Row
         else:
             href = head + html.escape(str(quote(row.pk))) + tail
         return (
-            f'<{tag}{row_class}><a href="{href}">{conditional_escape(shown)}</a></{tag}>'
+            f'<{tag}{row_class}><a href="{href}">{_escape(shown)}</a></{tag}>'
         )
 
     return cell
