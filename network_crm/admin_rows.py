@@ -139,7 +139,7 @@ def _columns(cl, formset, rows: list) -> _Columns:
     columns = _Columns()
     first = True
     for index, field_name in enumerate(cl.list_display):
-        classes = ["field-%s" % _coerce_field_name(field_name, index)]
+        classes = [f"field-{_coerce_field_name(field_name, index)}"]
         if cl.list_display_links is None:
             link = False
         elif first and not cl.list_display_links:
@@ -165,7 +165,7 @@ def _columns(cl, formset, rows: list) -> _Columns:
                 field, (models.DateField, models.TimeField, models.ForeignKey)
             ):
                 classes.append("nowrap")
-            columns.cells.append(controls.cell(field_name, ' class="%s"' % " ".join(classes)))
+            columns.cells.append(controls.cell(field_name, f' class="{" ".join(classes)}"'))
         else:
             columns.cells.append(_value_cell(field_name, classes, value_of, field, attr, empty))
     if controls is not None:
@@ -238,7 +238,7 @@ def _nowrap(classes: list[str], field, value) -> str:
             classes.append("nowrap")
     elif isinstance(field, (models.DateField, models.TimeField, models.ForeignKey)):
         classes.append("nowrap")
-    return ' class="%s"' % " ".join(classes)
+    return f' class="{" ".join(classes)}"'
 
 
 def _value_cell(field_name, classes, value_of, field, attr, empty) -> Callable[[_Row], str]:
@@ -288,9 +288,7 @@ def _link_cell(cl, tag, classes, value_of, field, attr, empty) -> Callable[[_Row
             href = html.escape(url)
         else:
             href = head + html.escape(str(quote(row.pk))) + tail
-        return (
-            f'<{tag}{row_class}><a href="{href}">{_escape(shown)}</a></{tag}>'
-        )
+        return f'<{tag}{row_class}><a href="{href}">{_escape(shown)}</a></{tag}>'
 
     return cell
 
@@ -300,7 +298,7 @@ def _change_link(cl) -> tuple[str | None, str | None]:
     None) when it can't be formatted (then each row asks Django)."""
     try:
         url = reverse(
-            "admin:%s_%s_change" % (cl.opts.app_label, cl.opts.model_name),
+            f"admin:{cl.opts.app_label}_{cl.opts.model_name}_change",
             args=(_LINK_MARKER,),
             current_app=cl.model_admin.admin_site.name,
         )
