@@ -461,6 +461,14 @@ class FastRowsMixin:
 
     change_list_template = "admin/network_crm/change_list.html"
 
+    def get_changelist_form(self, request, **kwargs):
+        # Django builds this form with every field of the model (a formfield_for_dbfield each,
+        # the relations' querysets and widgets) for get_changelist_formset to keep only the
+        # list_editable ones; the row forms are the same built from those alone.
+        if kwargs.get("fields") is None:
+            kwargs["fields"] = list(self.list_editable)
+        return super().get_changelist_form(request, **kwargs)
+
     def _get_formset_with_permissions(self, request, queryset, for_save=False):
         if for_save or not all(self.has_change_permission(request, obj) for obj in queryset):
             return super()._get_formset_with_permissions(request, queryset, for_save=for_save)
