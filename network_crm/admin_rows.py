@@ -348,6 +348,26 @@ class _Controls:
         self.pk_field = form.fields[self.pk_name]
         if not isinstance(self.pk_field, ModelChoiceField):
             raise _NotCovered
+        self._check_first_row(formset, rows[0])
+
+    def _check_first_row(self, formset, obj) -> None:
+        """The first row's controls written from the markers must be what its own form
+        renders: anything else a formset puts in a row's controls shows here."""
+        real = getattr(formset, "_first_form", None)  # the row's form, kept for the media
+        if real is None or real.instance is not obj:
+            raise _NotCovered
+        row = _Row(0, obj, self.opts.pk.attname)
+        for name, model_field in self.model_fields.items():
+            bound = real[name]
+            written = self._control(name, model_field.value_from_object(obj))
+            written = written.replace(ROW_NUMBER, row.number).replace(ROW_NAME, row.escaped_name)
+            if written != str(bound.errors) + str(bound):
+                raise _NotCovered
+        hidden = self._control(self.pk_name, ROW_VALUE)
+        if hidden.replace(ROW_NUMBER, "0").replace(ROW_VALUE, str(obj.pk)) != str(
+            real[self.pk_name]
+        ):
+            raise _NotCovered
 
     def _control(self, name: str, initial) -> str:
         if callable(initial) or isinstance(initial, dt.datetime):
