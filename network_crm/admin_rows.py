@@ -348,15 +348,22 @@ class _Controls:
         self.pk_field = form.fields[self.pk_name]
         if not isinstance(self.pk_field, ModelChoiceField):
             raise _NotCovered
-        self._check_first_row(formset, rows[0])
-
-    def _check_first_row(self, formset, obj) -> None:
-        """The first row's controls written from the markers must be what its own form
-        renders: anything else a formset puts in a row's controls shows here."""
-        real = getattr(formset, "_first_form", None)  # the row's form, kept for the media
-        if real is None or real.instance is not obj:
+        # The first and last rows' controls written from the markers must be what their own
+        # forms render: anything else a formset puts in a row's controls shows there.
+        first = getattr(formset, "_first_form", None)  # row 0's form, kept for the media
+        if first is None or first.instance is not rows[0]:
             raise _NotCovered
-        row = _Row(0, obj, self.opts.pk.attname)
+        self._check_row(first, 0, rows[0])
+        if len(rows) > 1:
+            last = len(rows) - 1
+            self._check_row(
+                formset._construct_form(last, **formset.get_form_kwargs(last)), last, rows[last]
+            )
+
+    def _check_row(self, real, number: int, obj) -> None:
+        if real.instance is not obj:
+            raise _NotCovered
+        row = _Row(number, obj, self.opts.pk.attname)
         for name, model_field in self.model_fields.items():
             bound = real[name]
             written = self._control(name, model_field.value_from_object(obj))
@@ -364,9 +371,8 @@ class _Controls:
             if written != str(bound.errors) + str(bound):
                 raise _NotCovered
         hidden = self._control(self.pk_name, ROW_VALUE)
-        if hidden.replace(ROW_NUMBER, "0").replace(ROW_VALUE, str(obj.pk)) != str(
-            real[self.pk_name]
-        ):
+        hidden = hidden.replace(ROW_NUMBER, row.number).replace(ROW_VALUE, str(obj.pk))
+        if hidden != str(real[self.pk_name]):
             raise _NotCovered
 
     def _control(self, name: str, initial) -> str:

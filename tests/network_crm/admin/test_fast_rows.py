@@ -160,8 +160,9 @@ def test_a_get_builds_no_row_form_however_many_rows(admin_client, alice, monkeyp
         ContactFactory(owner=alice, name=f"Person {number:02d}", circle=circle)
     html = admin_client.get(URL).content.decode()
     assert html.count('name="_selected_action"') == 30
-    # One form for the media, one whose controls every row's are written from.
-    assert len(built) <= 2
+    # One form for the media (row 0's, checked against the rows written), one whose controls
+    # every row's are written from, and the last row's, checked too.
+    assert len(built) <= 3
 
 
 def test_the_checkbox_writer_writes_action_checkbox(people):
@@ -169,3 +170,27 @@ def test_the_checkbox_writer_writes_action_checkbox(people):
     write = model_admin.action_checkbox_writer()
     for person in people:
         assert write(person, str(person)) == model_admin.action_checkbox(person)
+
+
+def test_controls_that_differ_by_row_otherwise_are_left_to_django(
+    admin_client, people, monkeypatch
+):
+    # A formset that puts something of its own row in a control (here, the row's number in a
+    # data attribute) is caught on the rows checked: Django's tag writes the page.
+    original = ContactAdmin.get_changelist_formset
+
+    def numbered(self, request, **kwargs):
+        formset_class = original(self, request, **kwargs)
+
+        class Numbered(formset_class):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                form.fields["cadence_days"].widget.attrs["data-row"] = str(index)
+
+        return Numbered
+
+    monkeypatch.setattr(ContactAdmin, "get_changelist_formset", numbered)
+    fast, stock, response = _both_ways(admin_client, monkeypatch, URL)
+    assert fast == stock
+    assert response.context["fast_result_list"] is None
+    assert 'data-row="1"' in fast
