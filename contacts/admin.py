@@ -22,6 +22,7 @@ from network_crm.admin import (
     MAX_SEARCH_WORDS,
     ActionDone,
     ActionForm,
+    FastRowsMixin,
     OwnedAdmin,
     OwnedTabularInline,
     confirmed_action,
@@ -244,7 +245,7 @@ class ImportantDateInline(OwnedTabularInline):
 
 
 @admin.register(Contact)
-class ContactAdmin(OwnedAdmin):
+class ContactAdmin(FastRowsMixin, OwnedAdmin):
     inlines = [ContactMethodInline, ImportantDateInline]
     list_display = ["name", "circle", "cadence_days", "last_contact", "next_reach_out"]
     # Saved through save_model below, i.e. contacts.services.contact_save: the due date follows.
@@ -281,7 +282,31 @@ class ContactAdmin(OwnedAdmin):
         return kwargs
 
     def get_list_display(self, request):
+        # The same functions for every call in a request: Django compares them (sortable_by).
+        cached = request.__dict__.get("_contact_list_display")
+        if cached is None:
+            cached = request.__dict__["_contact_list_display"] = self._list_display(request)
+        return list(cached)
+
+    def _list_display(self, request):
         today = local_today(request.user)
+        # The two date columns, with the user's date style and language read once for the
+        # page's 100 rows rather than in each cell (same labels, sorting and markup as the
+        # methods below, which list_display names).
+        locale, language = dates.current(), get_language()
+
+        def day(value: dt.date | None) -> str | None:
+            return _medium_date(value, locale, language) if value else None
+
+        @admin.display(description="Last contact", ordering="last_interaction_on")
+        def last_contact(contact: Contact) -> str | None:
+            return day(contact.last_interaction_on)
+
+        @admin.display(description="Next reach-out", ordering="next_reach_out_on")
+        def next_reach_out(contact: Contact) -> str | None:
+            return day(contact.next_reach_out_on)
+
+        columns = {"last_contact": last_contact, "next_reach_out": next_reach_out}
 
         @admin.display(description="Status")
         def status(contact: Contact) -> str:
@@ -294,7 +319,8 @@ class ContactAdmin(OwnedAdmin):
                 return "Overdue" if contact.next_reach_out_on < today else "Due"
             return ""
 
-        return [*super().get_list_display(request), status]
+        shown = [columns.get(name, name) for name in super().get_list_display(request)]
+        return [*shown, status]
 
     def get_changelist_formset(self, request, **kwargs):
         # The list's circle menu is a plain menu: the edit/add/delete/view icons Django puts

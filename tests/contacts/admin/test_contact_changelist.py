@@ -273,6 +273,6 @@ def test_the_list_reads_the_circles_once_however_many_rows(
     assert queries_for(3) == queries_for(40) == QUERIES
 
 
-# The session, the user, their settings, the count, the page, the circles (once), the filters'
-# choices (circles, interests, cities) and the rest of the page.
-QUERIES = 13
+# The session, the user, their settings, the count, the page, the circles (once, without a
+# count), the filters' choices (circles, interests, cities) and the rest of the page.
+QUERIES = 12
