@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db import connection
+from django.db.models import Q
 from django.urls import NoReverseMatch
 from django.utils import dateformat
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
@@ -22,7 +23,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from contacts.models import Circle, Contact, ImportantDate
+from contacts.models import Contact, ImportantDate
 from contacts.selectors import CappedList, contacts_due, contacts_due_capped
 from giving.things_selectors import ShareSuggestion, share_suggestion_for_digest
 from interactions.models import ActivityDay, Interaction, PlannedInteraction
@@ -168,49 +169,63 @@ class CircleHealth:
         return self.total - self.within - self.snoozed - self.fine
 
 
-def circle_health(*, owner: User, today: dt.date) -> list[CircleHealth]:
-    """Per circle, how many active people with a rhythm are in touch, snoozed, "fine" or due.
+# Per circle of the owner's active people with a rhythm (next_reach_out_on is NULL without one):
+# how many, how many due, snoozed ("snoozed_until" is the date a snooze set: it only ever pushes it
+# later, see contacts_recompute_due), and "we're fine" (the clock runs from a restart later than
+# any interaction), counted from the contact_owner_circle_health index alone, each circle named by
+# a join. In touch is the rest (circle_health). Each count's first test is false for almost every
+# row, so SQLite evaluates little per contact: 2.3 ms at 10,000 contacts where counting "in touch"
+# with its own three-part filter took 3.5 ms. A raw statement: the ORM spent ~4 ms of Python
+# building it (issue 21).
+_CIRCLE_HEALTH_SQL = """
+SELECT named.name, counts.total, counts.due_today, counts.snoozed, counts.snoozed_past,
+    counts.fine
+FROM (
+    SELECT circle_id,
+        COUNT(*) AS total,
+        COUNT(*) FILTER (WHERE next_reach_out_on <= %s) AS due_today,
+        COUNT(*) FILTER (WHERE snoozed_until = next_reach_out_on AND next_reach_out_on > %s)
+            AS snoozed,
+        COUNT(*) FILTER (WHERE snoozed_until > next_reach_out_on AND next_reach_out_on > %s)
+            AS snoozed_past,
+        COUNT(*) FILTER (WHERE cadence_restarted_on IS NOT NULL AND next_reach_out_on > %s
+            AND (snoozed_until IS NULL OR snoozed_until < next_reach_out_on)
+            AND (last_interaction_on IS NULL OR cadence_restarted_on > last_interaction_on))
+            AS fine
+    FROM contacts_contact
+    WHERE owner_id = %s AND archived = %s AND paused = %s AND next_reach_out_on IS NOT NULL
+    GROUP BY circle_id
+) counts
+LEFT JOIN contacts_circle named ON named.id = counts.circle_id AND named.owner_id = %s
+"""
 
-    Read from the contact_owner_circle_health index alone, never from the contact rows
-    (bench/NOTES.md, "Why the queries look the way they do")."""
-    not_due = Q(next_reach_out_on__gt=today)
-    # A snooze that set the date (it only ever pushes it later: see contacts_recompute_due).
-    snoozed = not_due & Q(snoozed_until=F("next_reach_out_on"))
-    not_snoozed = Q(snoozed_until=None) | Q(snoozed_until__lt=F("next_reach_out_on"))
-    # The clock runs from a "we're fine" restart later than any interaction.
-    fine = Q(cadence_restarted_on__isnull=False) & (
-        Q(last_interaction_on=None) | Q(cadence_restarted_on__gt=F("last_interaction_on"))
-    )
-    not_fine = Q(cadence_restarted_on=None) | Q(last_interaction_on__gte=F("cadence_restarted_on"))
-    rows = (
-        Contact.objects.for_owner(owner)
-        .active()
-        # Has a rhythm: the due rule leaves next_reach_out_on NULL without one (reading it keeps
-        # this on the index; effective_cadence() would join the circle).
-        .exclude(next_reach_out_on=None)
-        .values("circle_id")
-        .annotate(
-            total=Count("pk"),
-            within=Count("pk", filter=not_due & not_snoozed & not_fine),
-            snoozed=Count("pk", filter=snoozed),
-            fine=Count("pk", filter=not_due & not_snoozed & fine),
-            due_today=Count("pk", filter=~not_due),
+NO_CIRCLE = "No circle (own rhythm)"
+
+
+def circle_health(*, owner: User, today: dt.date) -> list[CircleHealth]:
+    """Per circle, how many active people with a rhythm are in touch, snoozed, "fine" or due:
+    one statement, read from the contact_owner_circle_health index alone, never from the
+    contact rows (bench/NOTES.md, "Why the queries look the way they do")."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CIRCLE_HEALTH_SQL, [today, today, today, today, owner.pk, False, False, owner.pk]
         )
-        .order_by()
-    )
-    names = dict(Circle.objects.filter(owner=owner).values_list("pk", "name"))
+        rows = cursor.fetchall()
+    # Not due, not snoozed and not "fine" is in touch. Not due and not snoozed is everyone not
+    # due less the snoozed and those whose snooze date is past their due date (which a snooze
+    # can't make, but then they are neither); "fine" and "not fine" split the rest exactly.
     health = [
         CircleHealth(
-            name=names.get(row["circle_id"], "No circle (own rhythm)"),
-            total=row["total"],
-            within=row["within"],
-            snoozed=row["snoozed"],
-            fine=row["fine"],
-            due_today=row["due_today"],
+            name=NO_CIRCLE if name is None else name,
+            total=total,
+            within=total - due_today - snoozed - snoozed_past - fine,
+            snoozed=snoozed,
+            fine=fine,
+            due_today=due_today,
         )
-        for row in rows
+        for name, total, due_today, snoozed, snoozed_past, fine in rows
     ]
-    return sorted(health, key=lambda h: (h.name == "No circle (own rhythm)", h.name))
+    return sorted(health, key=lambda h: (h.name == NO_CIRCLE, h.name))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from contacts.models import Contact, ImportantDate
+from contacts.models import Circle, Contact, ImportantDate
 from contacts.services import contact_mark_fine, contact_save, contact_snooze
 from interactions import services as interaction_services
 from interactions.models import Interaction
@@ -540,6 +540,80 @@ def test_snoozed_and_we_are_fine_people_are_counted_apart_from_in_touch(
         'aria-label="Friends: 2 of 6 within their rhythm, 2 snoozed, 1 “we\'re fine”">33%</meter>'
         in text
     )
+
+
+def _circle_health_by_the_orm(owner, today: dt.date) -> list[CircleHealth]:
+    """The counts as the ORM wrote them before circle_health became one raw statement."""
+    from django.db.models import Count, F, Q
+
+    not_due = Q(next_reach_out_on__gt=today)
+    snoozed = not_due & Q(snoozed_until=F("next_reach_out_on"))
+    not_snoozed = Q(snoozed_until=None) | Q(snoozed_until__lt=F("next_reach_out_on"))
+    fine = Q(cadence_restarted_on__isnull=False) & (
+        Q(last_interaction_on=None) | Q(cadence_restarted_on__gt=F("last_interaction_on"))
+    )
+    not_fine = Q(cadence_restarted_on=None) | Q(last_interaction_on__gte=F("cadence_restarted_on"))
+    rows = (
+        Contact.objects.filter(owner=owner, archived=False, paused=False)
+        .exclude(next_reach_out_on=None)
+        .values("circle_id")
+        .annotate(
+            total=Count("pk"),
+            within=Count("pk", filter=not_due & not_snoozed & not_fine),
+            snoozed=Count("pk", filter=snoozed),
+            fine=Count("pk", filter=not_due & not_snoozed & fine),
+            due_today=Count("pk", filter=~not_due),
+        )
+        .order_by()
+    )
+    names = dict(Circle.objects.filter(owner=owner).values_list("pk", "name"))
+    health = [
+        CircleHealth(name=names.get(row.pop("circle_id"), "No circle (own rhythm)"), **row)
+        for row in rows
+    ]
+    return sorted(health, key=lambda h: (h.name == "No circle (own rhythm)", h.name))
+
+
+def test_circle_health_counts_every_combination_as_the_orm_did(alice, bob, frozen_now):
+    """Every mix of due date, snooze, "we're fine" restart and last interaction (including a
+    snooze past the due date, which no service makes), in two circles and none."""
+    circles = [CircleFactory(owner=alice, name="A"), CircleFactory(owner=alice, name="B"), None]
+    days = [None, TODAY - dt.timedelta(days=9), TODAY, TODAY + dt.timedelta(days=4)]
+    people = []
+    index = 0
+    for next_on in days:
+        for snooze in [None, -1, 0, 1]:  # none, before, on, after the due date
+            for restarted in days[:3]:
+                for last in days:
+                    index += 1
+                    people.append(
+                        Contact(
+                            owner=alice,
+                            name=f"P{index}",
+                            sort_name=f"p{index}",
+                            added_on=TODAY,
+                            circle=circles[index % 3],
+                            next_reach_out_on=next_on,
+                            snoozed_until=(
+                                None
+                                if snooze is None or next_on is None
+                                else next_on + dt.timedelta(days=snooze)
+                            ),
+                            cadence_restarted_on=restarted,
+                            last_interaction_on=last,
+                            paused=index % 17 == 0,
+                            archived=index % 19 == 0,
+                        )
+                    )
+    Contact.objects.bulk_create(people)
+    ContactFactory(owner=bob, circle=CircleFactory(owner=bob), next_reach_out_on=TODAY)
+    expected = _circle_health_by_the_orm(alice, TODAY)
+    assert [row.due_today for row in expected] == [
+        row.due_today for row in selectors.circle_health(owner=alice, today=TODAY)
+    ]
+    assert selectors.circle_health(owner=alice, today=TODAY) == expected
+    assert {row.name for row in expected} == {"A", "B", "No circle (own rhythm)"}
+    assert all(row.snoozed and row.fine and row.within and row.due for row in expected)
 
 
 def test_health_without_rhythms_says_what_to_do(alice_client, alice, frozen_now):
