@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
 from django.urls import NoReverseMatch
 from django.utils import dateformat
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
@@ -26,13 +25,14 @@ from django.utils.translation import get_language
 from contacts.models import Contact, ImportantDate
 from contacts.selectors import CappedList, contacts_due, contacts_due_capped
 from giving.things_selectors import ShareSuggestion, share_suggestion_for_digest
-from interactions.models import ActivityDay, Interaction, PlannedInteraction
+from interactions.models import Interaction, PlannedInteraction
 from interactions.plans_selectors import plans_coming_up, plans_on_day
 from interactions.selectors import ask_about_notes, contacts_with_talking_points
 from network_crm.clock import local_date, user_zone
 from network_crm.dates import STYLES
 from network_crm.dates import current as current_date_format
 from network_crm.reversing import url_to
+from network_crm.rows import columns, load, width
 from reminders.meetups import (
     INTEREST_ROWS_LIMIT,
     candidate_interests,
@@ -50,19 +50,26 @@ if TYPE_CHECKING:
 # --- Birthdays and other yearly dates ----------------------------------------------------------
 
 
-def _month_days_in_window(today: dt.date, days: int) -> Q:
-    """A filter matching (month, day) pairs from today to today + days, with 29 February
-    included whenever 28 February is (it is celebrated then in common years)."""
+def _month_days_in_window(today: dt.date, days: int) -> tuple[str, list[int]]:
+    """A filter (SQL and its parameters, on ``d``, the dates' table) matching (month, day) pairs
+    from today to today + days, with 29 February included whenever 28 February is (it is
+    celebrated then in common years)."""
     by_month: dict[int, list[int]] = {}
     for offset in range(days + 1):
         day = today + dt.timedelta(days=offset)
         by_month.setdefault(day.month, []).append(day.day)
         if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
             by_month[2].append(29)
-    query = Q(pk__in=[])
+    if not by_month:
+        return "1 = 0", []
+    params: list[int] = []
     for month, month_days in by_month.items():
-        query |= Q(month=month, day__in=month_days)
-    return query
+        params += [month, *month_days]
+    sql = " OR ".join(
+        f"(d.month = %s AND d.day IN ({', '.join(['%s'] * len(month_days))}))"
+        for month_days in by_month.values()
+    )
+    return f"({sql})", params
 
 
 @dataclass(frozen=True)
@@ -89,15 +96,21 @@ def upcoming_dates(
     The dates in the window are ordered from their (month, day) and contact name alone; only the
     first ``limit`` are loaded with their contact. (Loading every date in the window with its
     contact grew with the network: about 190 rows for a two-week window at 10,000 contacts.)
-    """
-    window = ImportantDate.objects.filter(owner=owner, contact__archived=False).filter(
-        _month_days_in_window(today, min(days, 366))
-    )
+    Both are raw statements (network_crm/rows.py): the ORM spent ~3 ms of Python building them."""
+    window, window_params = _month_days_in_window(today, min(days, 366))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.id, d.month, d.day, c.sort_name FROM contacts_importantdate d"
+            " INNER JOIN contacts_contact c ON c.id = d.contact_id"
+            f" WHERE d.owner_id = %s AND c.archived = %s AND {window}",
+            [owner.pk, False, *window_params],
+        )
+        window_rows = cursor.fetchall()
     # The window holds a few (month, day) pairs however many dates fall on them: each pair's
     # next occurrence is worked out once.
     occurrences: dict[tuple[int, int], dt.date] = {}
     keys = []
-    for pk, month, day, sort_name in window.values_list("pk", "month", "day", "contact__sort_name"):
+    for pk, month, day, sort_name in window_rows:
         on = occurrences.get((month, day))
         if on is None:
             on = occurrences[month, day] = ImportantDate(month=month, day=day).next_occurrence(
@@ -105,9 +118,22 @@ def upcoming_dates(
             )
         keys.append((on, sort_name, month, day, pk))
     keys = sorted(keys)[:limit]
-    rows = ImportantDate.objects.select_related("contact").in_bulk([key[-1] for key in keys])
+    if not keys:
+        return []
+    dates = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns(ImportantDate, 'd')}, {columns(Contact, 'c')}"
+            " FROM contacts_importantdate d INNER JOIN contacts_contact c ON c.id = d.contact_id"
+            f" WHERE d.id IN ({', '.join(['%s'] * len(keys))})",
+            [key[-1] for key in keys],
+        )
+        for row in cursor.fetchall():
+            date = load(ImportantDate, row)
+            date.contact = load(Contact, row, width(ImportantDate))
+            dates[date.pk] = date
     return [
-        UpcomingDate(date=rows[pk], on=on, days_away=(on - today).days)
+        UpcomingDate(date=dates[pk], on=on, days_away=(on - today).days)
         for on, _sort_name, _month, _day, pk in keys
     ]
 
@@ -115,29 +141,69 @@ def upcoming_dates(
 # --- Follow-ups and recent interactions ----------------------------------------------------
 
 
+_FOLLOW_UPS_SQL = f"""
+SELECT {columns(Reminder, "r")}, {columns(Contact, "c")}, {columns(Interaction, "i")}
+FROM reminders_reminder r
+INNER JOIN contacts_contact c ON c.id = r.contact_id
+LEFT OUTER JOIN interactions_interaction i ON i.id = r.interaction_id
+WHERE r.owner_id = %s AND r.state = %s AND r.kind = %s AND r.due_on <= %s AND c.archived = %s
+ORDER BY r.due_on, r.id
+LIMIT %s
+"""
+
+
 def follow_ups_due(*, owner: User, today: dt.date, limit: int = 10) -> list[Reminder]:
-    return list(
-        Reminder.objects.filter(
-            owner=owner,
-            kind=Reminder.Kind.FOLLOW_UP,
-            state=Reminder.State.OPEN,
-            due_on__lte=today,
-            contact__archived=False,
+    """Open follow-ups due by ``today`` of active contacts, with their contact and interaction:
+    one raw statement (network_crm/rows.py; the ORM spent ~1.5 ms of Python building it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FOLLOW_UPS_SQL,
+            [
+                owner.pk,
+                Reminder.State.OPEN,
+                Reminder.Kind.FOLLOW_UP,
+                today,
+                False,
+                limit,
+            ],
         )
-        .select_related("contact", "interaction")
-        .order_by("due_on", "pk")[:limit]
-    )
+        found = cursor.fetchall()
+    contact_at = width(Reminder)
+    interaction_at = contact_at + width(Contact)
+    reminders = []
+    for row in found:
+        reminder = load(Reminder, row)
+        reminder.contact = load(Contact, row, contact_at)
+        reminder.interaction = (
+            None if row[interaction_at] is None else load(Interaction, row, interaction_at)
+        )
+        reminders.append(reminder)
+    return reminders
 
 
 def recently_seen(*, owner: User, limit: int = 6) -> list[Interaction]:
-    interactions = list(
-        Interaction.objects.filter(owner=owner).order_by("-occurred_at", "-pk")[:limit]
-    )
+    """The owner's last ``limit`` interactions, each with ``people``: two raw statements
+    (network_crm/rows.py; the ORM spent ~1.5 ms of Python building them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns(Interaction, 'i')} FROM interactions_interaction i"
+            " WHERE i.owner_id = %s ORDER BY i.occurred_at DESC, i.id DESC LIMIT %s",
+            [owner.pk, limit],
+        )
+        interactions = [load(Interaction, row) for row in cursor.fetchall()]
+        if not interactions:
+            return []
+        cursor.execute(
+            f"SELECT link.interaction_id, {columns(Contact, 'c')}"
+            " FROM interactions_interaction_contacts link"
+            " INNER JOIN contacts_contact c ON c.id = link.contact_id"
+            f" WHERE link.interaction_id IN ({', '.join(['%s'] * len(interactions))})",
+            [interaction.pk for interaction in interactions],
+        )
+        links = cursor.fetchall()
     people: dict[int, list[Contact]] = {}
-    for link in Interaction.contacts.through.objects.filter(
-        interaction_id__in=[i.pk for i in interactions]
-    ).select_related("contact"):
-        people.setdefault(link.interaction_id, []).append(link.contact)
+    for row in links:
+        people.setdefault(row[0], []).append(load(Contact, row, 1))
     for interaction in interactions:
         interaction.people = people.get(interaction.pk, [])
     return interactions
@@ -242,11 +308,13 @@ def _activity_days(*, owner: User, since: dt.date) -> list[tuple]:
     """The owner's per-day counts (ActivityDay) from ``since`` on: (day, total, by_me, by_them),
     about a year of small rows however many interactions there were; counting the interactions
     themselves grew with them (docs/decisions/0002, bench/NOTES.md)."""
-    return list(
-        ActivityDay.objects.filter(owner=owner, day__gte=since).values_list(
-            "day", "total", "by_me", "by_them"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.day, a.total, a.by_me, a.by_them FROM interactions_activityday a"
+            " WHERE a.owner_id = %s AND a.day >= %s",
+            [owner.pk, since],
         )
-    )
+        return cursor.fetchall()
 
 
 def _weeks_from(days: list[tuple], *, today: dt.date, weeks: int) -> list[WeekCount]:
