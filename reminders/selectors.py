@@ -18,7 +18,7 @@ from django.db import connection
 from django.urls import NoReverseMatch
 from django.utils import dateformat
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -29,10 +29,11 @@ from interactions.models import Interaction, PlannedInteraction
 from interactions.plans_selectors import plans_coming_up, plans_on_day
 from interactions.selectors import ask_about_notes, contacts_with_talking_points
 from network_crm.clock import local_date, user_zone
-from network_crm.dates import STYLES
+from network_crm.dates import STYLES, format_date
 from network_crm.dates import current as current_date_format
 from network_crm.reversing import url_to
 from network_crm.rows import columns, load, width
+from network_crm.templatetags.crm import days_until
 from reminders.meetups import (
     INTEREST_ROWS_LIMIT,
     candidate_interests,
@@ -627,14 +628,64 @@ def _with_done_paths(reminders: list[Reminder]) -> list[Reminder]:
     return reminders
 
 
+@dataclass(frozen=True, slots=True)
+class UpcomingRow:
+    """A date coming up as the dashboard's card shows it: the person's avatar (as
+    contacts/_avatar.html writes it, with its trailing newline), link and name, and the line
+    under it ("Birthday in 3 days · Thu 3 Dec · turns 40")."""
+
+    avatar: SafeString
+    href: str
+    name: str
+    why: str
+
+
+def _avatar(contact: Contact) -> SafeString:
+    """contacts/_avatar.html (not large), with its trailing newline."""
+    if contact.photo:
+        return format_html(
+            '<img class="avatar photo" src="{}" alt="" loading="lazy">\n',
+            url_to("contacts:photo", contact.pk),
+        )
+    return format_html(
+        '<span class="avatar hue-{}" aria-hidden="true">{}</span>\n',
+        contact.avatar_hue,
+        contact.initials,
+    )
+
+
+def upcoming_rows(dates: list[UpcomingDate], *, today: dt.date) -> list[UpcomingRow]:
+    """The dashboard's cards of ``dates``, written once in Python rather than through an include
+    and four filters per card (issue 21); the dates as ``user_date`` writes them."""
+    weekday = date_writer("short-weekday")
+    rows = []
+    for item in dates:
+        why = f"{item.date.title} {days_until(item.on, today)} · {weekday(item.on)}"
+        if item.falls_early:
+            why += f", for {format_date(item.date, 'long')}"
+        if item.turns:
+            why += f" · turns {item.turns}"
+        contact = item.date.contact
+        rows.append(
+            UpcomingRow(
+                avatar=_avatar(contact),
+                href=contact.get_absolute_url(),
+                name=contact.name,
+                why=why,
+            )
+        )
+    return rows
+
+
 def dashboard_soon(*, owner: User, today: dt.date) -> dict:
     """Planned meetings (the next days, and passed ones still to log), promises due and yearly
-    dates coming up."""
+    dates coming up (as the cards' rows)."""
+    days = owner.settings.upcoming_days
     return {
-        "plans": plans_coming_up(owner=owner, today=today, days=owner.settings.upcoming_days),
+        "plans": plans_coming_up(owner=owner, today=today, days=days),
         "follow_ups": _with_done_paths(follow_ups_due(owner=owner, today=today)),
-        "upcoming": upcoming_dates(owner=owner, today=today, days=owner.settings.upcoming_days),
-        "upcoming_days": owner.settings.upcoming_days,
+        "upcoming": upcoming_rows(upcoming_dates(owner=owner, today=today, days=days), today=today),
+        "upcoming_days": days,
     }
 
 

@@ -756,3 +756,17 @@ def test_full_dashboard_query_count_does_not_grow(
     assert "55 more waiting" in html
     assert html.count("· turns ") == 10  # the upcoming list is capped too
     assert section(html, "soon").count(">Done<span") == 10  # so are the follow-ups
+
+
+def test_upcoming_cards_write_the_avatar_as_its_template_does(alice):
+    """The Coming up cards' avatars are written in Python (reminders.selectors._avatar): the same
+    markup as contacts/_avatar.html, with a photo and without one, names escaped."""
+    from django.template.loader import render_to_string
+
+    plain = ContactFactory(owner=alice, name="Zoë <O'Brien> & Co")
+    with_photo = ContactFactory(owner=alice, name="Ana Photo")
+    with_photo.photo.name = "photos/ana.jpg"
+    for contact in (plain, with_photo):
+        expected = render_to_string("contacts/_avatar.html", {"contact": contact})
+        assert selectors._avatar(contact) == expected
+    assert 'class="avatar photo"' in selectors._avatar(with_photo)
