@@ -917,12 +917,16 @@ _UNREAD = object()  # the heartbeat not read yet
 
 
 def sweep_last_run() -> dt.datetime | None:
-    """When the sweep last ran (its heartbeat), or None if it never did."""
-    return (
-        SchedulerHeartbeat.objects.filter(name="sweep")
-        .values_list("last_run_at", flat=True)
-        .first()
-    )
+    """When the sweep last ran (its heartbeat), or None if it never did: a raw statement, as
+    every dashboard reads it (network_crm/rows.py converts the time as the ORM does)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns(SchedulerHeartbeat, 'h')} FROM reminders_schedulerheartbeat h"
+            " WHERE h.name = %s",
+            ["sweep"],
+        )
+        row = cursor.fetchone()
+    return None if row is None else load(SchedulerHeartbeat, row).last_run_at
 
 
 def sweep_is_late(*, now: dt.datetime, last_run: dt.datetime | None | object = _UNREAD) -> bool:
