@@ -235,6 +235,23 @@ class CircleHealth:
     def due(self) -> int:
         return self.total - self.within - self.snoozed - self.fine
 
+    def item(self) -> SafeString:
+        """The health panel's line for the circle (its name, a meter and the counts in words),
+        written here once rather than through ~20 template lookups a circle (issue 21)."""
+        extra = f", {self.snoozed} snoozed" if self.snoozed else ""
+        extra += f", {self.fine} “we're fine”" if self.fine else ""
+        words = f" · {self.snoozed} snoozed" if self.snoozed else ""
+        words += f" · {self.fine} “we're fine”" if self.fine else ""
+        name = escape(self.name)
+        return mark_safe(
+            f'<li><span class="health-name">{name}</span>\n'
+            f'              <meter min="0" max="{self.total}" value="{self.within}"'
+            f' aria-label="{name}: {self.within} of {self.total} within their rhythm{extra}">'
+            f"{self.percent}%</meter>\n"
+            f'              <span class="small muted">{self.within} of {self.total} in touch'
+            f"{words}</span></li>"
+        )
+
 
 # Per circle of the owner's active people with a rhythm (next_reach_out_on is NULL without one):
 # how many, how many due, snoozed ("snoozed_until" is the date a snooze set: it only ever pushes it

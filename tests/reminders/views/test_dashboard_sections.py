@@ -770,3 +770,26 @@ def test_upcoming_cards_write_the_avatar_as_its_template_does(alice):
         expected = render_to_string("contacts/_avatar.html", {"contact": contact})
         assert selectors._avatar(contact) == expected
     assert 'class="avatar photo"' in selectors._avatar(with_photo)
+
+
+@pytest.mark.parametrize(
+    ("snoozed", "fine"), [(0, 0), (2, 0), (0, 1), (3, 4)], ids=["plain", "snoozed", "fine", "both"]
+)
+def test_a_circles_health_line_is_the_markup_the_template_wrote(snoozed, fine):
+    """CircleHealth.item() writes what the health panel's loop body used to."""
+    from django.template import Context, Template
+
+    template = Template(
+        '<li><span class="health-name">{{ row.name }}</span>\n'
+        '              <meter min="0" max="{{ row.total }}" value="{{ row.within }}" '
+        'aria-label="{{ row.name }}: {{ row.within }} of {{ row.total }} within their rhythm'
+        "{% if row.snoozed %}, {{ row.snoozed }} snoozed{% endif %}"
+        "{% if row.fine %}, {{ row.fine }} “we're fine”{% endif %}\">{{ row.percent }}%</meter>\n"
+        '              <span class="small muted">{{ row.within }} of {{ row.total }} in touch'
+        "{% if row.snoozed %} · {{ row.snoozed }} snoozed{% endif %}"
+        "{% if row.fine %} · {{ row.fine }} “we're fine”{% endif %}</span></li>"
+    )
+    row = CircleHealth(
+        name='Friends & "family" <3 O\'Brien', total=1234, within=7, snoozed=snoozed, fine=fine
+    )
+    assert row.item() == template.render(Context({"row": row}))
