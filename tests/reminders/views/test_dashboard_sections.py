@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from contacts.models import Contact, ImportantDate
+from contacts.models import Circle, Contact, ImportantDate
 from contacts.services import contact_mark_fine, contact_save, contact_snooze
 from interactions import services as interaction_services
 from interactions.models import Interaction
@@ -542,6 +542,80 @@ def test_snoozed_and_we_are_fine_people_are_counted_apart_from_in_touch(
     )
 
 
+def _circle_health_by_the_orm(owner, today: dt.date) -> list[CircleHealth]:
+    """The counts as the ORM wrote them before circle_health became one raw statement."""
+    from django.db.models import Count, F, Q
+
+    not_due = Q(next_reach_out_on__gt=today)
+    snoozed = not_due & Q(snoozed_until=F("next_reach_out_on"))
+    not_snoozed = Q(snoozed_until=None) | Q(snoozed_until__lt=F("next_reach_out_on"))
+    fine = Q(cadence_restarted_on__isnull=False) & (
+        Q(last_interaction_on=None) | Q(cadence_restarted_on__gt=F("last_interaction_on"))
+    )
+    not_fine = Q(cadence_restarted_on=None) | Q(last_interaction_on__gte=F("cadence_restarted_on"))
+    rows = (
+        Contact.objects.filter(owner=owner, archived=False, paused=False)
+        .exclude(next_reach_out_on=None)
+        .values("circle_id")
+        .annotate(
+            total=Count("pk"),
+            within=Count("pk", filter=not_due & not_snoozed & not_fine),
+            snoozed=Count("pk", filter=snoozed),
+            fine=Count("pk", filter=not_due & not_snoozed & fine),
+            due_today=Count("pk", filter=~not_due),
+        )
+        .order_by()
+    )
+    names = dict(Circle.objects.filter(owner=owner).values_list("pk", "name"))
+    health = [
+        CircleHealth(name=names.get(row.pop("circle_id"), "No circle (own rhythm)"), **row)
+        for row in rows
+    ]
+    return sorted(health, key=lambda h: (h.name == "No circle (own rhythm)", h.name))
+
+
+def test_circle_health_counts_every_combination_as_the_orm_did(alice, bob, frozen_now):
+    """Every mix of due date, snooze, "we're fine" restart and last interaction (including a
+    snooze past the due date, which no service makes), in two circles and none."""
+    circles = [CircleFactory(owner=alice, name="A"), CircleFactory(owner=alice, name="B"), None]
+    days = [None, TODAY - dt.timedelta(days=9), TODAY, TODAY + dt.timedelta(days=4)]
+    people = []
+    index = 0
+    for next_on in days:
+        for snooze in [None, -1, 0, 1]:  # none, before, on, after the due date
+            for restarted in days[:3]:
+                for last in days:
+                    index += 1
+                    people.append(
+                        Contact(
+                            owner=alice,
+                            name=f"P{index}",
+                            sort_name=f"p{index}",
+                            added_on=TODAY,
+                            circle=circles[index % 3],
+                            next_reach_out_on=next_on,
+                            snoozed_until=(
+                                None
+                                if snooze is None or next_on is None
+                                else next_on + dt.timedelta(days=snooze)
+                            ),
+                            cadence_restarted_on=restarted,
+                            last_interaction_on=last,
+                            paused=index % 17 == 0,
+                            archived=index % 19 == 0,
+                        )
+                    )
+    Contact.objects.bulk_create(people)
+    ContactFactory(owner=bob, circle=CircleFactory(owner=bob), next_reach_out_on=TODAY)
+    expected = _circle_health_by_the_orm(alice, TODAY)
+    assert [row.due_today for row in expected] == [
+        row.due_today for row in selectors.circle_health(owner=alice, today=TODAY)
+    ]
+    assert selectors.circle_health(owner=alice, today=TODAY) == expected
+    assert {row.name for row in expected} == {"A", "B", "No circle (own rhythm)"}
+    assert all(row.snoozed and row.fine and row.within and row.due for row in expected)
+
+
 def test_health_without_rhythms_says_what_to_do(alice_client, alice, frozen_now):
     ContactFactory(owner=alice)
     html = alice_client.get(DASHBOARD, {"section": "health-section"}, headers=HTMX).content
@@ -682,3 +756,40 @@ def test_full_dashboard_query_count_does_not_grow(
     assert "55 more waiting" in html
     assert html.count("· turns ") == 10  # the upcoming list is capped too
     assert section(html, "soon").count(">Done<span") == 10  # so are the follow-ups
+
+
+def test_upcoming_cards_write_the_avatar_as_its_template_does(alice):
+    """The Coming up cards' avatars are written in Python (reminders.selectors._avatar): the same
+    markup as contacts/_avatar.html, with a photo and without one, names escaped."""
+    from django.template.loader import render_to_string
+
+    plain = ContactFactory(owner=alice, name="Zoë <O'Brien> & Co")
+    with_photo = ContactFactory(owner=alice, name="Ana Photo")
+    with_photo.photo.name = "photos/ana.jpg"
+    for contact in (plain, with_photo):
+        expected = render_to_string("contacts/_avatar.html", {"contact": contact})
+        assert selectors._avatar(contact) == expected
+    assert 'class="avatar photo"' in selectors._avatar(with_photo)
+
+
+@pytest.mark.parametrize(
+    ("snoozed", "fine"), [(0, 0), (2, 0), (0, 1), (3, 4)], ids=["plain", "snoozed", "fine", "both"]
+)
+def test_a_circles_health_line_is_the_markup_the_template_wrote(snoozed, fine):
+    """CircleHealth.item() writes what the health panel's loop body used to."""
+    from django.template import Context, Template
+
+    template = Template(
+        '<li><span class="health-name">{{ row.name }}</span>\n'
+        '              <meter min="0" max="{{ row.total }}" value="{{ row.within }}" '
+        'aria-label="{{ row.name }}: {{ row.within }} of {{ row.total }} within their rhythm'
+        "{% if row.snoozed %}, {{ row.snoozed }} snoozed{% endif %}"
+        "{% if row.fine %}, {{ row.fine }} “we're fine”{% endif %}\">{{ row.percent }}%</meter>\n"
+        '              <span class="small muted">{{ row.within }} of {{ row.total }} in touch'
+        "{% if row.snoozed %} · {{ row.snoozed }} snoozed{% endif %}"
+        "{% if row.fine %} · {{ row.fine }} “we're fine”{% endif %}</span></li>"
+    )
+    row = CircleHealth(
+        name='Friends & "family" <3 O\'Brien', total=1234, within=7, snoozed=snoozed, fine=fine
+    )
+    assert row.item() == template.render(Context({"row": row}))
