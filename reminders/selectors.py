@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from contacts.models import Circle, Contact, ImportantDate
-from contacts.selectors import CappedList, contacts_due, contacts_due_capped
+from contacts.selectors import CappedList, contacts_due_capped, due_and_soon
 from giving.things_selectors import ShareSuggestion, share_suggestion_for_digest
 from interactions.models import ActivityDay, Interaction, PlannedInteraction
 from interactions.plans_selectors import plans_coming_up, plans_on_day
@@ -34,9 +34,10 @@ from network_crm.dates import current as current_date_format
 from network_crm.reversing import url_to
 from reminders.meetups import (
     INTEREST_ROWS_LIMIT,
+    SOON_DAYS,
+    SOON_LIMIT,
     candidate_interests,
     meetups_among,
-    soon_candidates,
 )
 from reminders.models import Reminder, SchedulerHeartbeat
 from reminders.rhythm_selectors import dashboard_rhythm
@@ -469,24 +470,27 @@ def due_with_talking_points(*, owner: User, today: dt.date) -> CappedList:
 def dashboard_due(*, owner: User, today: dt.date, due_total: int | None = None) -> dict:
     """The due section: who is due (capped by the daily limit, most overdue first) with their
     talking points, and the meetups that take the place of some of their nudges
-    (reminders.meetups). Five queries, six when a meetup forms: the capped list and its count,
-    who comes due soon, the interests of all of them (the talking points' shared interests and
-    the meetups' groups), the "ask about" notes of those shown, and the dismissals of the
-    groups found. Each person shown gets the paths of their forms.
+    (reminders.meetups). Five queries, six when a meetup forms: the ranking of who is due with
+    its count, who comes due soon (``meetups.soon_candidates``' rule), those people's rows (one
+    read for both), the interests of all of them (the talking points' shared interests and the
+    meetups' groups), the "ask about" notes of those shown, and the dismissals of the groups
+    found. Each person shown gets the paths of their forms.
 
     ``due_total``, when the caller has counted who is due already (the health panel's query
     does), saves the count. (Counting in the list's query with a window function made SQLite
     keep and sort every due row instead of the first few: slower than a separate count.)"""
-    limit = owner.settings.daily_limit
-    if due_total is None:
-        due = contacts_due_capped(owner=owner, today=today, limit=limit)
-    else:
-        first = list(contacts_due(owner=owner, today=today)[:limit])
-        due = CappedList(items=first, total=due_total if len(first) == limit else len(first))
+    due, soon = due_and_soon(
+        owner=owner,
+        today=today,
+        limit=owner.settings.daily_limit,
+        soon_until=today + dt.timedelta(days=SOON_DAYS),
+        soon_limit=SOON_LIMIT,
+        due_total=due_total,
+    )
     items = list(due.items)
     if not items:
         return {"due": due, "meetups": []}
-    candidates = items + soon_candidates(owner=owner, today=today)
+    candidates = items + soon
     interests = candidate_interests(candidates)
     if len(interests) < INTEREST_ROWS_LIMIT:
         shown = {contact.pk for contact in items}
