@@ -252,12 +252,10 @@ def due_and_soon(
         due_total = ranked[0][3]
     soon_ids = _ids(ranked[0][-1]) if soon else []
     ids = [row[0] for row in ranked]
-    by_id = {
-        contact.pk: contact
-        for contact in Contact.objects.filter(owner=owner, pk__in=ids + soon_ids).select_related(
-            "circle"
-        )
-    }
+    # Unordered: with the model's ordering (sort_name) beside "owner_id =", SQLite walked the
+    # (owner, sort_name) index, every contact of the owner (3 ms at 10,000), to find these few.
+    people = Contact.objects.filter(owner=owner, pk__in=ids + soon_ids).order_by()
+    by_id = {contact.pk: contact for contact in people.select_related("circle")}
     items = []
     for row in ranked:
         contact = by_id[row[0]]
