@@ -18,7 +18,7 @@ from django.db.models import Count, F, Q
 from django.urls import NoReverseMatch
 from django.utils import dateformat
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -32,6 +32,7 @@ from network_crm.clock import local_date, user_zone
 from network_crm.dates import STYLES
 from network_crm.dates import current as current_date_format
 from network_crm.reversing import url_to
+from network_crm.templatetags.crm import days_ago, days_until
 from reminders.meetups import (
     INTEREST_ROWS_LIMIT,
     SOON_DAYS,
@@ -507,7 +508,13 @@ def dashboard_due(*, owner: User, today: dt.date, due_total: int | None = None) 
     section = meetups_among(
         owner=owner, today=today, due=due, candidates=candidates, interests=interests
     )
+    for meetup in section["meetups"]:
+        for contact in meetup.people:
+            contact.avatar_html = _avatar_html(contact)
+            contact.due_text = days_until(contact.next_reach_out_on, today)
     for contact in section["due"].items:
+        contact.avatar_html = _avatar_html(contact)
+        contact.why = _why_text(contact, today)
         contact.log_path = url_to("interactions:log", contact.pk)
         contact.log_other_path = url_to("interactions:create", contact.pk)
         contact.snooze_path = url_to("contacts:snooze", contact.pk)
@@ -523,6 +530,35 @@ def dashboard_due(*, owner: User, today: dt.date, due_total: int | None = None) 
             "plan": plan,
         }
     return section
+
+
+def _avatar_html(contact: Contact) -> SafeString:
+    """contacts/_avatar.html (not large) with its trailing newline, written once per person
+    instead of an include per card (issue 21)."""
+    if contact.photo:
+        return format_html(
+            '<img class="avatar photo" src="{}" alt="" loading="lazy">\n',
+            url_to("contacts:photo", contact.pk),
+        )
+    return format_html(
+        '<span class="avatar hue-{}" aria-hidden="true">{}</span>\n',
+        contact.avatar_hue,
+        contact.initials,
+    )
+
+
+def _why_text(contact: Contact, today: dt.date) -> str:
+    """contacts/_why.html's text with its trailing newline (the template escapes it)."""
+    if contact.last_interaction_on:
+        text = f"Last in touch {days_ago(contact.last_interaction_on, today)}"
+    else:
+        text = "No interaction logged yet"
+    cadence = contact.effective_cadence_days
+    if cadence:
+        text += f" · every {cadence} days"
+    if contact.circle:
+        text += f" · {contact.circle.name}"
+    return text + "\n"
 
 
 def dashboard_page(*, owner: User, today: dt.date, now: dt.datetime) -> dict:
