@@ -222,6 +222,22 @@ class Contact(OwnedModel):
                 ],
                 name="contact_owner_circle_health",
             ),
+            # Who is due, in order (contacts.selectors.contacts_due) and who comes due soon
+            # (reminders.meetups.soon_candidates), and how many are due, from this index alone:
+            # with (owner, next_reach_out_on) SQLite read every due person's row (1,670 at
+            # 10,000 contacts) to test archived/paused and rank them (14 ms; 2.5 ms now).
+            models.Index(
+                fields=[
+                    "owner",
+                    "archived",
+                    "paused",
+                    "next_reach_out_on",
+                    "sort_name",
+                    "cadence_days",
+                    "circle",
+                ],
+                name="contact_owner_due",
+            ),
             # The sweep looks for active contacts that came due across every owner: without this
             # index SQLite scanned the whole table (bench/NOTES.md).
             models.Index(

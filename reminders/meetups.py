@@ -15,7 +15,9 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from contacts.models import Contact
+from django.db import connection
+
+from contacts.models import Contact, Interest
 from contacts.selectors import CappedList
 from interactions.models import Interaction
 from network_crm.text import fold
@@ -110,14 +112,24 @@ def soon_candidates(*, owner: User, today: dt.date) -> list[Contact]:
 
 def candidate_interests(candidates: list[Contact]) -> list[tuple[int, str, str, bool]]:
     """The candidates' interests as (contact id, folded name, name, mine), by folded name then
-    contact: at most ``INTEREST_ROWS_LIMIT`` rows."""
-    return list(
-        Contact.interests.through.objects.filter(contact_id__in=[c.pk for c in candidates])
-        .order_by("interest__folded_name", "contact_id")
-        .values_list("contact_id", "interest__folded_name", "interest__name", "interest__mine")[
-            :INTEREST_ROWS_LIMIT
-        ]
-    )
+    contact: at most ``INTEREST_ROWS_LIMIT`` rows. A raw statement (the ORM's, written out: it
+    took longer to build than to run); by the candidates' ids, read as the owner's."""
+    if not candidates:
+        return []
+    marks = ", ".join(["%s"] * len(candidates))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INTERESTS_SQL.format(ids=marks), [*(c.pk for c in candidates), INTEREST_ROWS_LIMIT]
+        )
+        return [(pk, folded, name, bool(mine)) for pk, folded, name, mine in cursor.fetchall()]
+
+
+_INTERESTS_SQL = (
+    "SELECT l.contact_id, i.folded_name, i.name, i.mine "
+    f"FROM {connection.ops.quote_name(Contact.interests.through._meta.db_table)} l "
+    f"JOIN {connection.ops.quote_name(Interest._meta.db_table)} i ON i.id = l.interest_id "
+    "WHERE l.contact_id IN ({ids}) ORDER BY i.folded_name, l.contact_id LIMIT %s"
+)
 
 
 def _groups(candidates: list[Contact], interests: list[tuple]) -> list[_Group]:

@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from contacts.models import Contact, ImportantDate
-from contacts.selectors import CappedList, contacts_due, contacts_due_capped
+from contacts.selectors import CappedList, contacts_due_capped, due_and_soon
 from giving.things_selectors import ShareSuggestion, share_suggestion_for_digest
 from interactions.models import Interaction, PlannedInteraction
 from interactions.plans_selectors import plans_coming_up, plans_on_day
@@ -33,12 +33,13 @@ from network_crm.dates import STYLES, format_date
 from network_crm.dates import current as current_date_format
 from network_crm.reversing import url_to
 from network_crm.rows import columns, load, width
-from network_crm.templatetags.crm import days_until
+from network_crm.templatetags.crm import days_ago, days_until
 from reminders.meetups import (
     INTEREST_ROWS_LIMIT,
+    SOON_DAYS,
+    SOON_LIMIT,
     candidate_interests,
     meetups_among,
-    soon_candidates,
 )
 from reminders.models import Reminder, SchedulerHeartbeat
 from reminders.rhythm_selectors import dashboard_rhythm
@@ -570,24 +571,27 @@ def due_with_talking_points(*, owner: User, today: dt.date) -> CappedList:
 def dashboard_due(*, owner: User, today: dt.date, due_total: int | None = None) -> dict:
     """The due section: who is due (capped by the daily limit, most overdue first) with their
     talking points, and the meetups that take the place of some of their nudges
-    (reminders.meetups). Five queries, six when a meetup forms: the capped list and its count,
-    who comes due soon, the interests of all of them (the talking points' shared interests and
-    the meetups' groups), the "ask about" notes of those shown, and the dismissals of the
-    groups found. Each person shown gets the paths of their forms.
+    (reminders.meetups). Five queries, six when a meetup forms: the ranking of who is due with
+    its count, who comes due soon (``meetups.soon_candidates``' rule), those people's rows (one
+    read for both), the interests of all of them (the talking points' shared interests and the
+    meetups' groups), the "ask about" notes of those shown, and the dismissals of the groups
+    found. Each person shown gets the paths of their forms.
 
     ``due_total``, when the caller has counted who is due already (the health panel's query
     does), saves the count. (Counting in the list's query with a window function made SQLite
     keep and sort every due row instead of the first few: slower than a separate count.)"""
-    limit = owner.settings.daily_limit
-    if due_total is None:
-        due = contacts_due_capped(owner=owner, today=today, limit=limit)
-    else:
-        first = list(contacts_due(owner=owner, today=today)[:limit])
-        due = CappedList(items=first, total=due_total if len(first) == limit else len(first))
+    due, soon = due_and_soon(
+        owner=owner,
+        today=today,
+        limit=owner.settings.daily_limit,
+        soon_until=today + dt.timedelta(days=SOON_DAYS),
+        soon_limit=SOON_LIMIT,
+        due_total=due_total,
+    )
     items = list(due.items)
     if not items:
         return {"due": due, "meetups": []}
-    candidates = items + soon_candidates(owner=owner, today=today)
+    candidates = items + soon
     interests = candidate_interests(candidates)
     if len(interests) < INTEREST_ROWS_LIMIT:
         shown = {contact.pk for contact in items}
@@ -604,7 +608,13 @@ def dashboard_due(*, owner: User, today: dt.date, due_total: int | None = None) 
     section = meetups_among(
         owner=owner, today=today, due=due, candidates=candidates, interests=interests
     )
+    for meetup in section["meetups"]:
+        for contact in meetup.people:
+            contact.avatar_html = _avatar_html(contact)
+            contact.due_text = days_until(contact.next_reach_out_on, today)
     for contact in section["due"].items:
+        contact.avatar_html = _avatar_html(contact)
+        contact.why = _why_text(contact, today)
         contact.log_path = url_to("interactions:log", contact.pk)
         contact.log_other_path = url_to("interactions:create", contact.pk)
         contact.snooze_path = url_to("contacts:snooze", contact.pk)
@@ -620,6 +630,35 @@ def dashboard_due(*, owner: User, today: dt.date, due_total: int | None = None) 
             "plan": plan,
         }
     return section
+
+
+def _avatar_html(contact: Contact) -> SafeString:
+    """contacts/_avatar.html (not large) with its trailing newline, written once per person
+    instead of an include per card (issue 21)."""
+    if contact.photo:
+        return format_html(
+            '<img class="avatar photo" src="{}" alt="" loading="lazy">\n',
+            url_to("contacts:photo", contact.pk),
+        )
+    return format_html(
+        '<span class="avatar hue-{}" aria-hidden="true">{}</span>\n',
+        contact.avatar_hue,
+        contact.initials,
+    )
+
+
+def _why_text(contact: Contact, today: dt.date) -> str:
+    """contacts/_why.html's text with its trailing newline (the template escapes it)."""
+    if contact.last_interaction_on:
+        text = f"Last in touch {days_ago(contact.last_interaction_on, today)}"
+    else:
+        text = "No interaction logged yet"
+    cadence = contact.effective_cadence_days
+    if cadence:
+        text += f" · every {cadence} days"
+    if contact.circle:
+        text += f" · {contact.circle.name}"
+    return text + "\n"
 
 
 def dashboard_page(*, owner: User, today: dt.date, now: dt.datetime) -> dict:

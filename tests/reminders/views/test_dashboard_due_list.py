@@ -86,10 +86,10 @@ def test_due_section_query_count_does_not_grow_with_contacts(
     for index in range(6):
         due(alice, f"A{index}", days_overdue=index + 1, cadence=None, circle=circle)
     headers = {"HX-Request": "true"}
-    # The due fragment: session, user, settings, the capped list, its count, who comes due soon,
-    # the interests of them all (shared interests and the meetups' groups) and the "ask about"
-    # notes (no group forms, so no dismissals are read).
-    with django_assert_num_queries(8):
+    # The due fragment: session, user, settings, the ranking (with its count and who comes due
+    # soon), those people's rows, the interests of them all (shared interests and the meetups'
+    # groups) and the "ask about" notes (no group forms, so no dismissals are read).
+    with django_assert_num_queries(7):
         alice_client.get(reverse("dashboard"), headers=headers)
     # The full page: the health panel counts who is due (the due list doesn't count again) and
     # shows there is someone (no "any contacts?" query).
@@ -108,7 +108,7 @@ def test_due_section_query_count_does_not_grow_with_contacts(
             for index in range(300)
         ]
     )
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         alice_client.get(reverse("dashboard"), headers=headers)
     with django_assert_num_queries(len(full_small.captured_queries)):
         response = alice_client.get(reverse("dashboard"))
