@@ -238,6 +238,10 @@ class Contact(OwnedModel):
                 ],
                 name="contact_owner_due",
             ),
+            # The admin's city filter counts the owner's people per city (contacts.admin_filters.
+            # CityFilter): from this index alone, in city order, instead of every contact's row
+            # (7 of the changelist's 10 ms of SQL at 10,000 contacts).
+            models.Index(fields=["owner", "city"], name="contact_owner_city"),
             # The sweep looks for active contacts that came due across every owner: without this
             # index SQLite scanned the whole table (bench/NOTES.md).
             models.Index(
