@@ -9,10 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
 from contacts.models import Contact
+from contacts.selectors import InterestPeople
 from network_crm.templatetags.crm import days_ago, days_until
 
 _PHOTO_PK = 2_147_483_647
@@ -92,3 +93,46 @@ def contact_list_rows(contacts: Iterable[Contact], *, today: dt.date) -> list[Co
         )
         for contact in contacts
     ]
+
+
+def interest_rows(rows: Iterable[InterestPeople], *, list_url: str) -> list[SafeString]:
+    """Each row of the interests page as its loop wrote it (the whitespace included): the
+    interest, how many share it and the first few of them, built once in Python instead of
+    some thirty template nodes per row (issue 21)."""
+    return [_interest_row(row, list_url) for row in rows]
+
+
+_YOURS_TOO = '<span class="tag shared-tag">yours too</span>'
+
+
+def _interest_row(row: InterestPeople, list_url: str) -> SafeString:
+    interest = row.interest
+    name = escape(interest.name)
+    everyone = f"{list_url}?interest={interest.pk}&amp;sort=last"
+    title = f'<a href="{everyone}">{name}</a>' if row.total else name
+    if row.total:
+        count = f"{row.total} {'person' if row.total == 1 else 'people'}"
+    else:
+        count = "Nobody else yet."
+    people = ""
+    if row.people:
+        links = ", ".join(
+            f'<a class="person-name" href="{escape(person.href)}">{escape(person.name)}</a>'
+            for person in row.people
+        )
+        more = (
+            f' <a class="interest-more" href="{everyone}">and {row.more} more</a>'
+            if row.more
+            else ""
+        )
+        people = f'\n            <p class="interest-people">{links}{more}</p>\n          '
+    return SafeString(
+        f'\n        <li class="interest-row{" shared" if interest.mine else ""}">'
+        '\n          <div class="interest-head">'
+        f'\n            <h2 class="interest-name" id="interest-{interest.pk}">{title}</h2>'
+        f"\n            {_YOURS_TOO if interest.mine else ''}"
+        f'\n            <span class="interest-count">{count}</span>'
+        "\n          </div>"
+        f"\n          {people}"
+        "\n        </li>\n      "
+    )
