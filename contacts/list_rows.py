@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape  # Django's escape, without its lazy-text wrapper
 
 from django.db.models import QuerySet
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from contacts.models import Contact

@@ -24,7 +24,14 @@ from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import Exact
 
 from contacts.limits import MAX_DATES_PER_CONTACT, MAX_METHODS_PER_CONTACT, MAX_SHOWN_INTERESTS
-from contacts.models import Contact, ContactMethod, ImportantDate, Interest, effective_cadence
+from contacts.models import (
+    BulkChange,
+    Contact,
+    ContactMethod,
+    ImportantDate,
+    Interest,
+    effective_cadence,
+)
 from network_crm.db import DaysDiff
 from network_crm.reversing import url_to
 from network_crm.text import fold
@@ -262,6 +269,23 @@ def contacts_search(*, owner: User, filters: ContactFilters, today: dt.date) -> 
         contacts = contacts.filter(pk__in=links.values("contact_id"))
     contacts = contacts_matching(contacts, owner=owner, query=filters.query)
     return contacts.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+# The owner's most recent bulk change (BulkChange's ordering), without its payload: that holds
+# the previous values of every person it changed, and only the last change can be undone.
+_LAST_BULK_CHANGE_SQL = (
+    f"SELECT id, description, undone_at FROM {_q(BulkChange._meta.db_table)} "
+    "WHERE owner_id = %s ORDER BY created_at DESC, id DESC LIMIT 1"
+)
+
+
+def bulk_change_undoable(*, owner: User) -> dict | None:
+    """The list's "Undo" bar: the most recent bulk change (``pk``, ``description``) if it has
+    not been undone yet, else None. One statement, no model."""
+    rows = _rows(_LAST_BULK_CHANGE_SQL, [owner.pk])
+    if not rows or rows[0][2] is not None:
+        return None
+    return {"pk": rows[0][0], "description": rows[0][1]}
 
 
 # Trigram indexes (SQLite: FTS5 tables with the trigram tokenizer, PostgreSQL: pg_trgm GIN indexes;

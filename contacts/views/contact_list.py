@@ -55,7 +55,7 @@ def contact_list(request: HtmxHttpRequest) -> HttpResponse:
             "query": filters.query,
             "today": today,
             "bulk_form": bulk_form,
-            "last_change": _undoable_change(request.user),
+            "last_change": selectors.bulk_change_undoable(owner=request.user),
         },
     )
 
