@@ -508,6 +508,8 @@ class CircleForm(OwnedModelForm):
 
 
 class MyInterestsForm(forms.Form):
+    default_renderer = FAST_RENDERER
+
     interests = forms.CharField(
         label="Your interests",
         required=False,

@@ -148,5 +148,6 @@ def interest_list(request: HtmxHttpRequest) -> HttpResponse:
             "query": query,
             "rows": interest_rows(rows, list_url=url_to("contacts:list")),
             "interests_form": interests_form,
+            "here": url_to("contacts:interests"),
         },
     )
