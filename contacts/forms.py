@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse_lazy
 
 from contacts import selectors
@@ -259,11 +259,13 @@ def owned_interest(owner, value: str) -> Interest | None:
     text = " ".join((value or "").split())
     if not text:
         return None
-    interests = Interest.objects.for_owner(owner)
-    found = interests.filter(folded_name=Interest.fold_name(text)).first()
-    if found is None and text.isascii() and text.isdigit() and len(text) <= 18:
-        found = interests.filter(pk=int(text)).first()
-    return found
+    folded = Interest.fold_name(text)
+    named = Q(folded_name=folded)
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        # One read for both (a link's id, or an interest called "1984"): the name wins.
+        named |= Q(pk=int(text))
+    found = list(Interest.objects.for_owner(owner).filter(named)[:2])
+    return next((i for i in found if i.folded_name == folded), found[0] if found else None)
 
 
 class InterestNameField(forms.CharField):
@@ -506,6 +508,8 @@ class CircleForm(OwnedModelForm):
 
 
 class MyInterestsForm(forms.Form):
+    default_renderer = FAST_RENDERER
+
     interests = forms.CharField(
         label="Your interests",
         required=False,

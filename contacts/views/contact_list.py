@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from contacts import selectors, services
 from contacts.forms import BulkEditForm, ContactListFiltersForm, share_circle_choices
-from contacts.list_rows import contact_list_rows
+from contacts.list_rows import contact_list_links, contact_list_rows
 from contacts.models import BulkChange, Contact
 from network_crm.clock import local_today, now
 from network_crm.http import HtmxHttpRequest, messages_from_errors, redirect_back
@@ -49,12 +49,13 @@ def contact_list(request: HtmxHttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": contact_list_rows(page.object_list, today=today),
+            "links": contact_list_links(),
             "filters_form": filters_form,
             "filters": filters,
             "query": filters.query,
             "today": today,
             "bulk_form": bulk_form,
-            "last_change": _undoable_change(request.user),
+            "last_change": selectors.bulk_change_undoable(owner=request.user),
         },
     )
 

@@ -16,14 +16,15 @@ from contacts.forms import (
     InterestAddForm,
     MyInterestsForm,
 )
+from contacts.list_rows import interest_rows
 from contacts.models import (
     Contact,
     Interest,
 )
-from network_crm.clock import local_today
 from network_crm.http import HtmxHttpRequest
 from network_crm.owned import get_owned_or_404
 from network_crm.owner_cache import owner_cached
+from network_crm.reversing import url_to
 from network_crm.text import fold
 
 
@@ -91,13 +92,16 @@ def interest_suggestions(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _my_interests_form(request: HtmxHttpRequest) -> MyInterestsForm:
-    """The user's own interests as one comma-separated field (bound when it was sent)."""
-    mine = Interest.objects.for_owner(request.user).filter(mine=True).order_by("folded_name")
+    """The user's own interests as one comma-separated field, bound when it was sent (unbound,
+    its initial value is set from the page's interests, ``_show_my_interests``)."""
     return MyInterestsForm(
-        request.POST if request.POST.get("form") == "interests" else None,
-        initial={"interests": ", ".join(interest.name for interest in mine)},
-        prefix="mine",
+        request.POST if request.POST.get("form") == "interests" else None, prefix="mine"
     )
+
+
+def _show_my_interests(form: MyInterestsForm, interests: list[selectors.InterestCount]) -> None:
+    if not form.is_bound:
+        form.initial = {"interests": ", ".join(i.name for i in interests if i.mine)}
 
 
 def _my_interests_saved(request: HtmxHttpRequest, form: MyInterestsForm) -> bool:
@@ -128,7 +132,9 @@ def interest_list(request: HtmxHttpRequest) -> HttpResponse:
         return redirect("contacts:interests")
     query = request.GET.get("q", "").strip()[:80]
     # A list (one user's interests are few enough to hold), counted once for the whole page.
-    interests = selectors.interests_for_overview(owner=request.user, query=query)
+    counted = selectors.interests_counted(owner=request.user)
+    _show_my_interests(interests_form, counted)
+    interests = selectors.interests_for_overview(owner=request.user, query=query, counted=counted)
     page = Paginator(interests, 30).get_page(request.GET.get("page"))
     template = "contacts/interest_list.html" + ("#interest-results" if request.htmx else "")
     rows = selectors.interests_with_people(
@@ -140,8 +146,8 @@ def interest_list(request: HtmxHttpRequest) -> HttpResponse:
         {
             "page": page,
             "query": query,
-            "rows": rows,
-            "today": local_today(request.user),
+            "rows": interest_rows(rows, list_url=url_to("contacts:list")),
             "interests_form": interests_form,
+            "here": url_to("contacts:interests"),
         },
     )

@@ -69,3 +69,38 @@ def test_other_templates_go_through_the_template_engine():
     assert widget.render("notes", "x < y", renderer=FAST_RENDERER) == widget.render(
         "notes", "x < y", renderer=STOCK
     )
+
+
+class FieldGroups(forms.Form):
+    name = forms.CharField(label="Name & <nickname>", help_text="Say <em>who</em>.")
+    age = forms.IntegerField(label="Age", required=False, min_value=0)
+    circle = forms.ChoiceField(
+        label="Circle", required=False, choices=[("", "All"), ("1", "Close & dear")]
+    )
+    unlabelled = forms.CharField(label="", required=False)
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput())
+    ticked = forms.BooleanField(label="Tick me", required=False)
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "options"),
+    [
+        (None, {}),
+        ({"name": "", "age": "x", "circle": "9", "kind": "z"}, {}),
+        ({"name": "Ann <3", "age": "4", "circle": "1", "ticked": "on", "kind": "a"}, {}),
+        (None, {"auto_id": False}),
+        (None, {"prefix": "mine", "auto_id": "f_%s"}),
+    ],
+)
+def test_field_groups_render_as_the_template_does(data, options):
+    fast = FieldGroups(data, renderer=FAST_RENDERER, **options)
+    stock = FieldGroups(data, renderer=STOCK, **options)
+    for form in (fast, stock):
+        form.is_valid()
+    for name in FieldGroups.base_fields:
+        assert fast[name].as_field_group() == stock[name].as_field_group(), name
+    assert 'class="required"' in fast["name"].as_field_group()
+    assert "<em>who</em>" in fast["name"].as_field_group()
