@@ -145,3 +145,19 @@ def test_a_common_word_is_counted_to_the_cap_and_walked_in_name_order(
         assert "ORDER BY" not in count_sql
         assert "_fts" in count_sql and "_fts" not in page_sql
         assert "ORDER BY" in page_sql
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
+def test_the_walk_reads_the_name_index_in_order(book):
+    paginator = SearchPaginator.for_search(
+        owner=book, filters=ContactFilters(query="mara"), today=TODAY, per_page=2
+    )
+    walk = paginator._tested(by_owner_index=True).order_by("sort_name", "pk")[:2]
+    sql, params = walk.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+    # Stops once the page is full: no sort of every row, no id list built first.
+    assert "contact_owner_sort" in plan
+    assert "TEMP B-TREE" not in plan
+    assert "_fts" not in plan
