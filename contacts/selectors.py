@@ -353,14 +353,26 @@ def contacts_search(*, owner: User, filters: ContactFilters, today: dt.date) -> 
     folded the same way in every script) over the contact's own
     fields, their emails, phones (also as bare digits) and links, and their interests' names, so "emile" finds "Émile" on SQLite as on PostgreSQL.
     """
-    if any(len(word) >= INDEXED_WORD_LENGTH for word in search_words(filters.query)):
-        # The search's id lists (one per indexed word) already hold only the owner's people;
-        # the owner test stays, written so SQLite can't answer it from an (owner, ...) index:
-        # it would walk every contact of the owner in list order and look each up in the lists,
-        # reading 100,000 rows to show the few that match (docs/decisions/0012-search-index.md).
-        contacts = Contact.objects.filter(_owned_by(owner))
-    else:
+    indexed = any(len(word) >= INDEXED_WORD_LENGTH for word in search_words(filters.query))
+    # The search's id lists (one per indexed word) already hold only the owner's people;
+    # the owner test stays, written so SQLite can't answer it from an (owner, ...) index:
+    # it would walk every contact of the owner in list order and look each up in the lists,
+    # reading 100,000 rows to show the few that match (docs/decisions/0012-search-index.md).
+    contacts = _filtered(owner=owner, filters=filters, today=today, by_owner_index=not indexed)
+    contacts = contacts_matching(contacts, owner=owner, query=filters.query)
+    return contacts.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+def _filtered(
+    *, owner: User, filters: ContactFilters, today: dt.date, by_owner_index: bool
+) -> QuerySet[Contact]:
+    """The owner's contacts that pass ``filters`` other than the search words, unordered.
+    ``by_owner_index`` False writes the owner test so no (owner, ...) index can answer it
+    (``_owned_by``): for queries that an id list should lead."""
+    if by_owner_index:
         contacts = Contact.objects.filter(owner=owner)
+    else:
+        contacts = Contact.objects.filter(_owned_by(owner))
     contacts = contacts.select_related("circle")
     if filters.status == "archived":
         contacts = contacts.filter(archived=True)
@@ -378,8 +390,7 @@ def contacts_search(*, owner: User, filters: ContactFilters, today: dt.date) -> 
         # way they do").
         links = Contact.interests.through.objects.filter(interest_id=filters.interest_id)
         contacts = contacts.filter(pk__in=links.values("contact_id"))
-    contacts = contacts_matching(contacts, owner=owner, query=filters.query)
-    return contacts.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+    return contacts
 
 
 # The owner's most recent bulk change (BulkChange's ordering), without its payload: that holds
@@ -468,31 +479,134 @@ def search_words(query: str, *, max_words: int | None = None) -> list[str]:
 
 def search_is_capped(query: str) -> bool:
     """True when no word of ``query`` can use the index (all shorter than INDEXED_WORD_LENGTH):
-    such a search scans the owner's contacts, so the list counts its matches only up to
-    SEARCH_COUNT_CAP."""
+    such a search scans the owner's contacts (the list says so when it caps the count)."""
     words = search_words(query)
     return bool(words) and all(len(word) < INDEXED_WORD_LENGTH for word in words)
 
 
-# A search none of whose words can use the index counts its matches only this far: the count
-# would read every contact of the owner. The list shows "1,000+" and pages through these first.
+# A search counts its matches only this far: past it, the count (and, on SQLite, the sort of
+# every match) would read every match, and a common fragment ("mar") matches one person in
+# eight. The list shows "1,000+" and pages through these first.
 SEARCH_COUNT_CAP = 1000
+# Past the cap, the first pages in name order are found by walking the owner's people in that
+# order (the plain list's index) and testing each: this many rows of matches at most, so the
+# walk stays short even where matches are sparse; deeper pages sort the matches.
+WALK_MATCHES = 200
+
+
+def _word_superset(*, owner: User, word: str) -> Q:
+    """SQLite: contacts that may match ``word`` (INDEXED_WORD_LENGTH or longer), a superset of
+    its matches found through the indexes without reading other contacts: the FTS table's rowids
+    for their own text (not checked here), their ways to reach and interests that match. For a
+    query already limited to the owner; the exact test of every word is made on each row it
+    returns (``_word_scan``)."""
+    methods = ContactMethod.objects.filter(
+        _owned_by(owner), folded_value__contains=word, pk__in=_fts_rowids(ContactMethod, word)
+    )
+    interests = Contact.interests.through.objects.filter(
+        interest__owner=owner, interest__folded_name__contains=word
+    )
+    return (
+        Q(pk__in=_fts_rowids(Contact, word))
+        | Q(pk__in=interests.values("contact_id"))
+        | Q(pk__in=methods.values("contact_id"))
+    )
 
 
 class SearchPaginator(Paginator):
-    """The contact list's paginator: the exact count, except for a search that scans (see
-    ``search_is_capped``), which is counted up to SEARCH_COUNT_CAP and pages through those."""
+    """The contact list's paginator. Without search words: the exact count. A search counts its
+    matches up to SEARCH_COUNT_CAP and pages through those ("1,000+ matches").
 
-    def __init__(self, object_list, per_page, *, query: str) -> None:
+    On SQLite, a search with an indexed word (given ``owner``, ``filters`` and ``today``, those
+    of ``object_list``, the queryset of ``contacts_search``) is counted through its words'
+    candidates (``_word_superset``) with every word tested on each candidate, in no order, so
+    the count stops at the cap's next match; it keeps the ids it found. When no more than the
+    cap match, the page is read from those ids. Past the cap, the first pages in name order walk
+    the owner's people in that order and test each, stopping once the page is full
+    (``WALK_MATCHES``); deeper pages and other orders read ``object_list``. Neither materialises
+    nor sorts every match of a common word, and every page holds the same people in the same
+    order as ``object_list``."""
+
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        query: str,
+        owner: User | None = None,
+        filters: ContactFilters | None = None,
+        today: dt.date | None = None,
+    ) -> None:
+        # ``object_list`` None: ``contacts_search``'s queryset, built only if a page needs it.
+        self._object_list = object_list
         super().__init__(object_list, per_page)
-        self.capped = search_is_capped(query)
+        words = search_words(query)
+        self.capped = bool(words)
+        self.short_words = search_is_capped(query)
+        self._words = words
+        self._owner, self._filters, self._today = owner, filters, today
+        # SQLite only (FTS5); PostgreSQL's trigram indexes serve ``object_list`` as it is.
+        indexed = (
+            [word for word in words if len(word) >= INDEXED_WORD_LENGTH]
+            if owner is not None and filters is not None and connection.vendor == "sqlite"
+            else []
+        )
+        # The count starts from the candidates of the longest words (the rarest, as a rule):
+        # the others' would be built in full only to be probed ("quokka mar": 4× the cost at
+        # 100,000 people); every word is still tested on each row.
+        self._indexed = [word for word in indexed if len(word) == max(map(len, indexed))]
+        self._ids: list[int] | None = None
+
+    @classmethod
+    def for_search(
+        cls, *, owner: User, filters: ContactFilters, today: dt.date, per_page: int
+    ) -> SearchPaginator:
+        """The contact list's search, paged."""
+        return cls(None, per_page, query=filters.query, owner=owner, filters=filters, today=today)
+
+    @property
+    def object_list(self):
+        if self._object_list is None:
+            self._object_list = contacts_search(
+                owner=self._owner, filters=self._filters, today=self._today
+            )
+        return self._object_list
+
+    @object_list.setter
+    def object_list(self, value) -> None:
+        self._object_list = value
+
+    def _check_object_list_is_ordered(self) -> None:
+        if self._object_list is not None:  # contacts_search's own is ordered
+            super()._check_object_list_is_ordered()
+
+    def _tested(self, *, by_owner_index: bool, within: list[Q] = ()) -> QuerySet[Contact]:
+        """The owner's contacts passing the filters and ``within``, every search word tested on
+        each row (after ``within``, which SQLite tests first)."""
+        contacts = _filtered(
+            owner=self._owner,
+            filters=self._filters,
+            today=self._today,
+            by_owner_index=by_owner_index,
+        )
+        for condition in within:
+            contacts = contacts.filter(condition)
+        for word in self._words:
+            contacts = contacts.filter(_word_scan(word=word))
+        return contacts
 
     @cached_property
     def _counted(self) -> int:
         if not self.capped:
             return self.object_list.count()
-        # SELECT COUNT(*) FROM (... LIMIT cap + 1): stops at the cap's next match.
-        return self.object_list[: SEARCH_COUNT_CAP + 1].count()
+        if not self._indexed:
+            # SELECT COUNT(*) FROM (... LIMIT cap + 1): stops at the cap's next match.
+            return self.object_list[: SEARCH_COUNT_CAP + 1].count()
+        supersets = [_word_superset(owner=self._owner, word=word) for word in self._indexed]
+        contacts = self._tested(by_owner_index=False, within=supersets)
+        # No order: the loop stops at the cap's next match instead of sorting every match.
+        self._ids = list(contacts.order_by().values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])
+        return len(self._ids)
 
     @property
     def more(self) -> bool:
@@ -511,6 +625,35 @@ class SearchPaginator(Paginator):
     def count_shown(self) -> str:
         """The count as the page writes it: "1,000+" past the cap."""
         return f"{self.count:,}+" if self.more else str(self.count)
+
+    def page(self, number):
+        """Django's ``Paginator.page``, the rows read as ``_rows`` says."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self._rows(bottom, top), number, self)
+
+    def _rows(self, bottom: int, top: int):
+        if self._ids is None:
+            return self.object_list[bottom:top]
+        sort = SORTS.get(self._filters.sort, SORTS["name"])
+        if not self.more:
+            # Every match's id is known (at most the cap): sort those, not the candidates.
+            contacts = Contact.objects.filter(_owned_by(self._owner), pk__in=self._ids)
+            return contacts.select_related("circle").order_by(*sort)[bottom:top]
+        filters = self._filters
+        if (
+            filters.sort == "name"
+            and not (filters.status or filters.circle_id or filters.interest_id)
+            and top <= WALK_MATCHES
+        ):
+            # More than the cap match among the owner's people: walking them in name order
+            # (the plain list's index) fills the page after a few rows per match.
+            walk = self._tested(by_owner_index=True)
+            return walk.order_by(*sort)[bottom:top]
+        return self.object_list[bottom:top]
 
 
 def contacts_matching(

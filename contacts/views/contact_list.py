@@ -36,11 +36,11 @@ def contact_list(request: HtmxHttpRequest) -> HttpResponse:
     filters_form = ContactListFiltersForm(request.GET or None, owner=request.user)
     filters = filters_form.filters()
     today = local_today(request.user)
-    contacts = selectors.contacts_search(owner=request.user, filters=filters, today=today)
     template = "contacts/contact_list.html" + ("#results" if request.htmx else "")
-    page = selectors.SearchPaginator(contacts, PAGE_SIZE, query=filters.query).get_page(
-        request.GET.get("page")
+    paginator = selectors.SearchPaginator.for_search(
+        owner=request.user, filters=filters, today=today, per_page=PAGE_SIZE
     )
+    page = paginator.get_page(request.GET.get("page"))
     bulk_form = BulkEditForm(owner=request.user)
     share_circle_choices(filters_form.fields["circle"], bulk_form.fields["target_circle"])
     return render(
