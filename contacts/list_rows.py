@@ -68,13 +68,14 @@ def _listed(values: tuple) -> _Listed:
     return _Listed(*head, circle_id, circle, next_on, paused, archived)
 
 
-def _avatar(contact: _Listed) -> str:
-    """contacts/_avatar.html (not large), with its trailing newline."""
+def avatar_html(contact: Contact | _Listed) -> SafeString:
+    """contacts/_avatar.html (not large), with its trailing newline: written once per person
+    instead of an include per card (the list, the dashboard's due and coming-up cards)."""
     if contact.photo:
         src = escape(url_to("contacts:photo", contact.pk))
-        return f'<img class="avatar photo" src="{src}" alt="" loading="lazy">\n'
+        return SafeString(f'<img class="avatar photo" src="{src}" alt="" loading="lazy">\n')
     hue = Contact.avatar_hue.fget(contact)
-    return (
+    return SafeString(
         f'<span class="avatar hue-{hue}" aria-hidden="true">'
         f"{escape(Contact.initials.fget(contact))}</span>\n"
     )
@@ -125,7 +126,7 @@ def _contact_row(contact: _Listed, today: dt.date) -> SafeString:
         f'\n            <input type="checkbox" name="ids" value="{pk}" id="select-{pk}"'
         ' class="select-person">'
         f'\n            <label for="select-{pk}" class="visually-hidden">Select {name}</label>'
-        f"\n            {_avatar(contact)}"
+        f"\n            {avatar_html(contact)}"
         '\n            <div class="person-main">'
         f'\n              <a class="person-name" href="{escape(url_to("contacts:detail", pk))}">'
         f"{name}</a>"

@@ -18,10 +18,11 @@ from django.db import connection
 from django.urls import NoReverseMatch
 from django.utils import dateformat
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from contacts.list_rows import avatar_html
 from contacts.models import Contact, ImportantDate
 from contacts.selectors import CappedList, contacts_due_capped, due_and_soon
 from giving.things_selectors import ShareSuggestion, share_suggestion_for_digest
@@ -610,10 +611,10 @@ def dashboard_due(*, owner: User, today: dt.date, due_total: int | None = None) 
     )
     for meetup in section["meetups"]:
         for contact in meetup.people:
-            contact.avatar_html = _avatar_html(contact)
+            contact.avatar_html = avatar_html(contact)
             contact.due_text = days_until(contact.next_reach_out_on, today)
     for contact in section["due"].items:
-        contact.avatar_html = _avatar_html(contact)
+        contact.avatar_html = avatar_html(contact)
         contact.why = _why_text(contact, today)
         contact.log_path = url_to("interactions:log", contact.pk)
         contact.log_other_path = url_to("interactions:create", contact.pk)
@@ -630,21 +631,6 @@ def dashboard_due(*, owner: User, today: dt.date, due_total: int | None = None) 
             "plan": plan,
         }
     return section
-
-
-def _avatar_html(contact: Contact) -> SafeString:
-    """contacts/_avatar.html (not large) with its trailing newline, written once per person
-    instead of an include per card (issue 21)."""
-    if contact.photo:
-        return format_html(
-            '<img class="avatar photo" src="{}" alt="" loading="lazy">\n',
-            url_to("contacts:photo", contact.pk),
-        )
-    return format_html(
-        '<span class="avatar hue-{}" aria-hidden="true">{}</span>\n',
-        contact.avatar_hue,
-        contact.initials,
-    )
 
 
 def _why_text(contact: Contact, today: dt.date) -> str:
@@ -696,20 +682,6 @@ class UpcomingRow:
     why: str
 
 
-def _avatar(contact: Contact) -> SafeString:
-    """contacts/_avatar.html (not large), with its trailing newline."""
-    if contact.photo:
-        return format_html(
-            '<img class="avatar photo" src="{}" alt="" loading="lazy">\n',
-            url_to("contacts:photo", contact.pk),
-        )
-    return format_html(
-        '<span class="avatar hue-{}" aria-hidden="true">{}</span>\n',
-        contact.avatar_hue,
-        contact.initials,
-    )
-
-
 def upcoming_rows(dates: list[UpcomingDate], *, today: dt.date) -> list[UpcomingRow]:
     """The dashboard's cards of ``dates``, written once in Python rather than through an include
     and four filters per card (issue 21); the dates as ``user_date`` writes them."""
@@ -724,7 +696,7 @@ def upcoming_rows(dates: list[UpcomingDate], *, today: dt.date) -> list[Upcoming
         contact = item.date.contact
         rows.append(
             UpcomingRow(
-                avatar=_avatar(contact),
+                avatar=avatar_html(contact),
                 href=contact.get_absolute_url(),
                 name=contact.name,
                 why=why,

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from contacts.list_rows import avatar_html
 from contacts.models import Circle, Contact, ImportantDate
 from contacts.services import contact_mark_fine, contact_save, contact_snooze
 from interactions import services as interaction_services
@@ -759,7 +760,7 @@ def test_full_dashboard_query_count_does_not_grow(
 
 
 def test_upcoming_cards_write_the_avatar_as_its_template_does(alice):
-    """The Coming up cards' avatars are written in Python (reminders.selectors._avatar): the same
+    """The Coming up cards' avatars are written in Python (contacts.list_rows.avatar_html): the same
     markup as contacts/_avatar.html, with a photo and without one, names escaped."""
     from django.template.loader import render_to_string
 
@@ -768,8 +769,8 @@ def test_upcoming_cards_write_the_avatar_as_its_template_does(alice):
     with_photo.photo.name = "photos/ana.jpg"
     for contact in (plain, with_photo):
         expected = render_to_string("contacts/_avatar.html", {"contact": contact})
-        assert selectors._avatar(contact) == expected
-    assert 'class="avatar photo"' in selectors._avatar(with_photo)
+        assert avatar_html(contact) == expected
+    assert 'class="avatar photo"' in avatar_html(with_photo)
 
 
 @pytest.mark.parametrize(

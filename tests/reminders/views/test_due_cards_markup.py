@@ -9,8 +9,9 @@ import datetime as dt
 import pytest
 from django.template import Context, Template
 
+from contacts.list_rows import avatar_html
 from contacts.models import Contact
-from reminders.selectors import _avatar_html, _why_text
+from reminders.selectors import _why_text
 from tests.factories import CircleFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_written_as_the_includes_write_them(alice, photo, name, circle_cadence, 
     )
     contact = Contact.objects.select_related("circle").get(pk=contact.pk)
     context = Context({"contact": contact, "today": TODAY})
-    assert _avatar_html(contact) == AVATAR.render(context)
+    assert avatar_html(contact) == AVATAR.render(context)
     assert Template("<p>{{ why }}</p>").render(
         Context({"why": _why_text(contact, TODAY)})
     ) == WHY.render(context)
