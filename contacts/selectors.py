@@ -636,21 +636,21 @@ class SearchPaginator(Paginator):
         return self._get_page(self._rows(bottom, top), number, self)
 
     def _rows(self, bottom: int, top: int):
-        if self._ids is None:
-            return self.object_list[bottom:top]
         sort = SORTS.get(self._filters.sort, SORTS["name"])
-        if not self.more:
+        if self._ids is not None and not self.more:
             # Every match's id is known (at most the cap): sort those, not the candidates.
             contacts = Contact.objects.filter(_owned_by(self._owner), pk__in=self._ids)
             return contacts.select_related("circle").order_by(*sort)[bottom:top]
         filters = self._filters
         if (
-            filters.sort == "name"
+            self.more
+            and filters.sort == "name"
             and not (filters.status or filters.circle_id or filters.interest_id)
             and top <= WALK_MATCHES
         ):
-            # More than the cap match among the owner's people: walking them in name order
-            # (the plain list's index) fills the page after a few rows per match.
+            # More than the cap match among the owner's people (with an indexed word or only
+            # short ones): walking them in name order (the plain list's index) fills the page
+            # after a few rows per match, instead of sorting every match.
             walk = self._tested(by_owner_index=True)
             return walk.order_by(*sort)[bottom:top]
         return self.object_list[bottom:top]
