@@ -187,7 +187,7 @@ def main() -> None:
             # The default format plus the time the worker spent on the request (ms), to tell
             # the server's own time from time spent queueing for one of its 8 threads.
             "--access-logformat",
-            '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)s',
+            '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(p)s %(M)s',
             "--error-logfile",
             str(error_log),
             "--forwarded-allow-ips",
@@ -217,12 +217,14 @@ def main() -> None:
         stop(server)
 
     statuses = Counter()
+    per_worker = Counter()
     server_ms: dict[str, list[float]] = {}
     for line in access_log.read_text(errors="replace").splitlines():
-        match = re.search(r'"(\w+) (\S+) [^"]*" (\d{3}) .* (\d+)$', line)
+        match = re.search(r'"(\w+) (\S+) [^"]*" (\d{3}) .* <?(\d+)>? (\d+)$', line)
         if match:
-            method, path, status, ms = match.groups()
+            method, path, status, pid, ms = match.groups()
             statuses[status] += 1
+            per_worker[pid] += 1
             server_ms.setdefault(endpoint(method, path), []).append(float(ms))
     everything = [ms for values in server_ms.values() for ms in values]
     server_time = {
@@ -261,6 +263,9 @@ def main() -> None:
                 for key in ("connect_errors", "read_errors", "write_errors", "timeouts")
             },
             "statuses": dict(sorted(statuses.items())),
+            # Requests each worker process answered: wrk's keep-alive connections stay with
+            # the worker that accepted them, so the split can be uneven (bench/NOTES.md).
+            "requests_per_worker": sorted(per_worker.values(), reverse=True),
             "server_time": server_time,
             "database_is_locked": len(re.findall("database is locked", logs, re.IGNORECASE)),
             "tracebacks": logs.count("Traceback"),

@@ -752,11 +752,13 @@ def render_markdown(results: dict) -> str:
             "logged-in user: per 10 requests 3 dashboards, 2 contact lists, 1 search, 3 contact "
             "pages and 1 quick log (POST, htmx). *errors* are responses other than 2xx/3xx plus "
             'socket errors and timeouts (10 s); *locked* counts "database is locked" in '
-            "gunicorn's log.",
+            "gunicorn's log. *per worker* is how many requests each gunicorn process answered: "
+            "wrk's 20 keep-alive connections stay with the process that accepted them, and when "
+            "one process accepts (nearly) all of them, that run uses one core (bench/NOTES.md).",
             "",
             "| database | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | locked "
-            "| tracebacks | statuses | target |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| tracebacks | statuses | per worker | target |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for database, data in results["load"].items():
             errors = data["errors_non_2xx_3xx"] + sum(data["socket_errors"].values())
@@ -766,6 +768,7 @@ def render_markdown(results: dict) -> str:
                 f"| {database} | {data['requests']:,} | {data['requests_per_s']} | "
                 f"{data['p50_ms']} | {data['p95_ms']} | {data['p99_ms']} | {data['max_ms']} | "
                 f"{errors} | {data['database_is_locked']} | {data['tracebacks']} | {statuses} | "
+                f"{' / '.join(f'{n:,}' for n in data.get('requests_per_worker', [])) or '–'} | "
                 f"{'met' if ok else 'MISSED'} |"
             )
         lines += [
