@@ -1,4 +1,4 @@
-"""Concurrent load on loopback: gunicorn as in the Procfile, driven by wrk with bench/load.lua.
+"""Concurrent load on loopback: gunicorn as in the Procfile (gunicorn.conf.py), driven by wrk with bench/load.lua.
 
     python -m bench.load --duration 60 --connections 50 --out bench/out/load-sqlite.json
 
@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import runpy
 import shutil
 import signal
 import socket
@@ -68,15 +69,15 @@ def prepare(seed_contacts: int) -> tuple[str, str, list[int], int]:
     return session, _get_new_csrf_string(), ids, interactions
 
 
-def procfile_workers_threads() -> tuple[int, int]:
-    """gunicorn's --workers and --threads as the Procfile's web line sets them (what `make run`
-    and the README's deployment use), so the bench measures the configuration users run."""
+def server_config() -> dict:
+    """gunicorn's settings from gunicorn.conf.py, which the Procfile's web line serves with
+    (what `make run` and the README's deployment use), so the bench measures what users run."""
     web = next(
         line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:")
     )
-    workers = re.search(r"--workers[ =](\d+)", web)
-    threads = re.search(r"--threads[ =](\d+)", web)
-    return int(workers.group(1)) if workers else 1, int(threads.group(1)) if threads else 1
+    assert "--config gunicorn.conf.py" in web, f"the Procfile's web line has another config: {web}"
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    return {name: config[name] for name in ("workers", "threads", "keepalive")}
 
 
 def endpoint(method: str, path: str) -> str:
@@ -171,17 +172,15 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    workers, threads = procfile_workers_threads()
+    config = server_config()
     server = subprocess.Popen(
         [
             str(gunicorn),
             "network_crm.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--access-logfile",
             str(access_log),
             # The default format plus the time the worker spent on the request (ms), to tell
@@ -250,7 +249,7 @@ def main() -> None:
             "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
             "duration_s": args.duration,
             "connections": args.connections,
-            "gunicorn": {"workers": workers, "threads": threads},
+            "gunicorn": config,
             "requests": result["requests"],
             "requests_per_s": round(result["requests"] / seconds, 1),
             "p50_ms": round(result["p50_us"] / 1000, 1),
@@ -263,8 +262,8 @@ def main() -> None:
                 for key in ("connect_errors", "read_errors", "write_errors", "timeouts")
             },
             "statuses": dict(sorted(statuses.items())),
-            # Requests each worker process answered: wrk's keep-alive connections stay with
-            # the worker that accepted them, so the split can be uneven (bench/NOTES.md).
+            # Requests each worker process answered: a kept-alive connection stays with the
+            # worker that accepted it, so the split shows whether both cores served.
             "requests_per_worker": sorted(per_worker.values(), reverse=True),
             "server_time": server_time,
             "database_is_locked": len(re.findall("database is locked", logs, re.IGNORECASE)),

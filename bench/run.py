@@ -325,6 +325,12 @@ def analyse_api(data: dict) -> list[dict]:
     return rows
 
 
+def gunicorn_settings(load_results: dict) -> str:
+    """`workers 2, threads 4, keepalive 0` as the load run used them."""
+    config = next(iter(load_results.values())).get("gunicorn", {})
+    return ", ".join(f"{name} {value}" for name, value in config.items())
+
+
 def load_step(args, tmp: Path, databases: list[str]) -> dict:
     results = {}
     for database in databases:
@@ -742,19 +748,17 @@ def render_markdown(results: dict) -> str:
         lines += [
             "## Load (gunicorn on loopback)",
             "",
-            "gunicorn as in the Procfile (`--workers "
-            f"{next(iter(results['load'].values())).get('gunicorn', {}).get('workers', 2)} "
-            "--threads "
-            f"{next(iter(results['load'].values())).get('gunicorn', {}).get('threads', 4)}`, "
+            "gunicorn as in the Procfile (gunicorn.conf.py: "
+            f"{gunicorn_settings(results['load'])}, "
             "access log on), DEBUG off, "
             f"{config['load_contacts']:,} contacts; wrk with {config['connections']} connections "
             f"for {config['duration']} s (after a 3 s warm-up) from the same two cores, one "
             "logged-in user: per 10 requests 3 dashboards, 2 contact lists, 1 search, 3 contact "
             "pages and 1 quick log (POST, htmx). *errors* are responses other than 2xx/3xx plus "
             'socket errors and timeouts (10 s); *locked* counts "database is locked" in '
-            "gunicorn's log. *per worker* is how many requests each gunicorn process answered: "
-            "wrk's 20 keep-alive connections stay with the process that accepted them, and when "
-            "one process accepts (nearly) all of them, that run uses one core (bench/NOTES.md).",
+            "gunicorn's log. *per worker* is how many requests each gunicorn process answered "
+            "(a kept-alive connection stays with the process that accepted it, so without "
+            "keep-alive off the split can be all on one core: bench/NOTES.md).",
             "",
             "| database | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | locked "
             "| tracebacks | statuses | per worker | target |",

@@ -1,5 +1,5 @@
-"""Twenty people at once against gunicorn as the Procfile runs it (2 workers x 4 threads, DEBUG
-off) on loopback, on the database the suite runs on (SQLite in WAL mode, or PostgreSQL).
+"""Twenty people at once against gunicorn as the Procfile runs it (gunicorn.conf.py: 2 workers x
+4 threads, DEBUG off) on loopback, on the database the suite runs on (SQLite in WAL mode, or PostgreSQL).
 
 Each client has a session and cookies of its own and does what a browser does: it opens the
 new-contact form, then ten times adds a person and logs a coffee through the contact page's htmx
@@ -298,7 +298,24 @@ def session_cookie(user) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-# --- The test ---------------------------------------------------------------------------------
+# --- The tests --------------------------------------------------------------------------------
+
+
+def test_every_response_closes_its_connection(gunicorn):
+    """gunicorn.conf.py turns keep-alive off: a connection kept open stays with the process that
+    accepted it, and a client that opens its connections at once (a browser, a proxy's pool, wrk)
+    could land them all on one of the two workers (docs/decisions/0014)."""
+    conn = http.client.HTTPConnection(LOCALHOST, gunicorn.port, timeout=REQUEST_TIMEOUT)
+    try:
+        for _ in range(3):  # http.client opens a new connection after each close
+            conn.request("GET", reverse("login"), headers={"Connection": "keep-alive"})
+            response = conn.getresponse()
+            response.read()
+            assert response.status < 400
+            assert response.getheader("Connection") == "close"
+            assert conn.sock is None  # closed by the response, not kept for the next request
+    finally:
+        conn.close()
 
 
 def test_twenty_clients_create_contacts_and_interactions_at_once(gunicorn):
