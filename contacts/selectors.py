@@ -513,14 +513,51 @@ def _word_superset(*, owner: User, word: str) -> Q:
     )
 
 
+def _word_ids_sql(*, owner: User, word: str) -> tuple[str, list]:
+    """SQLite: one id list of contacts that may match ``word`` (INDEXED_WORD_LENGTH or longer),
+    read from the indexes and the small rows that point at contacts, never a contact's row:
+    the FTS rowids of the contacts' own text, the contacts of the ways to reach whose FTS rows
+    hold it (neither checked exactly), the contacts linked to the owner's interests whose name
+    contains it. Other owners' ids may be in it: the caller tests the owner (and every word
+    exactly) on the rows it keeps."""
+    phrase = '"' + word.replace('"', '""') + '"'
+    contacts, methods = _FTS_TABLES[Contact], _FTS_TABLES[ContactMethod]
+    links = Contact.interests.through._meta.db_table
+    sql = (
+        f"SELECT rowid FROM {contacts} WHERE {contacts} MATCH %s"
+        f" UNION ALL SELECT m.contact_id FROM {methods} JOIN {_q(ContactMethod._meta.db_table)} m"
+        f" ON m.id = {methods}.rowid WHERE {methods} MATCH %s AND m.owner_id = %s"
+        # From the interests to their links (the links' interest index): ``interest_id IN
+        # (subquery)`` had SQLite scan every link of every owner.
+        f" UNION ALL SELECT l.contact_id FROM {_q(Interest._meta.db_table)} i"
+        f" JOIN {_q(links)} l ON l.interest_id = i.id"
+        " WHERE i.owner_id = %s AND i.folded_name LIKE %s ESCAPE '\\'"
+    )
+    like = f"%{connection.ops.prep_for_like_query(word)}%"
+    return sql, [phrase, phrase, owner.pk, owner.pk, like]
+
+
+def _words_intersection(*, owner: User, words: list[str]) -> Q:
+    """SQLite: contacts that may match every word of ``words`` (each INDEXED_WORD_LENGTH or
+    longer): the intersection of the words' id lists (``_word_ids_sql``), made by SQLite before
+    any contact row is read. Two common words ("mar son", 501 matches at 100,000 people) each
+    have thousands of candidates but few in common; leading with one word's candidates tested
+    the other word on each of them (docs/decisions/0012-search-index.md)."""
+    lists = [_word_ids_sql(owner=owner, word=word) for word in words]
+    # SQLite has no parentheses around a compound's members: each list is its own subquery.
+    sql = " INTERSECT ".join(f"SELECT * FROM ({part})" for part, _ in lists)
+    return Q(pk__in=RawSQL(sql, [p for _, params in lists for p in params]))  # noqa: S611
+
+
 class SearchPaginator(Paginator):
     """The contact list's paginator. Without search words: the exact count. A search counts its
     matches up to SEARCH_COUNT_CAP and pages through those ("1,000+ matches").
 
     On SQLite, a search with an indexed word (given ``owner``, ``filters`` and ``today``, those
     of ``object_list``, the queryset of ``contacts_search``) is counted through its words'
-    candidates (``_word_superset``) with every word tested on each candidate, in no order, so
-    the count stops at the cap's next match; it keeps the ids it found. When no more than the
+    candidates (``_word_superset``; for several words as long as each other, the intersection
+    of their id lists, ``_words_intersection``) with every word tested on each candidate, in no
+    order, so the count stops at the cap's next match; it keeps the ids it found. When no more than the
     cap match, the page is read from those ids. Past the cap, the first pages in name order walk
     the owner's people in that order and test each, stopping once the page is full
     (``WALK_MATCHES``); deeper pages and other orders read ``object_list``. Neither materialises
@@ -554,7 +591,9 @@ class SearchPaginator(Paginator):
         # The count starts from the candidates of the longest words (the rarest, as a rule):
         # the others' would be built in full only to be probed ("quokka mar": 4× the cost at
         # 100,000 people); every word is still tested on each row.
-        self._indexed = [word for word in indexed if len(word) == max(map(len, indexed))]
+        # Several of them (the same length) are counted from the intersection of their id lists.
+        longest = [word for word in indexed if len(word) == max(map(len, indexed))]
+        self._indexed = list(dict.fromkeys(longest))
         self._ids: list[int] | None = None
 
     @classmethod
@@ -602,7 +641,10 @@ class SearchPaginator(Paginator):
         if not self._indexed:
             # SELECT COUNT(*) FROM (... LIMIT cap + 1): stops at the cap's next match.
             return self.object_list[: SEARCH_COUNT_CAP + 1].count()
-        supersets = [_word_superset(owner=self._owner, word=word) for word in self._indexed]
+        if len(self._indexed) > 1:
+            supersets = [_words_intersection(owner=self._owner, words=self._indexed)]
+        else:
+            supersets = [_word_superset(owner=self._owner, word=self._indexed[0])]
         contacts = self._tested(by_owner_index=False, within=supersets)
         # No order: the loop stops at the cap's next match instead of sorting every match.
         self._ids = list(contacts.order_by().values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])

@@ -100,6 +100,19 @@ QUERIES = [
     "ar",
     '"',
     'an"',
+    # Several words of the same length (SQLite's count intersects their id lists first), each
+    # found in the person's own text, a way to reach them or an interest, or across them.
+    "zola jazz",
+    "jose cafe",
+    "liam fish",
+    "jazz rock",
+    "jazz jazz",
+    "zoe ang",
+    "mob net",
+    "org ana",
+    "zur met",
+    "ana org lop",
+    "zola anna",
 ]
 
 

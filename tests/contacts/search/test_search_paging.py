@@ -86,7 +86,7 @@ def assert_same_pages(owner, filters, *, cap, per_page=2):
 def test_every_page_holds_the_same_people_as_the_search(book, monkeypatch, cap, walk, sort):
     monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", cap)
     monkeypatch.setattr(selectors, "WALK_MATCHES", walk)
-    for query in [*QUERIES, "mar", "mara", "anson an", "zola", "example ma", "an ma"]:
+    for query in [*QUERIES, "mar", "mara", "anson an", "zola", "example ma", "an ma", "mar son"]:
         assert_same_pages(book, ContactFilters(query=query, sort=sort), cap=cap)
 
 
@@ -122,7 +122,7 @@ def test_pages_of_pieces_of_the_corpus(book, query, sort, status, cap, walk, per
 def test_the_pages_hold_the_plain_like_matches(book, monkeypatch):
     # The reference above is contacts_search; it is the plain LIKE search (test_search_index),
     # here too with the extra people.
-    for query in ["mar", "an", "anna marsh", "zola", "mara an"]:
+    for query in ["mar", "an", "anna marsh", "zola", "mara an", "mar son", "ann mar", "zola ann"]:
         pages, _count = read_pages(book, ContactFilters(query=query), per_page=1000)
         assert sorted(pages[0]) == plain_like(book, query)
 
@@ -145,6 +145,20 @@ def test_a_common_word_is_counted_to_the_cap_and_walked_in_name_order(
         assert "ORDER BY" not in count_sql
         assert "_fts" in count_sql and "_fts" not in page_sql
         assert "ORDER BY" in page_sql
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 tables")
+def test_words_of_the_same_length_are_counted_from_the_intersection_of_their_ids(
+    book, django_assert_num_queries
+):
+    # "zola" only in some people's emails, "anso" only in their names: found across both.
+    filters = ContactFilters(query="zola anso")
+    paginator = SearchPaginator.for_search(owner=book, filters=filters, today=TODAY, per_page=50)
+    with django_assert_num_queries(1) as queries:
+        assert paginator.count == 2
+    count_sql = queries.captured_queries[0]["sql"]
+    assert "INTERSECT" in count_sql and "contacts_contactmethod_fts" in count_sql
+    assert [c.name for c in paginator.page(1).object_list] == ["Mara Anson", "Mara Anson"]
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
