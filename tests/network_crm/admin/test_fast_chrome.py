@@ -1,0 +1,139 @@
+"""The contact changelist's chrome written by network_crm/admin_chrome.py is Django's, byte for byte.
+
+Each page is fetched as it is served and with the Python writers turned off (Django's templates
+and tags), and the two must be equal but for the per-response CSRF token and CSP nonce. Circles,
+interests and cities have hostile names; filters are selected, with and without counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+import network_crm.admin
+from contacts.admin_filters import CityFilter
+from tests.factories import CircleFactory, ContactFactory, InterestFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("admin:contacts_contact_changelist")
+NOON_UTC = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
+TODAY = dt.date(2026, 11, 28)
+HOSTILE = ["Ann & <Bob> \"Q\" 'x'", "{} {0} %s %(x)s", "Zoë 名前", "javascript:alert(1)"]
+
+
+@pytest.fixture
+def admin_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def people(alice, bob):
+    circles = [CircleFactory(owner=alice, name=name) for name in HOSTILE[:2]]
+    interests = [InterestFactory(owner=alice, name=name) for name in HOSTILE]
+    for number, name in enumerate(HOSTILE * 2):
+        person = ContactFactory(
+            owner=alice,
+            name=f"Person {number}",
+            circle=[*circles, None][number % 3],
+            city=name if number % 2 else "",
+            last_interaction_on=[None, TODAY - dt.timedelta(days=40)][number % 2],
+            next_reach_out_on=TODAY,
+        )
+        person.interests.add(interests[number % len(interests)])
+    # Bob's: never in alice's filters, rows or counts.
+    theirs = ContactFactory(
+        owner=bob,
+        name="Bob's confidant",
+        city="Secretville",
+        circle=CircleFactory(owner=bob, name="Bob's poker night"),
+    )
+    theirs.interests.add(InterestFactory(owner=bob, name="Secret hobby"))
+    ContactFactory(owner=bob, name="Bob's plain friend", circle=None)
+    return circles, interests
+
+
+def _normalized(response) -> str:
+    assert response.status_code == 200
+    html = response.content.decode()
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "csrf", html)
+    return re.sub(r'nonce="[^"]+"', "nonce", html)
+
+
+def _both_ways(client, monkeypatch, url: str) -> tuple[str, str]:
+    with time_machine.travel(NOON_UTC, tick=False):
+        fast = client.get(url)
+        with monkeypatch.context() as patch:
+            patch.setattr(network_crm.admin, "filters_html", lambda cl: None)
+            stock = client.get(url)
+    assert fast.context["fast_filters"] is not None
+    assert stock.context["fast_filters"] is None
+    return _normalized(fast), _normalized(stock)
+
+
+QUERIES = [
+    "",
+    "?_facets=1",
+    "?status=due",
+    "?status=overdue&_facets=1",
+    "?circle__isnull=True",
+    "?interests__isnull=True&_facets=1",
+    "?last_contact=never&o=2",
+    "?q=person&last_contact=month",
+    "?city=Zo%C3%AB+%E5%90%8D%E5%89%8D",
+    "?city=Ann+%26+%3CBob%3E+%22Q%22+%27x%27&_facets=1",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_filters_are_djangos_byte_for_byte(admin_client, people, monkeypatch, query):
+    fast, stock = _both_ways(admin_client, monkeypatch, URL + query)
+    assert fast == stock
+    assert 'id="changelist-filter"' in fast
+
+
+def test_selected_circle_and_interest_filters(admin_client, people, monkeypatch):
+    circles, interests = people
+    for query in (
+        f"?circle__id__exact={circles[0].pk}",
+        f"?interests__id__exact={interests[1].pk}&_facets=1",
+        f"?circle__id__exact={circles[1].pk}&interests__id__exact={interests[0].pk}",
+    ):
+        fast, stock = _both_ways(admin_client, monkeypatch, URL + query)
+        assert fast == stock
+        assert '<li class="selected">' in fast
+
+
+def test_the_filters_show_only_the_users_own_choices_and_counts(admin_client, people):
+    with time_machine.travel(NOON_UTC, tick=False):
+        response = admin_client.get(URL + "?_facets=1")
+    html = response.content.decode()
+    assert response.context["fast_filters"] is not None
+    for theirs in ("poker night", "Secret hobby", "Secretville", "confidant", "plain friend"):
+        assert theirs not in html
+    # Bob's people have no circle or no interest too: the counts are alice's alone.
+    assert '<a href="?_facets=1&amp;circle__isnull=True">No circle (2)</a>' in html
+    assert '<a href="?_facets=1&amp;interests__isnull=True">No interests (0)</a>' in html
+    assert "Ann &amp; &lt;Bob&gt; &quot;Q&quot; &#x27;x&#x27; (2)</a>" in html
+
+
+def test_a_filter_with_its_own_template_is_left_to_django(
+    admin_client, people, monkeypatch, tmp_path, settings
+):
+    template_dir = tmp_path / "templates"
+    (template_dir / "admin").mkdir(parents=True)
+    (template_dir / "admin" / "city_filter.html").write_text(
+        "<p class='mine'>{{ title }}:{% for c in choices %} {{ c.display }}{% endfor %}</p>"
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [template_dir, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    monkeypatch.setattr(CityFilter, "template", "admin/city_filter.html")
+    fast, stock = _both_ways(admin_client, monkeypatch, URL)
+    assert fast == stock
+    assert "<p class='mine'>city: All" in fast
