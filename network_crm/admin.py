@@ -29,7 +29,7 @@ from django.utils.html import escape, format_html
 from django.utils.text import smart_split
 from django.utils.translation import gettext as _
 
-from network_crm.admin_chrome import filters_html
+from network_crm.admin_chrome import filters_html, nav_sidebar_html
 from network_crm.admin_rows import fast_result_list
 from network_crm.form_renderer import FAST_RENDERER
 from network_crm.owned import OwnedForm, is_owned_model
@@ -499,6 +499,10 @@ class FastRowsMixin:
         if context is not None and "cl" in context:
             context["fast_result_list"] = fast_result_list(context["cl"], request)
             context["fast_filters"] = filters_html(context["cl"])
+            if "available_apps" in context:
+                context["fast_nav_sidebar"] = nav_sidebar_html(
+                    context["available_apps"], request.path
+                )
         return response
 
 

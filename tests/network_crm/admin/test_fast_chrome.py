@@ -1,4 +1,5 @@
-"""The contact changelist's chrome written by network_crm/admin_chrome.py is Django's, byte for byte.
+"""The contact changelist's chrome written by network_crm/admin_chrome.py (the filter and
+navigation sidebars) is Django's, byte for byte.
 
 Each page is fetched as it is served and with the Python writers turned off (Django's templates
 and tags), and the two must be equal but for the per-response CSRF token and CSP nonce. Circles,
@@ -12,10 +13,12 @@ import re
 
 import pytest
 import time_machine
+from django.template import engines
 from django.urls import reverse
 
 import network_crm.admin
 from contacts.admin_filters import CityFilter
+from network_crm.admin_chrome import nav_sidebar_html
 from tests.factories import CircleFactory, ContactFactory, InterestFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +140,57 @@ def test_a_filter_with_its_own_template_is_left_to_django(
     fast, stock = _both_ways(admin_client, monkeypatch, URL)
     assert fast == stock
     assert "<p class='mine'>city: All" in fast
+
+
+def _both_ways_nav(client, monkeypatch, url: str) -> tuple[str, str]:
+    fast = client.get(url)
+    with monkeypatch.context() as patch:
+        patch.setattr(network_crm.admin, "nav_sidebar_html", lambda apps, path: None)
+        stock = client.get(url)
+    assert fast.context["fast_nav_sidebar"] is not None
+    assert stock.context["fast_nav_sidebar"] is None
+    return _normalized(fast), _normalized(stock)
+
+
+@pytest.mark.parametrize("superuser", [False, True])
+def test_the_navigation_sidebar_is_djangos_byte_for_byte(
+    admin_client, alice, people, monkeypatch, superuser
+):
+    alice.is_superuser = superuser
+    alice.save()
+    fast, stock = _both_ways_nav(admin_client, monkeypatch, URL + "?status=due")
+    assert fast == stock
+    assert 'id="nav-sidebar"' in fast
+    assert '<a href="/admin/contacts/contact/" aria-current="page">' in fast
+    assert ('href="/admin/accounts/user/add/"' in fast) is superuser
+
+
+# As admin/base.html includes it in its nav-sidebar block.
+NAV_BLOCK = '\n          {% include "admin/nav_sidebar.html" %}\n        '
+
+
+@pytest.mark.parametrize("path", ["/admin/x%20y/<m>/", "/admin/other/"])
+def test_the_navigation_writer_on_odd_names_and_no_apps(rf, path):
+    odd_apps = [
+        {
+            "app_label": "x y",
+            "app_url": "/admin/x%20y/",
+            "name": "Ann & <Bob> \"Q\" 'x'",
+            "models": [
+                {
+                    "object_name": "<M>",
+                    "name": "Zoë's <models>",
+                    "admin_url": "/admin/x%20y/%3Cm%3E/",
+                    "add_url": "/admin/x%20y/<m>/add/?a=1&b=2",
+                },
+                {"object_name": "Plain", "name": "No links", "admin_url": None, "add_url": None},
+            ],
+        },
+        {"app_label": "empty", "app_url": "/admin/empty/", "name": "Empty", "models": []},
+    ]
+    request = rf.get(path)
+    template = engines["django"].from_string(NAV_BLOCK)
+    for apps in (odd_apps, []):
+        stock = template.render({"available_apps": apps}, request)
+        assert nav_sidebar_html(apps, request.path) == stock
+        assert ("current-model" in stock) is (bool(apps) and path != "/admin/other/")
