@@ -77,8 +77,9 @@ class CityFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         cities = (
-            Contact.objects.filter(owner=request.user)
-            .exclude(city="")
+            # city > '' rather than NOT city = '': the same rows (an empty city sorts first), read
+            # as a range of the (owner, city) index instead of tested one by one.
+            Contact.objects.filter(owner=request.user, city__gt="")
             .values("city")
             .annotate(people=Count("pk"))
             .order_by("-people", "city")[:MAX_CITIES]

@@ -123,6 +123,7 @@ def test_the_filters_show_only_the_users_own_choices_and_counts(admin_client, pe
     assert '<a href="?_facets=1&amp;circle__isnull=True">No circle (2)</a>' in html
     assert '<a href="?_facets=1&amp;interests__isnull=True">No interests (0)</a>' in html
     assert "Ann &amp; &lt;Bob&gt; &quot;Q&quot; &#x27;x&#x27; (2)</a>" in html
+    assert 'href="?_facets=1&amp;city="' not in html  # half of them have no city
 
 
 def test_a_filter_with_its_own_template_is_left_to_django(
