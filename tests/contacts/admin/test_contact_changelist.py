@@ -273,6 +273,7 @@ def test_the_list_reads_the_circles_once_however_many_rows(
     assert queries_for(3) == queries_for(40) == QUERIES
 
 
-# The session, the user, their settings, the count, the page, the circles (once, without a
-# count), the filters' choices (circles, interests, cities) and the rest of the page.
-QUERIES = 12
+# The session, the user, their settings, the count (once: nothing narrows the list, so it is
+# the "N total" too), the page, the circles (once, without a count), the filters' choices
+# (circles, interests, cities) and the rest of the page.
+QUERIES = 11

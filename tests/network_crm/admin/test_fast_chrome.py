@@ -13,10 +13,13 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
 from django.template import engines
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import network_crm.admin
+from contacts.admin import ContactAdmin
 from contacts.admin_filters import CityFilter
 from network_crm.admin_chrome import nav_sidebar_html
 from tests.factories import CircleFactory, ContactFactory, InterestFactory
@@ -195,3 +198,34 @@ def test_the_navigation_writer_on_odd_names_and_no_apps(rf, path):
         stock = template.render({"available_apps": apps}, request)
         assert nav_sidebar_html(apps, request.path) == stock
         assert ("current-model" in stock) is (bool(apps) and path != "/admin/other/")
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?p=2", "?all=", "?p=99", "?o=2&p=3", "?q=", "?_facets=1", "?status=due"]
+)
+def test_the_whole_list_is_counted_once_and_the_page_is_the_same(
+    admin_client, people, monkeypatch, query
+):
+    monkeypatch.setattr(ContactAdmin, "list_per_page", 3)
+    url = URL + query
+    with time_machine.travel(NOON_UTC, tick=False):
+        admin_client.get(url)  # the session and the user's settings are read once
+        with CaptureQueriesContext(connection) as fast_queries:
+            fast = admin_client.get(url)
+        with monkeypatch.context() as patch:
+            patch.setattr(
+                network_crm.admin, "_fast_changelist", lambda changelist, only: changelist
+            )
+            with CaptureQueriesContext(connection) as stock_queries:
+                stock = admin_client.get(url)
+    assert fast.status_code == stock.status_code
+    if fast.status_code != 200:
+        assert fast["Location"] == stock["Location"]
+        return
+    assert _normalized(fast) == _normalized(stock)
+    narrowed = "status" in query
+    counts = [
+        sum("COUNT(*)" in q["sql"] for q in queries) for queries in (fast_queries, stock_queries)
+    ]
+    assert counts == ([2, 2] if narrowed else [1, 2])
+    assert fast.context["cl"].full_result_count == 8
