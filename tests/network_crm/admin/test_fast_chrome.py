@@ -225,7 +225,8 @@ def test_the_whole_list_is_counted_once_and_the_page_is_the_same(
     assert _normalized(fast) == _normalized(stock)
     narrowed = "status" in query
     counts = [
-        sum("COUNT(*)" in q["sql"] for q in queries) for queries in (fast_queries, stock_queries)
+        sum(q["sql"].startswith("SELECT COUNT(*)") for q in queries)
+        for queries in (fast_queries, stock_queries)
     ]
     assert counts == ([2, 2] if narrowed else [1, 2])
     assert fast.context["cl"].full_result_count == 8
