@@ -496,7 +496,10 @@ class FastRowsMixin:
     """For an admin whose changelist shows many rows: they are written by
     network_crm/admin_rows.py (same markup as Django's result list, a fraction of its time),
     and on a GET the ``list_editable`` formset builds no row form (Django builds one per row
-    only to check the user may change it, and to ask the first for its media)."""
+    only to check the user may change it, and to ask the first for its media). The filter and
+    navigation sidebars are written by network_crm/admin_chrome.py; the rows are loaded with
+    ``list_only``'s columns; a list that no filter, search or lookup narrows is counted once, so
+    an admin using this must have no list filter that filters when it is not chosen."""
 
     change_list_template = "admin/network_crm/change_list.html"
     # The model fields the page's rows read (list_display's fields, what its functions read,
