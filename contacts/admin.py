@@ -251,7 +251,19 @@ class ContactAdmin(FastRowsMixin, OwnedAdmin):
     # Saved through save_model below, i.e. contacts.services.contact_save: the due date follows.
     # The circle's choices are the user's own circles (OwnedAdmin.formfield_for_foreignkey).
     list_editable = ["circle", "cadence_days"]
-    list_select_related = ["circle"]
+    # The circle column is a menu of the user's circles: a row needs its circle_id, not the
+    # circle (an empty list, not False: False would join every relation list_display names).
+    list_select_related = []
+    list_only = [
+        "owner",
+        "name",
+        "circle",
+        "cadence_days",
+        "last_interaction_on",
+        "next_reach_out_on",
+        "archived",
+        "paused",
+    ]
     list_filter = [
         ("circle", NoneNamedFilter),
         StatusFilter,

@@ -12,10 +12,11 @@ import calendar
 import datetime as dt
 
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact
+from contacts.selectors import common_cities
 from network_crm.admin import OwnedRelatedFieldListFilter
 from network_crm.clock import local_today
 
@@ -76,14 +77,8 @@ class CityFilter(admin.SimpleListFilter):
     parameter_name = "city"
 
     def lookups(self, request, model_admin):
-        cities = (
-            Contact.objects.filter(owner=request.user)
-            .exclude(city="")
-            .values("city")
-            .annotate(people=Count("pk"))
-            .order_by("-people", "city")[:MAX_CITIES]
-        )
-        return sorted(((row["city"], row["city"]) for row in cities), key=lambda c: c[0].lower())
+        cities = common_cities(owner=request.user, limit=MAX_CITIES)
+        return sorted(((city, city) for city in cities), key=lambda c: c[0].lower())
 
     def queryset(self, request, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
         if self.value():

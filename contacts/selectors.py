@@ -883,3 +883,20 @@ def interests_for_overview(
         if (interest.people_count or interest.mine)
         and all(word in interest.folded_name for word in words)
     ]
+
+
+# --- The admin's city filter ---------------------------------------------------------------------
+
+# One range of the (owner, city) index, counted (city > '' rather than city <> '': the same rows,
+# an empty city sorting first, read as a range instead of tested one by one); a raw statement
+# because building the ORM's GROUP BY cost as much as running it (bench/NOTES.md, issue 21).
+_COMMON_CITIES_SQL = (
+    f"SELECT city, COUNT(*) FROM {_CONTACT} WHERE owner_id = %s AND city > '' "
+    "GROUP BY city ORDER BY 2 DESC, city LIMIT %s"
+)
+
+
+def common_cities(*, owner: User, limit: int) -> list[str]:
+    """The owner's ``limit`` most common cities (as written; the most people first, then by
+    name), leaving out people with no city."""
+    return [city for city, _people in _rows(_COMMON_CITIES_SQL, [owner.pk, limit])]
