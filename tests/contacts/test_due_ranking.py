@@ -54,6 +54,18 @@ def ids(contacts) -> list[int]:
     return [contact.pk for contact in contacts]
 
 
+def fields(contact: Contact) -> tuple:
+    """Every column of the person and of their circle (read without a query)."""
+    circle = contact.circle
+    circle_fields = circle and [getattr(circle, f.attname) for f in circle._meta.concrete_fields]
+    return [getattr(contact, f.attname) for f in Contact._meta.concrete_fields], circle_fields
+
+
+def loaded_by_the_orm(contacts) -> list[Contact]:
+    found = Contact.objects.select_related("circle").in_bulk([contact.pk for contact in contacts])
+    return [found[contact.pk] for contact in contacts]
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_ranking_and_the_soon_list_are_the_querysets_own(alice, bob, seed):
     rng = random.Random(seed)
@@ -74,6 +86,9 @@ def test_the_ranking_and_the_soon_list_are_the_querysets_own(alice, bob, seed):
         ]
         assert ids(soon_found) == ids(soon)
         assert all(contact.owner_id == alice.pk for contact in due.items + soon_found)
+        assert [fields(c) for c in due.items + soon_found] == [
+            fields(c) for c in loaded_by_the_orm(due.items + soon_found)
+        ]
     short, soon_short = due_and_soon(
         owner=alice, today=TODAY, limit=3, soon_until=SOON_UNTIL, soon_limit=2
     )
