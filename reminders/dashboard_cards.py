@@ -1,8 +1,8 @@
 """The dashboard's due section, its cards written once in Python (issue 21): each due person's
 ``<li>`` (avatar, "why" line, talking points, the quick-log form and the menu of the rest) and each
-meetup card, as the template's loop and ``reminders/meetups/_card.html`` wrote them, byte for byte
-(tests/reminders/views/test_due_cards_markup.py renders both). Through the template engine the
-section was some 150 nodes a person, most of the full dashboard's rendering.
+meetup card, as the template's loop and the include reminders/meetups/_card.html (now gone) wrote
+them, byte for byte (tests/reminders/views/test_due_cards_markup.py renders both). Through the
+template engine the section was some 150 nodes a person, most of the full dashboard's rendering.
 
 The forms carry the page's CSRF token, passed in by the view (the one ``{% csrf_token %}`` and
 base.html write), so a card is plain text by the time the template sees it.
