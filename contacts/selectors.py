@@ -278,10 +278,17 @@ def _people_with_circles(owner_id: int, ids: list[int]) -> dict[int, Contact]:
         )
         rows = cursor.fetchall()
     circle_at = width(Contact)
+    circles: dict[int, Circle] = {}  # a few circles for dozens of people: each loaded once
     people = {}
     for row in rows:
         contact = load(Contact, row)
-        contact.circle = None if row[circle_at] is None else load(Circle, row, circle_at)
+        circle_id = row[circle_at]
+        if circle_id is None:
+            contact.circle = None
+        else:
+            if circle_id not in circles:
+                circles[circle_id] = load(Circle, row, circle_at)
+            contact.circle = circles[circle_id]
         people[contact.pk] = contact
     return people
 
