@@ -10,6 +10,7 @@ base.html write), so a card is plain text by the time the template sees it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from html import escape  # Django's escape, without its lazy-text wrapper
 
@@ -17,6 +18,7 @@ from django.utils.safestring import SafeString
 
 from contacts.models import Contact
 from interactions.forms import QUICK_KINDS
+from network_crm.templatetags.crm import days_ago
 from reminders.meetups import CITY, Meetup
 
 # The quick-log buttons of a due person: (kind, label, label in lower case), the first one shown.
@@ -208,4 +210,39 @@ def _meetup_card(meetup: Meetup, card: int, paths: dict, csrf: str, next_input: 
         "\n  </div>"
         "\n</article>"
         "\n\n"
+    )
+
+
+def recent_items(interactions: Iterable, *, today: dt.date) -> SafeString:
+    """The "Recently" list's ``<li>`` of each interaction (with its ``people``) and the
+    whitespace between them, as the template's loop wrote them."""
+    return SafeString(
+        "".join(
+            f"\n            <li><strong>{escape(str(interaction.get_kind_display()))}</strong> with "
+            + ", ".join(
+                f'<a href="{escape(person.get_absolute_url())}">{escape(person.name)}</a>'
+                for person in interaction.people
+            )
+            + f' · <span class="muted">{escape(days_ago(interaction.occurred_on, today))}</span>'
+            "</li>\n          "
+            for interaction in interactions
+        )
+    )
+
+
+def upcoming_items(rows: Iterable) -> SafeString:
+    """The "Coming up" list's ``<li>`` of each of reminders.selectors.upcoming_rows' rows and
+    the whitespace between them, as the template's loop wrote them."""
+    return SafeString(
+        "".join(
+            '\n            <li class="person">'
+            f"\n              {row.avatar}"
+            '\n              <div class="person-main">'
+            f'\n                <a class="person-name" href="{escape(row.href)}">'
+            f"{escape(row.name)}</a>"
+            f'\n                <p class="person-why">{escape(row.why)}</p>'
+            "\n              </div>"
+            "\n            </li>\n          "
+            for row in rows
+        )
     )

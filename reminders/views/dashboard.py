@@ -13,6 +13,15 @@ from network_crm.reversing import url_to
 from reminders import rhythm_selectors, selectors
 from reminders.dashboard_cards import due_cards, meetup_cards
 
+# The page's own links, reversed once per process (network_crm/reversing.py) rather than a
+# {% url %} each per request.
+LINKS = {
+    "create": "contacts:create",
+    "people": "contacts:list",
+    "activity": "interactions:list",
+    "plan": "plans:add",
+}
+
 # The fragments htmx refreshes one by one (?section=...), each a {% partialdef %} of the page.
 SECTIONS = {
     "soon-section": selectors.dashboard_soon,
@@ -32,6 +41,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "today": today,
         "now": now(),
         "dashboard_url": url_to("dashboard"),
+        "links": {key: url_to(name) for key, name in LINKS.items()},
         # The page's CSRF token (lazy, as the context processor's): the cards' forms and
         # base.html's write the same one.
         **csrf(request),

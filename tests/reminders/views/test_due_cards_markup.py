@@ -1,7 +1,8 @@
 """The due cards' avatar and "why" line, written in Python by reminders.selectors (issue 21), are
 byte for byte what the includes they replace (contacts/_avatar.html, contacts/_why.html) write,
-for every case the includes tell apart; and the whole cards and meetup cards
-(reminders/dashboard_cards.py) are what the template's loop and the meetup include wrote."""
+for every case the includes tell apart; and the whole cards, meetup cards, "Recently" and
+"Coming up" items (reminders/dashboard_cards.py) are what the template's loops and the meetup
+include wrote."""
 
 from __future__ import annotations
 
@@ -11,10 +12,23 @@ import pytest
 from django.template import Context, Template
 
 from contacts.list_rows import avatar_html
-from contacts.models import Contact
-from reminders.dashboard_cards import QUICK_LOG_KINDS, due_cards, meetup_cards
-from reminders.selectors import _why_text, dashboard_due
-from tests.factories import CircleFactory, InteractionFactory, InterestFactory
+from contacts.models import Contact, ImportantDate
+from interactions.models import Interaction
+from reminders.dashboard_cards import (
+    QUICK_LOG_KINDS,
+    due_cards,
+    meetup_cards,
+    recent_items,
+    upcoming_items,
+)
+from reminders.selectors import (
+    _why_text,
+    dashboard_due,
+    recently_seen,
+    upcoming_dates,
+    upcoming_rows,
+)
+from tests.factories import CircleFactory, ContactFactory, InteractionFactory, InterestFactory
 from tests.reminders.meetups.helpers import person
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +244,72 @@ def test_an_interest_meetup_is_written_as_the_include_wrote_it(alice):
     )
     written = meetup_cards([meetup], paths=section["meetup_paths"], csrf_token="t", next_url="/")
     assert written == OLD_MEETUPS.render(context)
+
+
+OLD_RECENT_LOOP = Template(
+    """{% for interaction in recent %}
+            <li><strong>{{ interaction.get_kind_display }}</strong> with {% for person in interaction.people %}{% if not forloop.first %}, {% endif %}<a href="{{ person.get_absolute_url }}">{{ person.name }}</a>{% endfor %} · <span class="muted">{{ interaction.occurred_on|days_ago:today }}</span></li>
+          {% endfor %}"""  # noqa: E501
+)
+OLD_UPCOMING_LOOP = Template(
+    """{% for item in upcoming %}
+            <li class="person">
+              {{ item.avatar }}
+              <div class="person-main">
+                <a class="person-name" href="{{ item.href }}">{{ item.name }}</a>
+                <p class="person-why">{{ item.why }}</p>
+              </div>
+            </li>
+          {% endfor %}"""
+)
+
+
+def test_recent_items_are_the_loop_they_replace(alice):
+    ana = ContactFactory(owner=alice, name=HOSTILE)
+    ben = ContactFactory(owner=alice, name="Ben O'Hara")
+    chloe = ContactFactory(owner=alice, name="李 小龍")
+    at = dt.datetime(2026, 11, 27, 12, tzinfo=dt.UTC)
+    for days, kind, people in [
+        (0, Interaction.Kind.COFFEE, [ana]),
+        (1, Interaction.Kind.CALL, [ana, ben, chloe]),
+        (2, Interaction.Kind.MESSAGE, []),
+        (9, Interaction.Kind.OTHER, [ben, chloe]),
+        (40, Interaction.Kind.SHARED, [chloe]),
+        (800, Interaction.Kind.MEAL, [ana]),
+    ]:
+        InteractionFactory(
+            owner=alice,
+            kind=kind,
+            contacts=people,
+            occurred_at=at - dt.timedelta(days=days),
+            occurred_on=(at - dt.timedelta(days=days)).date(),
+        )
+    recent = recently_seen(owner=alice)
+    assert len(recent) == 6
+    context = Context({"recent": recent, "today": TODAY})
+    assert recent_items(recent, today=TODAY) == OLD_RECENT_LOOP.render(context)
+
+
+def test_upcoming_items_are_the_loop_they_replace(alice):
+    people = [
+        ContactFactory(owner=alice, name=HOSTILE, photo="photos/a.jpg"),
+        ContactFactory(owner=alice, name="Ben O'Hara"),
+        ContactFactory(owner=alice, name="  "),
+    ]
+    for contact, (month, day, year, kind, label) in zip(
+        people,
+        [
+            (11, 29, 1990, "birthday", ""),
+            (12, 1, None, "anniversary", '<b>Wedding</b> & "party"'),
+            (2, 29, None, "other", "Leap's day"),
+        ],
+        strict=True,
+    ):
+        ImportantDate.objects.create(
+            owner=alice, contact=contact, month=month, day=day, year=year, kind=kind, label=label
+        )
+    today = dt.date(2027, 2, 20)  # 29 February falls on the 28th in 2027
+    rows = upcoming_rows(upcoming_dates(owner=alice, today=today, days=366), today=today)
+    assert len(rows) == 3
+    context = Context({"upcoming": rows})
+    assert upcoming_items(rows) == OLD_UPCOMING_LOOP.render(context)
