@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,7 @@ from contacts.models import (
 )
 from network_crm.db import DaysDiff
 from network_crm.reversing import url_to
+from network_crm.rows import columns, load, pick, width
 from network_crm.text import fold
 
 if TYPE_CHECKING:
@@ -228,11 +229,12 @@ def due_and_soon(
     soon_until: dt.date | None = None,
     soon_limit: int = 0,
     due_total: int | None = None,
-) -> tuple[CappedList, list[Contact]]:
+) -> tuple[CappedList, list[SoonPerson]]:
     """The first ``limit`` of ``contacts_due`` and how many are due (``due_total`` when the
     caller counted them already), and, when someone is due, the first ``soon_limit`` active
-    people not due yet who will be by ``soon_until``, soonest first. Two queries (one when
-    nobody is due): the ranking, then the rows of the people it names.
+    people not due yet who will be by ``soon_until``, soonest first (as SoonPerson: what the
+    meetups read). Two queries (one when nobody is due): the ranking, then the rows of the
+    people it names.
 
     The ranking reads only the ``contact_owner_due`` index, in one raw statement with the count
     and the ids of who comes due soon beside it (each computed once); the few people shown are
@@ -252,17 +254,75 @@ def due_and_soon(
         due_total = ranked[0][3]
     soon_ids = _ids(ranked[0][-1]) if soon else []
     ids = [row[0] for row in ranked]
-    # Unordered: with the model's ordering (sort_name) beside "owner_id =", SQLite walked the
-    # (owner, sort_name) index, every contact of the owner (3 ms at 10,000), to find these few.
-    people = Contact.objects.filter(owner=owner, pk__in=ids + soon_ids).order_by()
-    by_id = {contact.pk: contact for contact in people.select_related("circle")}
+    by_id, soon_by_id = _people_with_circles(owner.pk, ids, soon_ids)
     items = []
     for row in ranked:
         contact = by_id[row[0]]
         contact.overdue_days, contact.overdue_ratio = row[1], row[2]
         items.append(contact)
     total = due_total if len(items) == limit else len(items)
-    return CappedList(items=items, total=total), [by_id[pk] for pk in soon_ids]
+    return CappedList(items=items, total=total), [soon_by_id[pk] for pk in soon_ids]
+
+
+@dataclass(eq=False)
+class SoonPerson:
+    """Someone who comes due soon, with what the meetups read of them (reminders.meetups: their
+    city, and for a card their name, avatar, link and day): thirty full Contact instances cost
+    more than the rest of the due section's reads (issue 21). The Contact's own rules apply."""
+
+    pk: int
+    owner_id: int
+    name: str
+    city: str
+    photo: str
+    next_reach_out_on: dt.date | None
+
+    def get_absolute_url(self) -> str:
+        return Contact.get_absolute_url(self)  # type: ignore[arg-type]  # reads pk only
+
+
+_SOON_FIELDS = [field.name for field in fields(SoonPerson)]
+_SOON_COLUMNS = ["id" if name == "pk" else name for name in _SOON_FIELDS]
+
+
+def _people_with_circles(
+    owner_id: int, ids: list[int], soon_ids: list[int]
+) -> tuple[dict[int, Contact], dict[int, SoonPerson]]:
+    """The owner's people of ``ids`` by id, each with its circle, as
+    ``select_related("circle")`` loads them, and those of ``soon_ids`` as SoonPerson: one raw
+    statement (network_crm/rows.py; the ORM spent ~0.8 ms of Python building it for a few
+    dozen people, issue 21). Unordered: with the model's ordering (sort_name) beside
+    "owner_id =", SQLite walked the (owner, sort_name) index, every contact of the owner (3 ms
+    at 10,000), to find these few."""
+    wanted = ids + soon_ids
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns(Contact, 'c')}, {columns(Circle, 'ci')} FROM {_CONTACT} c "
+            f"LEFT JOIN {_CIRCLE} ci ON ci.id = c.circle_id "
+            f"WHERE c.owner_id = %s AND c.id IN ({', '.join(['%s'] * len(wanted))})",
+            [owner_id, *wanted],
+        )
+        rows = cursor.fetchall()
+    circle_at = width(Contact)
+    circles: dict[int, Circle] = {}  # a few circles for dozens of people: each loaded once
+    people = {}
+    soon = {}
+    shown = set(ids)
+    for row in rows:
+        if row[0] not in shown:  # the id, the first column
+            person = SoonPerson(*pick(Contact, row, _SOON_COLUMNS))
+            soon[person.pk] = person
+            continue
+        contact = load(Contact, row)
+        circle_id = row[circle_at]
+        if circle_id is None:
+            contact.circle = None
+        else:
+            if circle_id not in circles:
+                circles[circle_id] = load(Circle, row, circle_at)
+            contact.circle = circles[circle_id]
+        people[contact.pk] = contact
+    return people, soon
 
 
 def _ids(listed: str | list[int] | None) -> list[int]:

@@ -62,3 +62,20 @@ def load(model: type[Model], row: Sequence[Any], start: int = 0) -> Model:
             value = converter(value, expression, connection)
         values[index] = value
     return model.from_db(connection.alias, names, values)
+
+
+def pick(model: type[Model], row: Sequence[Any], names: Sequence[str], start: int = 0) -> list:
+    """The values of the fields ``names`` (attribute names) in ``row[start:...]`` (laid out as
+    ``columns(model, ...)`` lists them), converted as ``load`` converts them: for a read that
+    needs a few of the columns of rows it reads whole for others (issue 21)."""
+    attnames, converting = _spec(model, connection.vendor)
+    converters = {index: (expression, found) for index, expression, found in converting}
+    picked = []
+    for name in names:
+        index = attnames.index(name)
+        value = row[start + index]
+        expression, found = converters.get(index, (None, ()))
+        for converter in found:
+            value = converter(value, expression, connection)
+        picked.append(value)
+    return picked

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from django.db import connection
 
 from contacts.models import Contact, Interest
-from contacts.selectors import CappedList
+from contacts.selectors import CappedList, SoonPerson
 from interactions.models import Interaction
 from network_crm.text import fold
 from reminders.models import MeetupDismissal
@@ -72,7 +72,7 @@ class Meetup:
 
     shares: str  # CITY or INTEREST
     label: str  # the city as the first of them wrote it, or the interest's name
-    people: list[Contact]
+    people: list[Contact | SoonPerson]  # the due list's Contacts, then who comes due soon
     key: str
     kinds: list[tuple[str, str]] = field(default_factory=list)
 
@@ -110,7 +110,7 @@ def soon_candidates(*, owner: User, today: dt.date) -> list[Contact]:
     )
 
 
-def candidate_interests(candidates: list[Contact]) -> list[tuple[int, str, str, bool]]:
+def candidate_interests(candidates: list[Contact | SoonPerson]) -> list[tuple[int, str, str, bool]]:
     """The candidates' interests as (contact id, folded name, name, mine), by folded name then
     contact: at most ``INTEREST_ROWS_LIMIT`` rows. A raw statement (the ORM's, written out: it
     took longer to build than to run); by the candidates' ids, read as the owner's."""
@@ -132,7 +132,7 @@ _INTERESTS_SQL = (
 )
 
 
-def _groups(candidates: list[Contact], interests: list[tuple]) -> list[_Group]:
+def _groups(candidates: list[Contact | SoonPerson], interests: list[tuple]) -> list[_Group]:
     groups: dict[tuple[str, str], _Group] = {}
     for position, contact in enumerate(candidates):
         city = fold(contact.city)
@@ -146,6 +146,22 @@ def _groups(candidates: list[Contact], interests: list[tuple]) -> list[_Group]:
     for group in groups.values():
         group.members = sorted(group.members)[:MAX_PEOPLE]
     return list(groups.values())
+
+
+def _dismissed(*, owner_id: int, keys: set[str], today: dt.date) -> set[str]:
+    """Which of ``keys`` the owner dismissed until after ``today``: a raw statement (the ORM's,
+    written out: it took longer to build than to run, issue 21)."""
+    marks = ", ".join(["%s"] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(_DISMISSED_SQL.format(keys=marks), [owner_id, *sorted(keys), today])
+        return {key for (key,) in cursor.fetchall()}
+
+
+_q = connection.ops.quote_name
+_DISMISSED_SQL = (
+    f"SELECT d.{_q('key')} FROM {_q(MeetupDismissal._meta.db_table)} d "
+    f"WHERE d.owner_id = %s AND d.{_q('key')} IN ({{keys}}) AND d.{_q('until')} > %s"
+)
 
 
 def due_with_meetups(*, owner: User, today: dt.date, due: CappedList) -> dict:
@@ -170,7 +186,12 @@ def due_with_meetups(*, owner: User, today: dt.date, due: CappedList) -> dict:
 
 
 def meetups_among(
-    *, owner: User, today: dt.date, due: CappedList, candidates: list[Contact], interests: list
+    *,
+    owner: User,
+    today: dt.date,
+    due: CappedList,
+    candidates: list[Contact | SoonPerson],
+    interests: list,
 ) -> dict:
     """``due_with_meetups`` from what it reads: ``candidates`` (``due.items`` then
     ``soon_candidates``) and their ``candidate_interests``."""
@@ -191,11 +212,7 @@ def meetups_among(
         )
         for group in groups
     }
-    dismissed = set(
-        MeetupDismissal.objects.filter(
-            owner=owner, key__in=set(keys.values()), until__gt=today
-        ).values_list("key", flat=True)
-    )
+    dismissed = _dismissed(owner_id=owner.pk, keys=set(keys.values()), today=today)
     meetups: list[Meetup] = []
     taken: set[int] = set()
     for group in groups:

@@ -35,6 +35,7 @@ from network_crm.dates import current as current_date_format
 from network_crm.reversing import url_to
 from network_crm.rows import columns, load, width
 from network_crm.templatetags.crm import days_ago, days_until
+from reminders.dashboard_cards import recent_items, upcoming_items
 from reminders.meetups import (
     INTEREST_ROWS_LIMIT,
     SOON_DAYS,
@@ -709,16 +710,19 @@ def dashboard_soon(*, owner: User, today: dt.date) -> dict:
     """Planned meetings (the next days, and passed ones still to log), promises due and yearly
     dates coming up (as the cards' rows)."""
     days = owner.settings.upcoming_days
+    upcoming = upcoming_rows(upcoming_dates(owner=owner, today=today, days=days), today=today)
     return {
         "plans": plans_coming_up(owner=owner, today=today, days=days),
         "follow_ups": _with_done_paths(follow_ups_due(owner=owner, today=today)),
-        "upcoming": upcoming_rows(upcoming_dates(owner=owner, today=today, days=days), today=today),
+        "upcoming": upcoming,
+        "upcoming_items": upcoming_items(upcoming),
         "upcoming_days": days,
     }
 
 
 def dashboard_recent(*, owner: User, today: dt.date) -> dict:
-    return {"recent": recently_seen(owner=owner)}
+    recent = recently_seen(owner=owner)
+    return {"recent": recent, "recent_items": recent_items(recent, today=today)}
 
 
 def dashboard_health(*, owner: User, today: dt.date) -> dict:

@@ -3,17 +3,24 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.context_processors import csrf
 from django.views.decorators.http import require_safe
 
-from interactions.forms import QUICK_KINDS
 from network_crm.clock import local_today, now
 from network_crm.http import HtmxHttpRequest
 from network_crm.owner_cache import owner_cached
 from network_crm.reversing import url_to
 from reminders import rhythm_selectors, selectors
+from reminders.dashboard_cards import due_cards, meetup_cards
 
-# The quick-log buttons of a due person: (kind, label, label in lower case), the first one shown.
-QUICK_LOG_KINDS = [(kind, label, label.lower()) for kind, label in QUICK_KINDS]
+# The page's own links, reversed once per process (network_crm/reversing.py) rather than a
+# {% url %} each per request.
+LINKS = {
+    "create": "contacts:create",
+    "people": "contacts:list",
+    "activity": "interactions:list",
+    "plan": "plans:add",
+}
 
 # The fragments htmx refreshes one by one (?section=...), each a {% partialdef %} of the page.
 SECTIONS = {
@@ -33,8 +40,11 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "today": today,
         "now": now(),
-        "quick_kinds": QUICK_LOG_KINDS,
         "dashboard_url": url_to("dashboard"),
+        "links": {key: url_to(name) for key, name in LINKS.items()},
+        # The page's CSRF token (lazy, as the context processor's): the cards' forms and
+        # base.html's write the same one.
+        **csrf(request),
     }
     section = request.GET.get("section", "")
     if request.htmx and section in SECTIONS:
@@ -44,6 +54,20 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         return render(request, f"reminders/dashboard.html#{section}", context)
     if request.htmx:  # the due section
         context.update(selectors.dashboard_due(owner=user, today=today))  # meetups replace nudges
+        _write_cards(context)
         return render(request, "reminders/dashboard.html#due-section", context)
     context.update(selectors.dashboard_page(owner=user, today=today, now=context["now"]))
+    _write_cards(context)
     return render(request, "reminders/dashboard.html", context)
+
+
+def _write_cards(context: dict) -> None:
+    """The due section's cards, written in Python (reminders/dashboard_cards.py)."""
+    token, next_url = context["csrf_token"], context["dashboard_url"]
+    context["due_cards"] = due_cards(context["due"].items, csrf_token=token, next_url=next_url)
+    context["meetup_cards"] = meetup_cards(
+        context["meetups"],
+        paths=context.get("meetup_paths", {}),
+        csrf_token=token,
+        next_url=next_url,
+    )

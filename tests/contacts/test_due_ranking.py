@@ -34,6 +34,8 @@ def people(owner, rng: random.Random, count: int) -> None:
             Contact(
                 owner=owner,
                 name=f"P{index}",
+                city=rng.choice(["", "Lisbon", "<b>Porto</b>"]),
+                photo=rng.choice(["", "photos/p.jpg"]),
                 # Few names and dates, so that ties happen.
                 sort_name=rng.choice(["ana", "ben", "chloe", "dev"]),
                 added_on=TODAY - dt.timedelta(days=400),
@@ -52,6 +54,18 @@ def people(owner, rng: random.Random, count: int) -> None:
 
 def ids(contacts) -> list[int]:
     return [contact.pk for contact in contacts]
+
+
+def fields(contact: Contact) -> tuple:
+    """Every column of the person and of their circle (read without a query)."""
+    circle = contact.circle
+    circle_fields = circle and [getattr(circle, f.attname) for f in circle._meta.concrete_fields]
+    return [getattr(contact, f.attname) for f in Contact._meta.concrete_fields], circle_fields
+
+
+def loaded_by_the_orm(contacts) -> list[Contact]:
+    found = Contact.objects.select_related("circle").in_bulk([contact.pk for contact in contacts])
+    return [found[contact.pk] for contact in contacts]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -74,6 +88,14 @@ def test_the_ranking_and_the_soon_list_are_the_querysets_own(alice, bob, seed):
         ]
         assert ids(soon_found) == ids(soon)
         assert all(contact.owner_id == alice.pk for contact in due.items + soon_found)
+        assert [fields(c) for c in due.items] == [fields(c) for c in loaded_by_the_orm(due.items)]
+        assert [
+            (c.pk, c.name, c.city, c.photo, c.next_reach_out_on, c.get_absolute_url())
+            for c in soon_found
+        ] == [
+            (c.pk, c.name, c.city, c.photo.name, c.next_reach_out_on, c.get_absolute_url())
+            for c in loaded_by_the_orm(soon_found)
+        ]
     short, soon_short = due_and_soon(
         owner=alice, today=TODAY, limit=3, soon_until=SOON_UNTIL, soon_limit=2
     )
