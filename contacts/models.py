@@ -240,6 +240,10 @@ class Contact(OwnedModel):
                 | models.Q(cadence_restarted_on__isnull=False),
                 name="contact_owner_set_aside",
             ),
+            # Also contact_owner_seen: (owner, archived, last_interaction_on DESC NULLS LAST,
+            # sort_name, id), the interests page's most recently seen people first. Written per
+            # database by migration 0022: SQLite can't say NULLS LAST in an index (its DESC puts
+            # NULLs last anyway), PostgreSQL needs it.
             # Who is due, in order (contacts.selectors.contacts_due) and who comes due soon
             # (reminders.meetups.soon_candidates), and how many are due, from this index alone:
             # with (owner, next_reach_out_on) SQLite read every due person's row (1,670 at
