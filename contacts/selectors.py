@@ -865,8 +865,9 @@ def _first_people_sql(
     """One UNION ALL of a LIMITed SELECT per interest, so each reads a bounded number of rows.
 
     Raw SQL because the ORM can't put LIMIT inside a UNION on SQLite, and building the same
-    thing as thirty ORM subqueries cost more Python time than the whole page. The ORDER BY
-    matches the (owner, last_interaction_on) index; _most_recently_seen_first sorts the same way.
+    thing as thirty ORM subqueries cost more Python time than the whole page. The ORDER BY is
+    the contact_owner_seen index's (migration 0022), so each walk stops after a few people;
+    _most_recently_seen_first sorts the same way.
     """
     quote = connection.ops.quote_name
     contact = quote(Contact._meta.db_table)

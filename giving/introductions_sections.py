@@ -9,8 +9,7 @@ from network_crm.sections import section_register
 
 
 def _introductions(*, contact, **kwargs) -> dict:
-    counts, involved = selectors.give_and_take_on_page(contact=contact)
-    introductions = selectors.introductions_on_page(contact=contact) if involved else []
+    counts, introductions = selectors.give_and_take_on_page(contact=contact)
     return {
         "introductions": introductions,
         "introductions_more": len(introductions) >= selectors.SHOWN_ON_PAGE,

@@ -101,22 +101,26 @@ def dashboard_rhythm(*, owner: User, today: dt.date) -> dict:
     return {"rhythm_notices": notices}
 
 
+# The person's latest stretch still in force. Asked on every person's page, also when they have
+# no rhythm of their own (then ``new_cadence_days = NULL`` matches nothing), so that the page reads
+# the same number of queries whoever the person is (issue 21).
+_CONTACT_STRETCH_SQL = f"""
+SELECT {columns(RhythmStretch, "s")}
+FROM reminders_rhythmstretch s
+WHERE s.owner_id = %s AND s.contact_id = %s AND s.undone_at IS NULL AND s.new_cadence_days = %s
+ORDER BY s.stretched_on DESC, s.id DESC
+LIMIT 1
+"""
+
+
 def contact_rhythm(*, contact: Contact, **kwargs) -> dict:
-    """The person's latest stretch still in force (one query), and whether the due rule counts
-    them in touch longer because they often reach out first (no query: the loaded row)."""
-    # In force only while their own rhythm is the stretched one: without one, no query.
-    stretch = None
-    if contact.cadence_days is not None:
-        stretch = (
-            RhythmStretch.objects.filter(
-                owner_id=contact.owner_id,
-                contact_id=contact.pk,
-                undone_at=None,
-                new_cadence_days=contact.cadence_days,
-            )
-            .order_by("-stretched_on", "-pk")
-            .first()
-        )
+    """The person's latest stretch still in force (one query, whether or not they have a rhythm
+    of their own), and whether the due rule counts them in touch longer because they often reach
+    out first (no query: the loaded row)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CONTACT_STRETCH_SQL, [contact.owner_id, contact.pk, contact.cadence_days])
+        row = cursor.fetchone()
+    stretch = None if row is None else load(RhythmStretch, row)
     if stretch is not None:
         stretch.contact = contact  # loaded with its circle
     due_days, days = contact.due_cadence_days, contact.effective_cadence_days

@@ -13,20 +13,30 @@ from dav.models import CardConflict
 from giving.models import Introduction, Share
 from giving.services.introductions import introduction_create
 from interactions.plans import plan_create
-from reminders.models import Reminder
+from reminders.models import Reminder, RhythmStretch
 from tests.factories import ContactFactory, InteractionFactory, InterestFactory
 
 pytestmark = pytest.mark.django_db
 
 # session, user, the contact (with its circle), the user's settings; the sections: conflicts,
-# plans (which, then the plans and their people), reminders, history (the rows, then the count
-# when there are more than shown), shares, things for them, the give-and-take counts, the
-# introductions; the person's interests, ways to reach them, dates, introducer and introduced.
-PAGE_QUERIES = 19
+# plans with their people, reminders, the stretched rhythm, history (the rows and their count),
+# shares, things for them, the give-and-take counts with the introductions; the person's
+# interests, ways to reach them, dates, introducer and introduced. The same for everyone: no
+# section asks for more only when it has something to show (issue 21).
+PAGE_QUERIES = 16
 
 
 def _person(owner, size: int, introducer):
-    person = ContactFactory(owner=owner, name=f"Person {size}", introduced_by=introducer)
+    person = ContactFactory(
+        owner=owner, name=f"Person {size}", introduced_by=introducer, cadence_days=35
+    )
+    RhythmStretch.objects.create(
+        owner=owner,
+        contact=person,
+        previous_cadence_days=28,
+        new_cadence_days=35,
+        stretched_on=dt.date(2026, 11, 20),
+    )
     others = [ContactFactory(owner=owner, name=f"Other {size}-{n}") for n in range(size)]
     for n in range(10 * size):
         InteractionFactory(
@@ -95,14 +105,32 @@ def test_the_page_takes_the_same_queries_for_a_quiet_and_a_busy_person(
     assert "Person 12 introduced you to 12 people and sent you 12 things." in html
     assert "Introducing Person 12 to Other 12-11" in html
     assert "Coffee with" in html
+    assert "every 5 weeks instead of 4" in html
+
+
+def test_the_page_takes_the_same_queries_for_someone_with_nothing_yet(
+    alice_client, alice, frozen_now, django_assert_num_queries
+):
+    """Every section empty (no history, plans, reminders, rhythm of their own, ...) reads as many
+    queries as every section full: the bench's busiest person differed by one at 1,000 people."""
+    full = _person(alice, 12, ContactFactory(owner=alice, name="Ines Introducer"))
+    empty = ContactFactory(owner=alice, name="Nadia Newcomer")
+    pages = {}
+    for person in (full, empty):
+        with django_assert_num_queries(PAGE_QUERIES):
+            pages[person] = alice_client.get(reverse("contacts:detail", args=[person.pk]))
+    assert "every 5 weeks instead of 4" in pages[full].content.decode()
+    html = pages[empty].content.decode()
+    assert "Nothing planned with Nadia Newcomer." in html
+    assert "nudge went by" not in html and "Coffee with" not in html
 
 
 def test_the_activity_fragment_reads_only_its_sections(
     alice_client, alice, frozen_now, django_assert_num_queries
 ):
     busy = _person(alice, 12, None)
-    # session, user, the contact, settings; reminders, history and its count (no rhythm of
-    # their own: no stretch to look for).
+    # session, user, the contact, settings; reminders, the stretched rhythm, history with its
+    # count.
     with django_assert_num_queries(7):
         response = alice_client.get(
             reverse("contacts:detail", args=[busy.pk]), headers={"HX-Request": "true"}
