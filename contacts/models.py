@@ -135,6 +135,20 @@ class ContactQuerySet(OwnedQuerySet):
         return self.annotate(effective_cadence=effective_cadence())
 
 
+# The columns the dashboard's health panel counts from (reminders.selectors.circle_health): two
+# indexes over them, one of everyone and one of the few snoozed or "we're fine" people.
+CIRCLE_HEALTH_COLUMNS = [
+    "owner",
+    "archived",
+    "paused",
+    "circle",
+    "next_reach_out_on",
+    "snoozed_until",
+    "cadence_restarted_on",
+    "last_interaction_on",
+]
+
+
 class Contact(OwnedModel):
     """Someone the user wants to stay in touch with."""
 
@@ -210,32 +224,14 @@ class Contact(OwnedModel):
             # alone, without reading the contacts table (reminders.selectors.circle_health):
             # the last three tell snoozed and "we're fine" people from those in touch.
             models.Index(
-                fields=[
-                    "owner",
-                    "archived",
-                    "paused",
-                    "circle",
-                    "next_reach_out_on",
-                    "snoozed_until",
-                    "cadence_restarted_on",
-                    "last_interaction_on",
-                ],
+                fields=CIRCLE_HEALTH_COLUMNS,
                 name="contact_owner_circle_health",
             ),
             # The few people the health panel counts as snoozed or "we're fine", per circle: the
             # counts read only these rows (reminders.selectors.circle_health); from the whole
             # index above they read every active person (2 ms at 10,000 contacts, issue 21).
             models.Index(
-                fields=[
-                    "owner",
-                    "archived",
-                    "paused",
-                    "circle",
-                    "next_reach_out_on",
-                    "snoozed_until",
-                    "cadence_restarted_on",
-                    "last_interaction_on",
-                ],
+                fields=CIRCLE_HEALTH_COLUMNS,
                 condition=models.Q(snoozed_until__isnull=False)
                 | models.Q(cadence_restarted_on__isnull=False),
                 name="contact_owner_set_aside",
