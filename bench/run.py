@@ -752,14 +752,16 @@ def render_markdown(results: dict) -> str:
             lines.append("")
 
     if "load" in results:
+        # What the load run itself used: a later run of other steps keeps its results.
+        load_run = next(iter(results["load"].values()))
         lines += [
             "## Load (gunicorn on loopback)",
             "",
             "gunicorn as in the Procfile (gunicorn.conf.py: "
             f"{gunicorn_settings(results['load'])}, "
             "access log on), DEBUG off, "
-            f"{config['load_contacts']:,} contacts; wrk with {config['connections']} connections "
-            f"for {config['duration']} s (after a 3 s warm-up) from the same two cores, one "
+            f"{config['load_contacts']:,} contacts; wrk with {load_run['connections']} connections "
+            f"for {load_run['duration_s']} s (after a 3 s warm-up) from the same two cores, one "
             "logged-in user: per 10 requests 3 dashboards, 2 contact lists, 1 search, 3 contact "
             "pages and 1 quick log (POST, htmx). *errors* are responses other than 2xx/3xx plus "
             'socket errors and timeouts (10 s); *locked* counts "database is locked" in '
