@@ -667,7 +667,9 @@ class SearchPaginator(Paginator):
     order, so the count stops at the cap's next match; it keeps the ids it found. When no more than the
     cap match, the page is read from those ids. Past the cap, the first pages in name order walk
     the owner's people in that order and test each, stopping once the page is full
-    (``WALK_MATCHES``); deeper pages and other orders read ``object_list``. Neither materialises
+    (``WALK_MATCHES``); deeper pages and other orders read ``object_list``. A search of short
+    words only with no other filter, in name order, is counted by ``_short_words_count`` (the
+    same statement, written once per process). Neither materialises
     nor sorts every match of a common word, and every page holds the same people in the same
     order as ``object_list``."""
 
