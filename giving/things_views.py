@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.http import trigger_client_event
 
 from contacts.models import Contact
 from contacts.services import InterestLimitReached
@@ -78,19 +78,23 @@ def thing_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     part = request.GET.get("part") if request.htmx else None
     today = local_today(request.user)
     context = {"item": item, "today": today}
-    if part != "head":
-        context |= {
-            "suggestions": things_selectors.suggestions_for_item(item=item, today=today),
-            "shares": things_selectors.shares_of_item(item=item),
-        }
     template = "giving/things/detail.html"
-    if part in ("head", "people"):
-        template += f"#{part}"
-    response = render(request, template, context)
-    if part == "head" and item.fetch_state != ShareItem.Fetch.PENDING:
-        # The last poll: the suggestions' ready messages now name the title read.
-        response = trigger_client_event(response, "thingFetched")
-    return response
+    if part == "head" and item.fetch_state == ShareItem.Fetch.PENDING:
+        return render(request, template + "#head", context)
+    context |= {
+        "suggestions": things_selectors.suggestions_for_item(item=item, today=today),
+        "shares": things_selectors.shares_of_item(item=item),
+    }
+    if part == "head":
+        # The last poll: the suggestions' ready messages now name the title read. They come in
+        # the same response, swapped out of band, so the title and the messages naming it appear
+        # together and no later request can close a share panel the user has just opened.
+        head = render_to_string(template + "#head", context, request)
+        people = render_to_string(template + "#people", context | {"out_of_band": True}, request)
+        return HttpResponse(head + people)
+    if part == "people":
+        template += "#people"
+    return render(request, template, context)
 
 
 @require_POST
