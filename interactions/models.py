@@ -57,6 +57,9 @@ class Interaction(OwnedModel):
             models.Index(fields=["owner", "occurred_on"], name="interaction_owner_day"),
             models.Index(fields=["follow_up_on"], name="interaction_follow_up"),
             models.Index(fields=["owner", "updated_at"], name="interaction_owner_updated"),
+            # A person's timeline picks its newest rows by reading only this, not every row of
+            # theirs (selectors._TIMELINE_SQL; migration 0007 has the links' side).
+            models.Index(fields=["id", "occurred_at"], name="interaction_id_when"),
         ]
 
     def __str__(self) -> str:

@@ -163,14 +163,22 @@ _KINDS = dict(Interaction.Kind.choices)
 # the owner's 200,000 interactions by an owner index (0.35 s).
 # How many there are is a column (the same on every row), so that the page reads one statement
 # whether the list is full or not: its query count doesn't depend on the person (issue 21).
+# The newest rows are chosen first from two indexes (the links by person, the interactions' ids
+# with their time; interactions migration 0007), then only those rows are read: choosing from
+# the rows themselves read all 481 of the busiest person's (1.2 ms of SQL). SQLite is told which
+# index to use because it always prefers the table itself for a lookup by id.
 _LINKS = connection.ops.quote_name(Interaction.contacts.through._meta.db_table)
+_INTERACTIONS = connection.ops.quote_name(Interaction._meta.db_table)
 _TIMELINE_SQL = (
     "SELECT i.id, i.kind, i.occurred_on, i.ask_next_time, i.notes, "
     f"(SELECT COUNT(*) FROM {_LINKS} WHERE contact_id = %s) "
-    f"FROM {connection.ops.quote_name(Interaction._meta.db_table)} i "
-    f"JOIN {_LINKS} l "
-    "ON l.interaction_id = i.id WHERE l.contact_id = %s "
-    "ORDER BY i.occurred_at DESC, i.id DESC LIMIT %s"
+    "FROM (SELECT w.id, w.occurred_at "
+    f"FROM {_LINKS} l JOIN {_INTERACTIONS} w"
+    + (" INDEXED BY interaction_id_when" if connection.vendor == "sqlite" else "")
+    + " ON w.id = l.interaction_id WHERE l.contact_id = %s "
+    "ORDER BY w.occurred_at DESC, w.id DESC LIMIT %s) chosen "
+    f"JOIN {_INTERACTIONS} i ON i.id = chosen.id "
+    "ORDER BY chosen.occurred_at DESC, chosen.id DESC"
 )
 
 
