@@ -71,20 +71,17 @@ def interactions_count(
     return days.aggregate(total=Sum("total"))["total"] or 0
 
 
-def attach_people(interactions: Iterable[Interaction]) -> None:
-    """Set ``interaction.people`` for a page of interactions with one query."""
-    interactions = list(interactions)
-    people: dict[int, list[Contact]] = {}
-    for link in (
-        Interaction.contacts.through.objects.filter(
-            interaction_id__in=[interaction.pk for interaction in interactions]
-        )
-        .select_related("contact")
-        .order_by("contact__sort_name")
-    ):
-        people.setdefault(link.interaction_id, []).append(link.contact)
-    for interaction in interactions:
-        interaction.people = people.get(interaction.pk, [])
+@dataclass
+class ActivityRow:
+    """One interaction of the activity list, with only what its row shows: ``people`` are
+    (id, name) pairs in order of their sort names."""
+
+    pk: int
+    kind: str
+    occurred_on: dt.date
+    place: str
+    notes: str
+    people: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -94,7 +91,7 @@ class ActivityDayGroup:
 
     day: dt.date
     relative: str  # "Today", "Yesterday" or "" (then the date says it)
-    interactions: list[Interaction] = field(default_factory=list)
+    interactions: list[ActivityRow] = field(default_factory=list)
     continued: bool = False
     continues: bool = False
 
@@ -103,26 +100,55 @@ def activity_page_by_day(*, page: Page, today: dt.date) -> list[ActivityDayGroup
     """The interactions of ``page`` (a page of ``interactions_filtered``) grouped by the
     owner's local day, with their people: two queries whatever the page size. The row just
     before and just after the page come in the same query, so a day cut by a page boundary
-    is labelled on both sides."""
+    is labelled on both sides. Rows of the columns the list shows, not models: 30 interactions
+    and their people as whole models were a fifth of the page's time (issue 21)."""
     start, end = page.start_index() - 1, page.end_index()
     if end <= 0:
         return []
     low = max(start - 1, 0)
-    rows = list(page.paginator.object_list[low : end + 1])
+    rows = [
+        ActivityRow(*values)
+        for values in page.paginator.object_list.values_list(
+            "pk", "kind", "occurred_on", "place", "notes"
+        )[low : end + 1]
+    ]
     before = rows.pop(0) if start > 0 and rows else None
     after = rows.pop() if len(rows) > end - start else None
-    attach_people(rows)
+    if rows:
+        people = _people_of([row.pk for row in rows])
+        for row in rows:
+            row.people = people.get(row.pk, [])
     labels = {today: "Today", today - dt.timedelta(days=1): "Yesterday"}
     groups: list[ActivityDayGroup] = []
-    for interaction in rows:
-        if not groups or groups[-1].day != interaction.occurred_on:
-            day = interaction.occurred_on
+    for row in rows:
+        if not groups or groups[-1].day != row.occurred_on:
+            day = row.occurred_on
             groups.append(ActivityDayGroup(day=day, relative=labels.get(day, "")))
-        groups[-1].interactions.append(interaction)
+        groups[-1].interactions.append(row)
     if groups:
         groups[0].continued = before is not None and before.occurred_on == groups[0].day
         groups[-1].continues = after is not None and after.occurred_on == groups[-1].day
     return groups
+
+
+def _people_of(interaction_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """Each interaction's people as (id, name), by sort name (then id: two people of one name
+    keep one order), in one statement."""
+    marks = ", ".join(["%s"] * len(interaction_ids))
+    people: dict[int, list[tuple[int, str]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_PEOPLE_OF_SQL.format(ids=marks), interaction_ids)
+        for interaction_id, contact_id, name in cursor.fetchall():
+            people.setdefault(interaction_id, []).append((contact_id, name))
+    return people
+
+
+_PEOPLE_OF_SQL = (
+    "SELECT l.interaction_id, c.id, c.name "
+    f"FROM {connection.ops.quote_name(Interaction.contacts.through._meta.db_table)} l "
+    f"JOIN {connection.ops.quote_name(Contact._meta.db_table)} c ON c.id = l.contact_id "
+    "WHERE l.interaction_id IN ({ids}) ORDER BY c.sort_name, c.id"
+)
 
 
 def interactions_of_contact(*, contact: Contact) -> QuerySet[Interaction]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django_htmx.http import trigger_client_event
 
 from contacts.models import Contact
 from interactions import selectors, services
+from interactions.activity_rows import activity_days_html
 from interactions.forms import ActivityFiltersForm, InteractionForm, QuickLogForm
 from interactions.models import Interaction
 from network_crm.announce import Undo, announce, announce_oob
@@ -153,6 +155,15 @@ def interaction_list(request: HtmxHttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     today = local_today(request.user)
     days = selectors.activity_page_by_day(page=page, today=today)
+    # Written in Python (interactions/activity_rows.py): the template's loop was most of the
+    # page's time (issue 21). The edit links come back here, to the same filters and page.
+    days_html = activity_days_html(days, today=today, back=quote(request.get_full_path()))
     template = "interactions/interaction_list.html" + ("#activity-results" if request.htmx else "")
-    context = {"page": page, "days": days, "filters": filters, "today": today}
+    context = {
+        "page": page,
+        "days": days,
+        "days_html": days_html,
+        "filters": filters,
+        "today": today,
+    }
     return render(request, template, context)
