@@ -8,6 +8,7 @@ carried by the edit links."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 import pytest
 from django.template import Context, Template
@@ -103,7 +104,7 @@ def test_days_written_as_the_template_wrote_them(alice_client, logged, monkeypat
     new = activity_days_html(
         selectors.activity_page_by_day(page=context["page"], today=today),
         today=today,
-        back=views.quote(request.get_full_path()),
+        back=quote(request.get_full_path()),
     )
     assert new == old
     html = response.content.decode()
