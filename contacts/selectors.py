@@ -478,6 +478,9 @@ INDEXED_WORD_LENGTH = 3
 # SQLite: one FTS5 trigram row per person (rowid = contact id) holding their own text, their ways
 # to reach and their interests' names, one per line; kept in step by triggers (migration 0023).
 _PERSON_FTS = "contacts_person_fts"
+# The row of a person with more than 200 ways to reach or interests (stored before the limits)
+# holds only their own text and this flag: such people are candidates for every search.
+PERSON_FLAG = "'''"
 
 
 def _owned_by(owner: User) -> Exact:
@@ -490,9 +493,11 @@ def _people_with_words(words: list[str]) -> RawSQL:
     """SQLite: ids of the people (of every owner) whose searchable text may contain every one of
     ``words`` (each INDEXED_WORD_LENGTH or longer), from the per-person FTS table: one MATCH, which
     FTS5 answers by intersecting the words' postings, without reading any contact. A superset
-    (a word is looked for in each line of a person's text, case folded by the tokenizer too):
-    callers test the owner and every word exactly (``_word_scan``) on the rows it returns."""
-    match = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+    (a word is looked for in each line of a person's text, case folded by the tokenizer too; and
+    the flagged people, whose rows hold only their own text): callers test the owner and every
+    word exactly (``_word_scan``) on the rows it returns."""
+    words_match = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+    match = f'({words_match}) OR "{PERSON_FLAG}"'
     return RawSQL(  # noqa: S611
         f"SELECT rowid FROM {_PERSON_FTS} WHERE {_PERSON_FTS} MATCH %s", [match]
     )

@@ -29,22 +29,43 @@ CONTACT = "contacts_contact"
 METHOD = "contacts_contactmethod"
 LINK = "contacts_contact_interests"
 INTEREST = "contacts_interest"
+# A person with more ways to reach or interest links than this (only data from before the limits,
+# contacts/limits.py: 60 ways to reach) has only their own text in the row, and is flagged: search
+# takes flagged people as candidates whatever the words, and tests them exactly. Otherwise every
+# way to reach added to a person with 100,000 of them would rewrite a row of all the others.
+PIECES = 200
+# The flag: three apostrophes, which no folded text or query word holds (fold drops them).
+FLAG = "'''"
+_FLAG_SQL = "'" + FLAG.replace("'", "''") + "'"
 
 
-def _text(contact_id: str) -> str:
-    """The person's searchable text, as SQL, for the contact whose id is ``contact_id``."""
+def _count(table: str, contact_id: str) -> str:
+    """How many rows of ``table`` point at the contact, counted only up to PIECES + 1."""
     return (
-        f"coalesce((SELECT c.search_text FROM {CONTACT} c WHERE c.id = {contact_id}), '')"
-        f" || char(10) || coalesce((SELECT group_concat(m.folded_value, char(10)) FROM {METHOD} m"
+        f"(SELECT count(*) FROM (SELECT 1 FROM {table}"
+        f" WHERE contact_id = {contact_id} LIMIT {PIECES + 1}))"
+    )
+
+
+def _row(contact_id: str) -> str:
+    """SELECT of the person's (flag, text), as SQL, for the contact whose id is ``contact_id``."""
+    pieces = (
+        f"char(10) || coalesce((SELECT group_concat(m.folded_value, char(10)) FROM {METHOD} m"
         f" WHERE m.contact_id = {contact_id}), '')"
         f" || char(10) || coalesce((SELECT group_concat(i.folded_name, char(10)) FROM {LINK} l"
         f" JOIN {INTEREST} i ON i.id = l.interest_id WHERE l.contact_id = {contact_id}), '')"
+    )
+    return (
+        f"SELECT p.flag, p.own || CASE WHEN p.flag = '' THEN {pieces} ELSE '' END FROM (SELECT"
+        f" coalesce((SELECT c.search_text FROM {CONTACT} c WHERE c.id = {contact_id}), '') AS own,"
+        f" CASE WHEN {_count(METHOD, contact_id)} > {PIECES}"
+        f" OR {_count(LINK, contact_id)} > {PIECES} THEN {_FLAG_SQL} ELSE '' END AS flag) p"
     )
 
 
 def _refresh(where: str) -> str:
     """Rewrites the rows of the people ``where`` selects (a condition on ``rowid``)."""
-    return f"UPDATE {FTS} SET text = {_text(f'{FTS}.rowid')} WHERE {where};"
+    return f"UPDATE {FTS} SET (flag, text) = ({_row(f'{FTS}.rowid')}) WHERE {where};"
 
 
 def _linked(column: str, rows: str) -> str:
@@ -52,11 +73,36 @@ def _linked(column: str, rows: str) -> str:
     return f"rowid IN ({', '.join(f'{row}.{column}' for row in rows.split())})"
 
 
+def _not_flagged(contact_id: str) -> str:
+    return f"NOT EXISTS (SELECT 1 FROM {FTS} WHERE rowid = {contact_id} AND flag <> '')"
+
+
+def _unflags(contact_id: str) -> str:
+    """A flagged person is down to PIECES of each (after a delete)."""
+    return f"{_count(METHOD, contact_id)} <= {PIECES} AND {_count(LINK, contact_id)} <= {PIECES}"
+
+
+def _added(table: str) -> tuple[str, str]:
+    # A flagged person's row holds none of their ways to reach or interests: nothing to add.
+    return (
+        f"AFTER INSERT ON {table} WHEN {_not_flagged('new.contact_id')}",
+        _refresh(_linked("contact_id", "new")),
+    )
+
+
+def _removed(table: str) -> tuple[str, str]:
+    return (
+        f"AFTER DELETE ON {table}"
+        f" WHEN {_not_flagged('old.contact_id')} OR ({_unflags('old.contact_id')})",
+        _refresh(_linked("contact_id", "old")),
+    )
+
+
 TRIGGERS = {
     # The contact itself: its row appears, goes, and follows its own text.
     f"{FTS}_contact_insert": (
         f"AFTER INSERT ON {CONTACT}",
-        f"INSERT INTO {FTS}(rowid, text) VALUES (new.id, {_text('new.id')});",
+        f"INSERT INTO {FTS}(rowid, flag, text) SELECT new.id, * FROM ({_row('new.id')});",
     ),
     f"{FTS}_contact_delete": (
         f"AFTER DELETE ON {CONTACT}",
@@ -66,18 +112,18 @@ TRIGGERS = {
         f"AFTER UPDATE OF id, search_text ON {CONTACT}"
         " WHEN old.id IS NOT new.id OR old.search_text IS NOT new.search_text",
         f"DELETE FROM {FTS} WHERE rowid = old.id;"
-        f" INSERT INTO {FTS}(rowid, text) VALUES (new.id, {_text('new.id')});",
+        f" INSERT INTO {FTS}(rowid, flag, text) SELECT new.id, * FROM ({_row('new.id')});",
     ),
     # Ways to reach and interest links: their person's row (both people's when one moves).
-    f"{FTS}_method_insert": (f"AFTER INSERT ON {METHOD}", _refresh(_linked("contact_id", "new"))),
-    f"{FTS}_method_delete": (f"AFTER DELETE ON {METHOD}", _refresh(_linked("contact_id", "old"))),
+    f"{FTS}_method_insert": _added(METHOD),
+    f"{FTS}_method_delete": _removed(METHOD),
     f"{FTS}_method_update": (
         f"AFTER UPDATE OF contact_id, folded_value ON {METHOD}"
         " WHEN old.contact_id IS NOT new.contact_id OR old.folded_value IS NOT new.folded_value",
         _refresh(_linked("contact_id", "old new")),
     ),
-    f"{FTS}_link_insert": (f"AFTER INSERT ON {LINK}", _refresh(_linked("contact_id", "new"))),
-    f"{FTS}_link_delete": (f"AFTER DELETE ON {LINK}", _refresh(_linked("contact_id", "old"))),
+    f"{FTS}_link_insert": _added(LINK),
+    f"{FTS}_link_delete": _removed(LINK),
     f"{FTS}_link_update": (
         f"AFTER UPDATE OF contact_id, interest_id ON {LINK}",
         _refresh(_linked("contact_id", "old new")),
@@ -105,12 +151,14 @@ def forwards(apps, schema_editor):
     for table, column in OLD:
         for statement in _search_index._sqlite_backwards(table, column):
             schema_editor.execute(statement)
-    schema_editor.execute(f"CREATE VIRTUAL TABLE {FTS} USING fts5(text, tokenize='trigram')")
+    schema_editor.execute(
+        f"CREATE VIRTUAL TABLE {FTS} USING fts5(flag, text, tokenize='trigram')"
+    )
     for name, (when, body) in TRIGGERS.items():
         schema_editor.execute(f"CREATE TRIGGER {name} {when} BEGIN {body} END")
-    schema_editor.execute(
-        f"INSERT INTO {FTS}(rowid, text) SELECT p.id, {_text('p.id')} FROM {CONTACT} p"
-    )
+    # Every person's row, empty, then filled as the triggers fill it (SQLite has no LATERAL).
+    schema_editor.execute(f"INSERT INTO {FTS}(rowid, flag, text) SELECT id, '', '' FROM {CONTACT}")
+    schema_editor.execute(_refresh("1"))
 
 
 def backwards(apps, schema_editor):

@@ -309,6 +309,42 @@ def test_the_index_follows_ways_to_reach_and_interests(alice, bob):
     assert names(bob, "witches dahl") == ["Witches Dahl"]
 
 
+def person_row(contact) -> tuple[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT flag, text FROM contacts_person_fts WHERE rowid = %s", [contact.pk])
+        return cursor.fetchone()
+
+
+def test_a_person_with_too_many_ways_to_reach_is_still_found(alice):
+    """Stored before the limits: past 200 ways to reach, the person's index row holds only their
+    own text and a flag (each further one would have rewritten all the others), and search tests
+    them on every search."""
+    flooded = ContactFactory(owner=alice, name="Flooded Person")
+    ContactFactory(owner=alice, name="Dry Person")
+    methods = []
+    for n in range(201):
+        method = ContactMethod(
+            owner=alice, contact=flooded, kind="phone", value=f"+1 555 {n:07d}", position=n
+        )
+        method.fill_folded_fields()
+        methods.append(method)
+    ContactMethod.objects.bulk_create(methods)
+    assert names(alice, "5550000150") == ["Flooded Person"]
+    assert names(alice, "flooded 5550000200") == ["Flooded Person"]
+    assert names(alice, "person") == ["Dry Person", "Flooded Person"]
+    assert names(alice, "5550000201") == []
+    if connection.vendor == "sqlite":
+        assert person_row(flooded) == ("'''", "flooded person")
+
+    # Back to 200: the row holds them all again.
+    ContactMethod.objects.filter(contact=flooded, position=0).delete()
+    assert names(alice, "5550000150") == ["Flooded Person"]
+    assert names(alice, "5550000000") == []
+    if connection.vendor == "sqlite":
+        flag, text = person_row(flooded)
+        assert flag == "" and "+1 555 0000150 15550000150" in text.split("\n")
+
+
 # --- The index is used ---------------------------------------------------------------------
 
 
