@@ -654,6 +654,7 @@ class SearchPaginator(Paginator):
         # every word is still tested on each row.
         self._indexed = list(dict.fromkeys(indexed))
         self._ids: list[int] | None = None
+        self._by_name: list[int] = []
 
     @classmethod
     def for_search(
@@ -707,7 +708,13 @@ class SearchPaginator(Paginator):
         supersets = [Q(pk__in=_people_with_words(self._indexed))]
         contacts = self._tested(by_owner_index=False, within=supersets)
         # No order: the loop stops at the cap's next match instead of sorting every match.
-        self._ids = list(contacts.order_by().values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])
+        found = list(contacts.order_by().values_list("pk", "sort_name")[: SEARCH_COUNT_CAP + 1])
+        self._ids = [pk for pk, _name in found]
+        # The name order of the matches, from the rows the count read anyway: the page then
+        # reads its own rows only, not every match's to sort them (501 rows for "mar son" at
+        # 100,000 people). SQLite compares text by its UTF-8 bytes, Python by code points:
+        # the same order.
+        self._by_name = [pk for _name, pk in sorted((name, pk) for pk, name in found)]
         return len(self._ids)
 
     @property
@@ -754,7 +761,13 @@ class SearchPaginator(Paginator):
     def _rows(self, bottom: int, top: int):
         sort = SORTS.get(self._filters.sort, SORTS["name"])
         if self._ids is not None and not self.more:
-            # Every match's id is known (at most the cap): sort those, not the candidates.
+            # Every match's id is known (at most the cap): sort those, not the candidates; in
+            # name order, the page's ids are known too.
+            if sort == SORTS["name"]:
+                contacts = Contact.objects.filter(
+                    _owned_by(self._owner), pk__in=self._by_name[bottom:top]
+                )
+                return contacts.select_related("circle").order_by(*sort)
             contacts = Contact.objects.filter(_owned_by(self._owner), pk__in=self._ids)
             return contacts.select_related("circle").order_by(*sort)[bottom:top]
         filters = self._filters
