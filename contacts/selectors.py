@@ -479,7 +479,8 @@ INDEXED_WORD_LENGTH = 3
 # to reach and their interests' names, one per line; kept in step by triggers (migration 0023).
 _PERSON_FTS = "contacts_person_fts"
 # The row of a person with more than 200 ways to reach or interests (stored before the limits)
-# holds only their own text and this flag: such people are candidates for every search.
+# holds only their own text and this flag (migration 0023's FLAG): such people are candidates for
+# every search.
 PERSON_FLAG = "'''"
 
 

@@ -1,5 +1,5 @@
-"""One search index row per person (SQLite; docs/decisions/0012-search-index.md, "One row per
-person").
+"""One search index row per person (SQLite; docs/decisions/0012-search-index.md, "One index row
+per person").
 
 ``contacts_person_fts`` is an FTS5 trigram table whose row ``rowid = contact id`` holds everything
 search looks in for that person: the contact's ``search_text``, the ``folded_value`` of each of
@@ -14,7 +14,8 @@ table can't be fed from three tables). Triggers keep it in step on every write p
 bulk_create, bulk_update, QuerySet.update, the cascades Django runs as DELETEs, merges, imports,
 data migrations): a contact's insert, delete and change of ``search_text``; a way to reach's
 insert, delete, and change of ``folded_value`` or ``contact_id``; an interest link's insert, delete
-and change; an interest's rename (``folded_name``) and delete.
+and change; an interest's rename (``folded_name``) and delete. A person with more than PIECES ways
+to reach or interests keeps only their own text and FLAG (below).
 
 The two per-table FTS tables of 0018 are dropped: search reads only this one. PostgreSQL keeps
 pg_trgm (0018): nothing here.
