@@ -471,12 +471,17 @@ def bulk_change_undoable(*, owner: User) -> dict | None:
     return {"pk": rows[0][0], "description": rows[0][1]}
 
 
-# Trigram indexes (SQLite: FTS5 tables with the trigram tokenizer, PostgreSQL: pg_trgm GIN indexes;
-# migration 0018, docs/decisions/0012-search-index.md) find a word at least this long without
-# reading every row. A shorter word can't use them: it is tested row by row, as before the index.
+# Trigram indexes (SQLite: an FTS5 table with the trigram tokenizer, PostgreSQL: pg_trgm GIN
+# indexes; migrations 0018 and 0023, docs/decisions/0012-search-index.md) find a word at least this
+# long without reading every row. A shorter word can't use them: it is tested row by row.
 INDEXED_WORD_LENGTH = 3
-# The FTS5 tables over the folded columns (SQLite only), kept in step by triggers.
-_FTS_TABLES = {Contact: "contacts_contact_fts", ContactMethod: "contacts_contactmethod_fts"}
+# SQLite: one FTS5 trigram row per person (rowid = contact id) holding their own text, their ways
+# to reach and their interests' names, one per line; kept in step by triggers (migration 0023).
+_PERSON_FTS = "contacts_person_fts"
+# The row of a person with more than 200 ways to reach or interests (stored before the limits)
+# holds only their own text and this flag (migration 0023's FLAG): such people are candidates for
+# every search.
+PERSON_FLAG = "'''"
 
 
 def _owned_by(owner: User) -> Exact:
@@ -485,24 +490,28 @@ def _owned_by(owner: User) -> Exact:
     return Exact(F("owner_id") + 0, owner.pk)
 
 
-def _fts_rowids(model, word: str) -> RawSQL:
-    """Ids of ``model``'s rows whose folded column contains ``word``, from its FTS5 trigram table:
-    a superset (the tokenizer also folds case), so callers keep the exact LIKE beside it."""
-    table = _FTS_TABLES[model]
-    phrase = '"' + word.replace('"', '""') + '"'
-    return RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [phrase])  # noqa: S611
+def _people_with_words(words: list[str]) -> RawSQL:
+    """SQLite: ids of the people (of every owner) whose searchable text may contain every one of
+    ``words`` (each INDEXED_WORD_LENGTH or longer), from the per-person FTS table: one MATCH, which
+    FTS5 answers by intersecting the words' postings, without reading any contact. A superset
+    (a word is looked for in each line of a person's text, case folded by the tokenizer too; and
+    the flagged people, whose rows hold only their own text): callers test the owner and every
+    word exactly (``_word_scan``) on the rows it returns."""
+    words_match = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+    match = f'({words_match}) OR "{PERSON_FLAG}"'
+    return RawSQL(  # noqa: S611
+        f"SELECT rowid FROM {_PERSON_FTS} WHERE {_PERSON_FTS} MATCH %s", [match]
+    )
 
 
 def _word_candidates(*, owner: User, word: str) -> QuerySet:
-    """Ids of the owner's contacts matching ``word`` (at least INDEXED_WORD_LENGTH long) in their
-    own text, a way to reach them or an interest's name, each part found through an index."""
+    """PostgreSQL: ids of the owner's contacts matching ``word`` (at least INDEXED_WORD_LENGTH
+    long) in their own text, a way to reach them or an interest's name, each part found through
+    its trigram index."""
     # The owner test written so no (owner, ...) index can answer it: the text's index leads
     # (PostgreSQL would otherwise walk all the owner's rows through the owner index).
     own = Contact.objects.filter(_owned_by(owner), search_text__contains=word)
     methods = ContactMethod.objects.filter(_owned_by(owner), folded_value__contains=word)
-    if connection.vendor == "sqlite":
-        own = own.filter(pk__in=_fts_rowids(Contact, word))
-        methods = methods.filter(pk__in=_fts_rowids(ContactMethod, word))
     # An owner has at most MAX_INTERESTS_PER_OWNER interests: scanning their names is bounded.
     interests = Contact.interests.through.objects.filter(
         interest__owner=owner, interest__folded_name__contains=word
@@ -601,70 +610,14 @@ SEARCH_COUNT_CAP = 1000
 WALK_MATCHES = 200
 
 
-def _word_superset(*, owner: User, word: str) -> Q:
-    """SQLite: contacts that may match ``word`` (INDEXED_WORD_LENGTH or longer), a superset of
-    its matches found through the indexes without reading other contacts: the FTS table's rowids
-    for their own text (not checked here), their ways to reach and interests that match. For a
-    query already limited to the owner; the exact test of every word is made on each row it
-    returns (``_word_scan``)."""
-    methods = ContactMethod.objects.filter(
-        _owned_by(owner), folded_value__contains=word, pk__in=_fts_rowids(ContactMethod, word)
-    )
-    interests = Contact.interests.through.objects.filter(
-        interest__owner=owner, interest__folded_name__contains=word
-    )
-    return (
-        Q(pk__in=_fts_rowids(Contact, word))
-        | Q(pk__in=interests.values("contact_id"))
-        | Q(pk__in=methods.values("contact_id"))
-    )
-
-
-def _word_ids_sql(*, owner: User, word: str) -> tuple[str, list]:
-    """SQLite: one id list of contacts that may match ``word`` (INDEXED_WORD_LENGTH or longer),
-    read from the indexes and the small rows that point at contacts, never a contact's row:
-    the FTS rowids of the contacts' own text, the contacts of the ways to reach whose FTS rows
-    hold it (neither checked exactly), the contacts linked to the owner's interests whose name
-    contains it. Other owners' ids may be in it: the caller tests the owner (and every word
-    exactly) on the rows it keeps."""
-    phrase = '"' + word.replace('"', '""') + '"'
-    contacts, methods = _FTS_TABLES[Contact], _FTS_TABLES[ContactMethod]
-    links = Contact.interests.through._meta.db_table
-    sql = (
-        f"SELECT rowid FROM {contacts} WHERE {contacts} MATCH %s"
-        f" UNION ALL SELECT m.contact_id FROM {methods} JOIN {_q(ContactMethod._meta.db_table)} m"
-        f" ON m.id = {methods}.rowid WHERE {methods} MATCH %s AND m.owner_id = %s"
-        # From the interests to their links (the links' interest index): ``interest_id IN
-        # (subquery)`` had SQLite scan every link of every owner.
-        f" UNION ALL SELECT l.contact_id FROM {_q(Interest._meta.db_table)} i"
-        f" JOIN {_q(links)} l ON l.interest_id = i.id"
-        " WHERE i.owner_id = %s AND i.folded_name LIKE %s ESCAPE '\\'"
-    )
-    like = f"%{connection.ops.prep_for_like_query(word)}%"
-    return sql, [phrase, phrase, owner.pk, owner.pk, like]
-
-
-def _words_intersection(*, owner: User, words: list[str]) -> Q:
-    """SQLite: contacts that may match every word of ``words`` (each INDEXED_WORD_LENGTH or
-    longer): the intersection of the words' id lists (``_word_ids_sql``), made by SQLite before
-    any contact row is read. Two common words ("mar son", 501 matches at 100,000 people) each
-    have thousands of candidates but few in common; leading with one word's candidates tested
-    the other word on each of them (docs/decisions/0012-search-index.md)."""
-    lists = [_word_ids_sql(owner=owner, word=word) for word in words]
-    # SQLite has no parentheses around a compound's members: each list is its own subquery.
-    sql = " INTERSECT ".join(f"SELECT * FROM ({part})" for part, _ in lists)
-    return Q(pk__in=RawSQL(sql, [p for _, params in lists for p in params]))  # noqa: S611
-
-
 class SearchPaginator(Paginator):
     """The contact list's paginator. Without search words: the exact count. A search counts its
     matches up to SEARCH_COUNT_CAP and pages through those ("1,000+ matches").
 
     On SQLite, a search with an indexed word (given ``owner``, ``filters`` and ``today``, those
     of ``object_list``, the queryset of ``contacts_search``) is counted through its words'
-    candidates (``_word_superset``; for several words as long as each other, the intersection
-    of their id lists, ``_words_intersection``) with every word tested on each candidate, in no
-    order, so the count stops at the cap's next match; it keeps the ids it found. When no more than the
+    candidates (``_people_with_words``: the people whose index row holds every indexed word)
+    with every word tested on each candidate, in no order, so the count stops at the cap's next match; it keeps the ids it found. When no more than the
     cap match, the page is read from those ids. Past the cap, the first pages in name order walk
     the owner's people in that order and test each, stopping once the page is full
     (``WALK_MATCHES``); deeper pages and other orders read ``object_list``. A search of short
@@ -697,13 +650,12 @@ class SearchPaginator(Paginator):
             if owner is not None and filters is not None and connection.vendor == "sqlite"
             else []
         )
-        # The count starts from the candidates of the longest words (the rarest, as a rule):
-        # the others' would be built in full only to be probed ("quokka mar": 4× the cost at
-        # 100,000 people); every word is still tested on each row.
-        # Several of them (the same length) are counted from the intersection of their id lists.
-        longest = [word for word in indexed if len(word) == max(map(len, indexed))]
-        self._indexed = list(dict.fromkeys(longest))
+        # The count starts from the people whose index row holds every indexed word (one FTS5
+        # MATCH: it intersects the words' postings, 0.3 ms for "mar son" at 100,000 people);
+        # every word is still tested on each row.
+        self._indexed = list(dict.fromkeys(indexed))
         self._ids: list[int] | None = None
+        self._by_name: list[int] = []
 
     @classmethod
     def for_search(
@@ -754,13 +706,16 @@ class SearchPaginator(Paginator):
                     owner=self._owner, words=self._words, limit=SEARCH_COUNT_CAP + 1
                 )
             return self.object_list[: SEARCH_COUNT_CAP + 1].count()
-        if len(self._indexed) > 1:
-            supersets = [_words_intersection(owner=self._owner, words=self._indexed)]
-        else:
-            supersets = [_word_superset(owner=self._owner, word=self._indexed[0])]
+        supersets = [Q(pk__in=_people_with_words(self._indexed))]
         contacts = self._tested(by_owner_index=False, within=supersets)
         # No order: the loop stops at the cap's next match instead of sorting every match.
-        self._ids = list(contacts.order_by().values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])
+        found = list(contacts.order_by().values_list("pk", "sort_name")[: SEARCH_COUNT_CAP + 1])
+        self._ids = [pk for pk, _name in found]
+        # The name order of the matches, from the rows the count read anyway: the page then
+        # reads its own rows only, not every match's to sort them (501 rows for "mar son" at
+        # 100,000 people). SQLite compares text by its UTF-8 bytes, Python by code points:
+        # the same order.
+        self._by_name = [pk for _name, pk in sorted((name, pk) for pk, name in found)]
         return len(self._ids)
 
     @property
@@ -807,7 +762,13 @@ class SearchPaginator(Paginator):
     def _rows(self, bottom: int, top: int):
         sort = SORTS.get(self._filters.sort, SORTS["name"])
         if self._ids is not None and not self.more:
-            # Every match's id is known (at most the cap): sort those, not the candidates.
+            # Every match's id is known (at most the cap): sort those, not the candidates; in
+            # name order, the page's ids are known too.
+            if sort == SORTS["name"]:
+                contacts = Contact.objects.filter(
+                    _owned_by(self._owner), pk__in=self._by_name[bottom:top]
+                )
+                return contacts.select_related("circle").order_by(*sort)
             contacts = Contact.objects.filter(_owned_by(self._owner), pk__in=self._ids)
             return contacts.select_related("circle").order_by(*sort)[bottom:top]
         filters = self._filters
@@ -837,6 +798,14 @@ def contacts_matching(
     ``LIKE '%word%'`` of the folded columns."""
     words = search_words(query, max_words=max_words)
     indexed = [word for word in words if len(word) >= INDEXED_WORD_LENGTH]
+    if connection.vendor == "sqlite":
+        # The people whose text holds every indexed word (one FTS5 MATCH), each word then
+        # tested exactly on those rows: the same matches as LIKE.
+        if indexed:
+            contacts = contacts.filter(pk__in=_people_with_words(list(dict.fromkeys(indexed))))
+        for word in words:
+            contacts = contacts.filter(_word_scan(word=word))
+        return contacts
     for word in indexed:
         contacts = contacts.filter(pk__in=_word_candidates(owner=owner, word=word))
     for word in words:

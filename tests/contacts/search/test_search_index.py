@@ -13,8 +13,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contacts.models import Contact, ContactMethod
-from contacts.selectors import ContactFilters, contacts_matching, contacts_search
-from contacts.services import contact_interest_add
+from contacts.selectors import (
+    ContactFilters,
+    SearchPaginator,
+    contacts_matching,
+    contacts_search,
+)
+from contacts.services import (
+    contact_interest_add,
+    contact_interest_remove,
+    interest_delete,
+    interest_update,
+    interests_merge,
+)
 from network_crm.text import fold
 from tests.factories import ContactFactory
 
@@ -205,8 +216,14 @@ def test_admin_matching_is_the_same_search(corpus):
 
 
 def names(owner, query: str) -> list[str]:
+    """Who the search finds, as the queryset and as the list's paginator (its count through the
+    index, its page) both say: they must agree."""
     filters = ContactFilters(query=query)
-    return [c.name for c in contacts_search(owner=owner, filters=filters, today=TODAY)]
+    found = [c.name for c in contacts_search(owner=owner, filters=filters, today=TODAY)]
+    paginator = SearchPaginator.for_search(owner=owner, filters=filters, today=TODAY, per_page=50)
+    assert paginator.count == len(found)
+    assert [c.name for c in paginator.page(1).object_list] == found
+    return found
 
 
 def test_the_index_follows_save_bulk_writes_updates_and_deletes(alice):
@@ -236,6 +253,96 @@ def test_the_index_follows_save_bulk_writes_updates_and_deletes(alice):
     Contact.objects.filter(pk=made.pk).delete()
     assert names(alice, "wormwood") == []
     assert names(alice, "twits") == []
+
+
+def test_the_index_follows_ways_to_reach_and_interests(alice, bob):
+    """Each person's index row also holds their ways to reach and their interests' names
+    (SQLite, migration 0023): every write to those finds its way there."""
+    roald = ContactFactory(owner=alice, name="Roald Dahl")
+    quentin = ContactFactory(owner=alice, name="Quentin Blake")
+
+    # Ways to reach: created in bulk, changed by QuerySet.update, moved to another person,
+    # deleted.
+    method = ContactMethod(owner=alice, contact=roald, kind="email", value="bfg@giants.example")
+    method.fill_folded_fields()
+    ContactMethod.objects.bulk_create([method])
+    method = ContactMethod.objects.get(contact=roald)
+    assert names(alice, "giants") == ["Roald Dahl"]
+    assert names(alice, "roald giants") == ["Roald Dahl"]
+    ContactMethod.objects.filter(pk=method.pk).update(folded_value="oompa@loompa.example")
+    assert names(alice, "giants") == []
+    assert names(alice, "loompa roald") == ["Roald Dahl"]
+    ContactMethod.objects.filter(pk=method.pk).update(contact=quentin)
+    assert names(alice, "loompa") == ["Quentin Blake"]
+    assert names(alice, "loompa roald") == []
+    assert names(alice, "loompa quentin") == ["Quentin Blake"]
+    method.delete()
+    assert names(alice, "loompa") == []
+
+    # Interests: linked, renamed (everyone who has it), unlinked, merged, deleted.
+    chocolate = contact_interest_add(contact=roald, name="Chocolate")
+    contact_interest_add(contact=quentin, name="Chocolate")
+    assert names(alice, "chocolate") == ["Quentin Blake", "Roald Dahl"]
+    assert names(alice, "roald choc") == ["Roald Dahl"]
+    interest_update(interest=chocolate, name="Fudge")
+    assert names(alice, "chocolate") == []
+    assert names(alice, "fudge") == ["Quentin Blake", "Roald Dahl"]
+    contact_interest_remove(contact=quentin, interest=chocolate)
+    assert names(alice, "fudge") == ["Roald Dahl"]
+    Contact.interests.through.objects.create(contact=quentin, interest=chocolate)
+    assert names(alice, "fudge quentin") == ["Quentin Blake"]
+    peaches = contact_interest_add(contact=quentin, name="Giant peaches")
+    interests_merge(owner=alice, keep=chocolate, others=[peaches])
+    assert names(alice, "peaches") == []
+    assert names(alice, "fudge") == ["Quentin Blake", "Roald Dahl"]
+    interest_delete(interest=chocolate)
+    assert names(alice, "fudge") == []
+
+    # A person's ways to reach and interests go with them; another owner's never show.
+    ContactMethod.objects.create(owner=alice, contact=roald, kind="email", value="r@dahl.example")
+    contact_interest_add(contact=roald, name="Witches")
+    ContactFactory(owner=bob, name="Witches Dahl")
+    assert names(alice, "witches dahl") == ["Roald Dahl"]
+    roald.delete()
+    assert names(alice, "witches") == []
+    assert names(alice, "dahl") == []
+    assert names(bob, "witches dahl") == ["Witches Dahl"]
+
+
+def person_row(contact) -> tuple[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT flag, text FROM contacts_person_fts WHERE rowid = %s", [contact.pk])
+        return cursor.fetchone()
+
+
+def test_a_person_with_too_many_ways_to_reach_is_still_found(alice):
+    """Stored before the limits: past 200 ways to reach, the person's index row holds only their
+    own text and a flag (each further one would have rewritten all the others), and search tests
+    them on every search."""
+    flooded = ContactFactory(owner=alice, name="Flooded Person")
+    ContactFactory(owner=alice, name="Dry Person")
+    methods = []
+    for n in range(201):
+        method = ContactMethod(
+            owner=alice, contact=flooded, kind="phone", value=f"+1 555 {n:07d}", position=n
+        )
+        method.fill_folded_fields()
+        methods.append(method)
+    ContactMethod.objects.bulk_create(methods)
+    assert names(alice, "5550000150") == ["Flooded Person"]
+    assert names(alice, "flooded 5550000200") == ["Flooded Person"]
+    assert names(alice, "person") == ["Dry Person", "Flooded Person"]
+    assert names(alice, "5550000201") == []
+    if connection.vendor == "sqlite":
+        assert person_row(flooded) == ("'''", "flooded person")
+
+    # Back to 200: the row holds them all again.
+    ContactMethod.objects.filter(contact=flooded, position=0).delete()
+    assert names(alice, "5550000150") == ["Flooded Person"]
+    assert names(alice, "5550000000") == []
+    if connection.vendor == "sqlite":
+        flag, text = person_row(flooded)
+        assert flag == "" and "+1 555 0000150 15550000150" in text.split("\n")
 
 
 # --- The index is used ---------------------------------------------------------------------
@@ -281,8 +388,8 @@ def test_a_word_of_three_letters_or_more_uses_the_trigram_indexes(corpus):
     assert indexed(corpus, "zola") == plain_like(corpus, "zola")
     explained = plan(corpus, "zola")
     if connection.vendor == "sqlite":
-        assert "contacts_contact_fts" in explained
-        assert "contacts_contactmethod_fts" in explained
+        # One row per person: own text, ways to reach and interests in one index.
+        assert "contacts_person_fts" in explained
         # Led by the matches, not by a walk through every contact of the owner.
         assert "contact_owner_sort" not in explained
         assert "SCAN contacts_contact " not in explained + " "
