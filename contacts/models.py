@@ -216,6 +216,10 @@ class Contact(OwnedModel):
         indexes = [
             models.Index(fields=["owner", "next_reach_out_on"], name="contact_owner_next"),
             models.Index(fields=["owner", "sort_name"], name="contact_owner_sort"),
+            # Also on SQLite contact_owner_sort_search: (owner, sort_name, id, archived,
+            # search_text), so a search of short words only walks the name order and tests each
+            # person's own text from the index alone. Written by migration 0024 for SQLite only
+            # (a PostgreSQL B-tree entry can't hold an unbounded search_text).
             models.Index(fields=["owner", "last_interaction_on"], name="contact_owner_last"),
             # Phone sync re-reads only the contacts changed since it last looked: a range on this
             # index, whatever the size of the address book (dav.sync.addressbook_refresh).
@@ -350,6 +354,8 @@ class ContactMethod(OwnedModel):
     class Meta:
         ordering = ["kind", "position", "pk"]
         indexes = [models.Index(fields=["owner", "kind", "folded_value"], name="method_owner_kind")]
+        # Also on SQLite method_contact_search: (contact, folded_value), a search's EXISTS on a
+        # person's ways to reach from the index alone (migration 0024, SQLite only).
 
     def __str__(self) -> str:
         return f"{self.value} ({self.label})" if self.label else self.value

@@ -1,0 +1,96 @@
+"""A search of short words only walks the owner's people in name order and counts its first
+matches from indexes alone on SQLite: ``contact_owner_sort_search`` holds the walk's order and
+each person's own text, ``method_contact_search`` their ways to reach (migration 0024,
+docs/decisions/0012-search-index.md)."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.db import connection
+
+from contacts import selectors
+from contacts.models import Contact, ContactMethod
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's indexes and plan"),
+]
+
+walk_indexes = importlib.import_module("contacts.migrations.0024_short_words_walk_covering_indexes")
+
+
+def add_people(owner, count: int) -> None:
+    people = []
+    for i in range(count):
+        contact = Contact(owner=owner, name=f"Person {i:03d}", added_on="2026-01-01")
+        contact.fill_folded_fields()
+        people.append(contact)
+    methods = []
+    for contact in Contact.objects.bulk_create(people):
+        # Every third person matches "an" only by their email.
+        address = f"ana{contact.pk}@example.org" if contact.pk % 3 == 0 else f"p{contact.pk}@x.org"
+        method = ContactMethod(owner=owner, contact=contact, kind="email", value=address)
+        method.fill_folded_fields()
+        methods.append(method)
+    ContactMethod.objects.bulk_create(methods)
+
+
+def count_plan(owner, words: list[str]) -> str:
+    sql = selectors._short_words_count_sql(connection.vendor, len(words))
+    params: list = [owner.pk, False]
+    for word in words:
+        params += [f"%{word}%"] * 3
+    params.append(selectors.SEARCH_COUNT_CAP + 1)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def assert_read_from_indexes(plan: str) -> None:
+    # The walk and each person's own text from the index, in its order (no sort), and the
+    # EXISTS on ways to reach from the other: no contact's or way to reach's row is read.
+    assert "SEARCH c USING COVERING INDEX contact_owner_sort_search (owner_id=?)" in plan
+    assert "SEARCH m USING COVERING INDEX method_contact_search (contact_id=?)" in plan
+    assert "TEMP B-TREE" not in plan
+
+
+@pytest.mark.parametrize("words", [["an"], ["an", "p"]])
+def test_the_short_words_count_reads_only_indexes(alice, bob, words):
+    add_people(alice, 30)
+    add_people(bob, 5)
+    assert_read_from_indexes(count_plan(alice, words))
+    # Same people counted as the search lists: its own text or its email.
+    expected = Contact.objects.filter(owner=alice, archived=False)
+    for word in words:
+        expected = expected.filter(selectors._word_scan(word=word))
+    assert expected.count() > 0
+    assert selectors._short_words_count(owner=alice, words=words, limit=1001) == expected.count()
+
+
+class _Executor:
+    """The migration's schema editor as far as it is used: SQL on the test's own connection
+    (Django's SQLite schema editor can't open inside the test's transaction)."""
+
+    connection = connection
+
+    def execute(self, sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+def test_on_an_analyzed_database_the_migration_gives_its_indexes_statistics(alice):
+    add_people(alice, 30)
+    walk_indexes.backwards(None, _Executor())
+    with connection.cursor() as cursor:
+        # Statistics for the older indexes only, as on a database seeded before the migration:
+        # the planner would keep the contact_id index for the ways to reach.
+        cursor.execute("ANALYZE")
+    walk_indexes.forwards(None, _Executor())
+    assert_read_from_indexes(count_plan(alice, ["an"]))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT idx FROM sqlite_stat1 WHERE idx IN (%s, %s)", [*walk_indexes.INDEXES]
+        )
+        assert sorted(row[0] for row in cursor.fetchall()) == sorted(walk_indexes.INDEXES)
