@@ -182,8 +182,14 @@ except Exception as exc:  # dj-database-url raises several types for a bad URL
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the one writer; IMMEDIATE transactions take the write lock up
     # front so concurrent writers queue on busy_timeout instead of failing with "database is locked".
+    # Reads through a memory map of up to 256 MiB: pages come from the OS's cache, shared by every
+    # process and thread, not copied into each connection's 2 MB page cache, which a large address
+    # book outgrows (search at 100,000 people: bench/NOTES.md, "Issue 21, fourth pass").
     _db["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            " PRAGMA mmap_size=268435456"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
