@@ -557,14 +557,18 @@ def _short_words_count_sql(vendor: str, words: int) -> str:
     """The capped count of a search of ``words`` short words with no other filter, in name order:
     the statement ``SearchPaginator`` had the ORM build from ``contacts_search`` on every request
     (about 1.5 ms of Python for a few ms of SQL, issue 21), written once per process. Each word
-    is ``_word_scan``'s test, in its order; the parameters are the owner, ``archived`` (False),
-    each word's LIKE pattern three times, and the limit."""
+    is ``_word_scan``'s test, in its order, except that the owner's interests whose names hold
+    the word are listed once (at most MAX_INTERESTS_PER_OWNER), so each person walked is one
+    probe of their links, not a read of each linked interest (a quarter of the count at 100,000
+    people: bench/NOTES.md, "Issue 21, fourth pass"); the parameters are the owner,
+    ``archived`` (False), each word's LIKE pattern, the owner and the pattern twice more, and the
+    limit."""
     links, methods = Contact.interests.through, ContactMethod
     scan = (
         f"({_contains(Contact, 'search_text', 'c')}"
         f" OR EXISTS(SELECT 1 FROM {_q(links._meta.db_table)} l"
-        f" INNER JOIN {_INTEREST} i ON (l.interest_id = i.id)"
-        f" WHERE l.contact_id = c.id AND {_contains(Interest, 'folded_name', 'i')} LIMIT 1)"
+        f" WHERE l.contact_id = c.id AND l.interest_id IN (SELECT i.id FROM {_INTEREST} i"
+        f" WHERE i.owner_id = %s AND {_contains(Interest, 'folded_name', 'i')}) LIMIT 1)"
         f" OR EXISTS(SELECT 1 FROM {_q(methods._meta.db_table)} m"
         f" WHERE m.contact_id = c.id AND {_contains(ContactMethod, 'folded_value', 'm')} LIMIT 1))"
     )
@@ -580,12 +584,18 @@ def _short_words_count(*, owner: User, words: list[str], limit: int) -> int:
     """How many of the owner's active contacts match every one of ``words`` (each shorter than
     INDEXED_WORD_LENGTH), counted up to ``limit``: ``contacts_search``'s count for such a
     search without other filters."""
+    params = _short_words_count_params(owner=owner, words=words, limit=limit)
+    return _rows(_short_words_count_sql(connection.vendor, len(words)), params)[0][0]
+
+
+def _short_words_count_params(*, owner: User, words: list[str], limit: int) -> list:
+    """The parameters of ``_short_words_count_sql``, in its order."""
     params: list = [owner.pk, False]
     for word in words:
         like = f"%{connection.ops.prep_for_like_query(word)}%"
-        params += [like, like, like]
+        params += [like, owner.pk, like, like]
     params.append(limit)
-    return _rows(_short_words_count_sql(connection.vendor, len(words)), params)[0][0]
+    return params
 
 
 def search_words(query: str, *, max_words: int | None = None) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from contacts import selectors
-from contacts.models import Contact, ContactMethod
+from contacts.models import Contact, ContactMethod, Interest
 
 pytestmark = [
     pytest.mark.django_db,
@@ -35,14 +35,16 @@ def add_people(owner, count: int) -> None:
         method.fill_folded_fields()
         methods.append(method)
     ContactMethod.objects.bulk_create(methods)
+    # Every fifth person matches "an" by an interest's name as well (or only by it).
+    banjo = Interest.objects.create(owner=owner, name="Banjo")
+    banjo.contacts.add(*[c for c in Contact.objects.filter(owner=owner) if c.pk % 5 == 0])
 
 
 def count_plan(owner, words: list[str]) -> str:
     sql = selectors._short_words_count_sql(connection.vendor, len(words))
-    params: list = [owner.pk, False]
-    for word in words:
-        params += [f"%{word}%"] * 3
-    params.append(selectors.SEARCH_COUNT_CAP + 1)
+    params = selectors._short_words_count_params(
+        owner=owner, words=words, limit=selectors.SEARCH_COUNT_CAP + 1
+    )
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         return "\n".join(str(row[-1]) for row in cursor.fetchall())
@@ -54,6 +56,10 @@ def assert_read_from_indexes(plan: str) -> None:
     assert "SEARCH c USING COVERING INDEX contact_owner_sort_search (owner_id=?)" in plan
     assert "SEARCH m USING COVERING INDEX method_contact_search (contact_id=?)" in plan
     assert "TEMP B-TREE" not in plan
+    # The owner's interests whose names hold the word are listed once; each person walked is a
+    # probe of their links for those, not a read of every interest they have.
+    assert "LIST SUBQUERY" in plan
+    assert "SEARCH l USING COVERING INDEX" in plan and "(contact_id=? AND interest_id=?)" in plan
 
 
 @pytest.mark.parametrize("words", [["an"], ["an", "p"]])
@@ -66,6 +72,8 @@ def test_the_short_words_count_reads_only_indexes(alice, bob, words):
     for word in words:
         expected = expected.filter(selectors._word_scan(word=word))
     assert expected.count() > 0
+    # Someone found by the interest alone is counted; another owner's "Banjo" lends alice nobody.
+    assert expected.filter(interests__name="Banjo").exclude(methods__value__contains="ana").exists()
     assert selectors._short_words_count(owner=alice, words=words, limit=1001) == expected.count()
 
 
