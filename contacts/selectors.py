@@ -564,14 +564,24 @@ def _short_words_count_sql(vendor: str, words: int) -> str:
     ``archived`` (False), each word's LIKE pattern, the owner and the pattern twice more, and the
     limit."""
     links, methods = Contact.interests.through, ContactMethod
-    scan = (
-        f"({_contains(Contact, 'search_text', 'c')}"
-        f" OR EXISTS(SELECT 1 FROM {_q(links._meta.db_table)} l"
+    elsewhere = (
+        f"EXISTS(SELECT 1 FROM {_q(links._meta.db_table)} l"
         f" WHERE l.contact_id = c.id AND l.interest_id IN (SELECT i.id FROM {_INTEREST} i"
         f" WHERE i.owner_id = %s AND {_contains(Interest, 'folded_name', 'i')}) LIMIT 1)"
         f" OR EXISTS(SELECT 1 FROM {_q(methods._meta.db_table)} m"
-        f" WHERE m.contact_id = c.id AND {_contains(ContactMethod, 'folded_value', 'm')} LIMIT 1))"
+        f" WHERE m.contact_id = c.id AND {_contains(ContactMethod, 'folded_value', 'm')} LIMIT 1)"
     )
+    if vendor == "sqlite":
+        # The person's search index row (migration 0023) holds their own text, ways to reach and
+        # interests' names one per line: one probe by id tests them all, the same LIKE on each
+        # piece since a folded word holds no newline. A flagged row holds only the own text: then
+        # the probes above. Per person walked, one read instead of two index probes (the count
+        # at 100,000 people 3.7 -> 1.5 ms, as at 10,000: decision 0012, last section).
+        elsewhere = (
+            f"EXISTS(SELECT 1 FROM {_PERSON_FTS}_content f WHERE f.id = c.id"
+            f" AND (f.c1 LIKE %s ESCAPE '\\' OR (f.c0 <> '' AND ({elsewhere}))))"
+        )
+    scan = f"({_contains(Contact, 'search_text', 'c')} OR {elsewhere})"
     tested = " AND ".join([scan] * words)
     return (
         f"SELECT COUNT(*) FROM (SELECT c.id FROM {_CONTACT} c"
@@ -590,10 +600,11 @@ def _short_words_count(*, owner: User, words: list[str], limit: int) -> int:
 
 def _short_words_count_params(*, owner: User, words: list[str], limit: int) -> list:
     """The parameters of ``_short_words_count_sql``, in its order."""
+    sqlite = connection.vendor == "sqlite"
     params: list = [owner.pk, False]
     for word in words:
         like = f"%{connection.ops.prep_for_like_query(word)}%"
-        params += [like, owner.pk, like, like]
+        params += [like, like, owner.pk, like, like] if sqlite else [like, owner.pk, like, like]
     params.append(limit)
     return params
 

@@ -59,6 +59,8 @@ def assert_read_from_indexes(plan: str) -> None:
     # The owner's interests whose names hold the word are listed once; each person walked is a
     # probe of their links for those, not a read of every interest they have.
     assert "LIST SUBQUERY" in plan
+    # The person's search index row (ways to reach and interests in one text) read by id.
+    assert "SEARCH f USING INTEGER PRIMARY KEY (rowid=?)" in plan
     assert "SEARCH l USING COVERING INDEX" in plan and "(contact_id=? AND interest_id=?)" in plan
 
 
@@ -102,3 +104,24 @@ def test_on_an_analyzed_database_the_migration_gives_its_indexes_statistics(alic
             "SELECT idx FROM sqlite_stat1 WHERE idx IN (%s, %s)", [*walk_indexes.INDEXES]
         )
         assert sorted(row[0] for row in cursor.fetchall()) == sorted(walk_indexes.INDEXES)
+
+
+def test_a_flagged_person_is_counted_by_the_ways_to_reach_their_row_does_not_hold(alice):
+    """Past 200 ways to reach (stored before the limits) the person's index row holds only their
+    own text and a flag: the count then probes their ways to reach and interests themselves."""
+    flooded = Contact.objects.create(owner=alice, name="Flooded", added_on="2026-01-01")
+    dry = Contact.objects.create(owner=alice, name="Dry", added_on="2026-01-01")
+    methods = []
+    for n in range(201):
+        method = ContactMethod(owner=alice, contact=flooded, kind="phone", value=f"+1 555 {n:07d}")
+        method.fill_folded_fields()
+        methods.append(method)
+    ContactMethod.objects.bulk_create(methods)
+    Interest.objects.create(owner=alice, name="Qz club").contacts.add(dry)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT flag FROM contacts_person_fts WHERE rowid = %s", [flooded.pk])
+        assert cursor.fetchone()[0] != ""
+    for word, expected in (("01", 1), ("qz", 1), ("zz", 0)):
+        counted = selectors._short_words_count(owner=alice, words=[word], limit=1001)
+        listed = Contact.objects.filter(owner=alice).filter(selectors._word_scan(word=word))
+        assert counted == listed.count() == expected
