@@ -73,28 +73,59 @@
 
   // --- One sender at a time across tabs ----------------------------------------------------
   // Web Locks where the browser has them (secure contexts); else a short lease in IndexedDB,
-  // taken in one readwrite transaction (IndexedDB runs those one after another).
-  function exclusively(work) {
-    if (navigator.locks && navigator.locks.request) {
-      return navigator.locks.request(LOCK, work);
-    }
-    var token = String(Math.random());
+  // taken in one readwrite transaction (IndexedDB runs those one after another). A tab that
+  // closes or navigates mid-send leaves its lease behind: it runs out after LEASE_MS, is renewed
+  // before each send while the holder lives, and a tab refused it tries again when it runs out
+  // (docs/architecture.md, "Logging offline and sharing"). The Idempotency-Key, not the lease,
+  // is what keeps a log from landing twice.
+  var leaseToken = null;
+
+  function takeLease(token) {
     return run([META], "readwrite", function (tx, done) {
       var store = tx.objectStore(META);
       var request = store.get("lease");
       request.onsuccess = function () {
         var lease = request.result;
-        if (lease && lease.until > Date.now()) { done(false); return; }
+        if (lease && lease.token !== token && lease.until > Date.now()) { done(lease.until); return; }
         store.put({ token: token, until: Date.now() + LEASE_MS }, "lease");
-        done(true);
+        done(0);
       };
-    }).then(function (taken) {
-      if (!taken) return null;
-      return Promise.resolve().then(work).finally(function () {
-        return run([META], "readwrite", function (tx) { tx.objectStore(META).delete("lease"); });
-      });
     });
   }
+
+  function dropLease(token) {
+    return run([META], "readwrite", function (tx) {
+      var store = tx.objectStore(META);
+      var request = store.get("lease");
+      request.onsuccess = function () {
+        // Only our own: a lease that ran out may have been taken by another tab since.
+        if (request.result && request.result.token === token) store.delete("lease");
+      };
+    });
+  }
+
+  // Runs work(renew) alone and resolves true, or resolves to the time the other tab's lease
+  // runs out. renew() keeps the lease for another LEASE_MS (a no-op under Web Locks).
+  function exclusively(work) {
+    if (navigator.locks && navigator.locks.request) {
+      return navigator.locks.request(LOCK, function () {
+        return work(function () { return Promise.resolve(); });
+      }).then(function () { return true; });
+    }
+    var token = String(Math.random()) + String(Date.now());
+    return takeLease(token).then(function (busyUntil) {
+      if (busyUntil) return busyUntil;
+      leaseToken = token;
+      var renew = function () { return takeLease(token); };
+      return Promise.resolve().then(function () { return work(renew); }).finally(function () {
+        leaseToken = null;
+        return dropLease(token);
+      }).then(function () { return true; });
+    });
+  }
+
+  // Leaving mid-send: give the lease back so another tab needn't wait for it to run out.
+  window.addEventListener("pagehide", function () { if (leaseToken) dropLease(leaseToken); });
 
   // --- What the user sees ----------------------------------------------------------------
   function region() { return document.getElementById("announce"); }
@@ -162,7 +193,7 @@
 
   function render() {
     return mine().then(function (entries) {
-      var waiting = entries.filter(function (entry) { return entry.state === "waiting"; });
+      var waiting = waitingOnes(entries);
       var refused = entries.filter(function (entry) { return entry.state === "refused"; });
       var list = panel.querySelector(".offline-queue-items");
       var title = panel.querySelector(".offline-queue-title");
@@ -313,15 +344,23 @@
     });
   }
 
-  function flushAll() {
+  function waitingOnes(entries) {
+    return entries.filter(function (entry) { return entry.state === "waiting"; });
+  }
+
+  function flushAll(renew) {
     var landed = [];
     var refused = [];
     return mine().then(function (entries) {
-      var waiting = entries.filter(function (entry) { return entry.state === "waiting"; });
-      return waiting.reduce(function (previous, entry) {
+      return waitingOnes(entries).reduce(function (previous, entry) {
         return previous.then(function (stop) {
           if (stop || !navigator.onLine) return true;
-          return sendOne(entry).then(function (response) {
+          return renew().then(function (takenOver) {
+            // Our lease ran out (a send hung) and another tab sends now: leave the rest to it.
+            if (takenOver) return true;
+            return sendOne(entry).then(answered, function () { return true; });  // unreachable: kept
+          });
+          function answered(response) {
             if (response.ok) {
               return response.json().catch(function () { return {}; }).then(function (data) {
                 landed.push(landedRow(entry, data && data.id));
@@ -335,7 +374,7 @@
               refused.push(refusedRow(entry));
               return put(entry).then(function () { return false; });
             });
-          }, function () { return true; });  // still unreachable: keep it for the next try
+          }
         });
       }, Promise.resolve(false));
     }).then(function () {
@@ -346,11 +385,25 @@
     });
   }
 
+  // Another tab holds the lease: try again as soon as it runs out, not at the next 30 s retry.
+  var leaseTimer = null;
+  function afterLease(until) {
+    if (leaseTimer) return;
+    var wait = Math.min(Math.max(until - Date.now(), 0) + 250, LEASE_MS + 250);
+    leaseTimer = window.setTimeout(function () { leaseTimer = null; flush(); }, wait);
+  }
+
   var flushing = null;
   function flush() {
     if (!navigator.onLine) return render();
     if (!flushing) {
-      flushing = exclusively(flushAll).catch(function () { /* kept; the next try sends it */ })
+      // Nothing waiting (every page load, mostly): no lock, so a page left at once holds none.
+      flushing = mine().then(function (entries) {
+        if (!waitingOnes(entries).length) return true;
+        return exclusively(flushAll);
+      }).then(function (outcome) {
+        if (outcome !== true) afterLease(outcome);
+      }).catch(function () { /* kept; the next try sends it */ })
         .then(function () { flushing = null; return render(); });
     }
     return flushing;

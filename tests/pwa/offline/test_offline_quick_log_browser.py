@@ -5,6 +5,7 @@ response, two tabs) still lands once (static/js/offline-log.js)."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -328,3 +329,70 @@ def test_two_tabs_without_web_locks_or_random_uuid_still_send_it_once(new_page, 
     expect(second.get_by_role("heading", name="Hello Ines")).to_be_visible()
     assert coffees(ana).count() == 1
     assert sent == [key]
+
+
+LEFT_BEHIND_LEASE = """seconds => new Promise(resolve => indexedDB.open('network-crm-offline').onsuccess = e => {
+    const until = Date.now() + seconds * 1000;
+    const tx = e.target.result.transaction('meta', 'readwrite');
+    tx.objectStore('meta').put({token: 'a tab closed mid-send', until}, 'lease');
+    tx.oncomplete = () => resolve(until);
+})"""
+
+
+def test_a_lease_left_by_a_tab_closed_mid_send_only_delays_the_log_until_it_runs_out(new_page, ana):
+    """Without Web Locks, a tab that closed while sending leaves its lease behind. The log waits
+    for the lease to run out (a few seconds here), then goes without a reload or the 30 s retry."""
+    page = new_page()
+    page.context.add_init_script(INSECURE_CONTEXT)
+    log_in(page, "ines@example.com")
+    page.goto("/")
+    go_offline_and_log_coffee(page)
+    lease_until_ms = page.evaluate(LEFT_BEHIND_LEASE, 3)
+    sent_at_ms = []
+    page.context.on(
+        "request",
+        lambda request: (
+            sent_at_ms.append(time.time() * 1000)
+            if request.method == "POST" and "/api/v1/interactions/" in request.url
+            else None
+        ),
+    )
+    page.context.set_offline(False)
+    expect(page.get_by_role("region", name="1 waiting to be sent")).to_have_count(0)
+    expect(page.locator("#announce")).to_contain_text("Coffee with Ana Lima logged.")
+    assert coffees(ana).count() == 1
+    assert len(sent_at_ms) == 1 and sent_at_ms[0] >= lease_until_ms - 50
+    # The sender gave its own lease back: nothing holds the next send up.
+    assert page.evaluate(
+        """() => new Promise(resolve => indexedDB.open('network-crm-offline').onsuccess = e =>
+             e.target.result.transaction('meta').objectStore('meta').get('lease').onsuccess =
+             r => resolve(r.target.result === undefined))"""
+    )
+
+
+def test_a_page_load_with_nothing_waiting_takes_no_lease(new_page, ana):
+    """Every page load looks for logs to send; with none waiting it must not take the lease, or a
+    page left at once (a redirect, a quick click) would hold every other tab up for 30 s."""
+    page = new_page()
+    page.context.add_init_script(INSECURE_CONTEXT)
+    page.context.add_init_script(
+        """(() => {
+          const put = IDBObjectStore.prototype.put;
+          IDBObjectStore.prototype.put = function (value, key) {
+            if (key === 'lease') sessionStorage.setItem('leases', (+sessionStorage.getItem('leases') || 0) + 1);
+            return put.apply(this, arguments);
+          };
+        })()"""
+    )
+    log_in(page, "ines@example.com")
+    page.goto("/")
+    page.reload()
+    expect(page.get_by_role("heading", name="Hello Ines")).to_be_visible()
+    page.wait_for_function("document.getElementById('offline-queue') !== null")
+    page.evaluate("new Promise(resolve => setTimeout(resolve, 300))")
+    assert page.evaluate("sessionStorage.getItem('leases')") is None
+    # With a log waiting, the same page load does take it (the counter can count).
+    go_offline_and_log_coffee(page)
+    page.context.set_offline(False)
+    expect(page.locator("#announce")).to_contain_text("Coffee with Ana Lima logged.")
+    assert page.evaluate("+sessionStorage.getItem('leases')") >= 1
