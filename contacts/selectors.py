@@ -497,10 +497,28 @@ def _people_with_words(words: list[str]) -> RawSQL:
     (a word is looked for in each line of a person's text, case folded by the tokenizer too; and
     the flagged people, whose rows hold only their own text): callers test the owner and every
     word exactly (``_word_scan``) on the rows it returns."""
-    words_match = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
-    match = f'({words_match}) OR "{PERSON_FLAG}"'
     return RawSQL(  # noqa: S611
-        f"SELECT rowid FROM {_PERSON_FTS} WHERE {_PERSON_FTS} MATCH %s", [match]
+        f"SELECT rowid FROM {_PERSON_FTS} WHERE {_PERSON_FTS} MATCH %s", [_person_match(words)]
+    )
+
+
+def _person_match(words: list[str]) -> str:
+    """The FTS5 query of ``_people_with_words``: every word (each a phrase), or the flag."""
+    words_match = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+    return f'({words_match}) OR "{PERSON_FLAG}"'
+
+
+def _led_by_person_index(contacts: QuerySet[Contact], words: list[str]) -> QuerySet[Contact]:
+    """SQLite: ``contacts`` joined to the per-person FTS rows that may hold every one of ``words``
+    (``_people_with_words``' superset), the FTS table leading: SQLite reads its matches one by
+    one, so a LIMIT stops the read at the cap. ``id IN (MATCH)`` made it list every candidate
+    first: 13,884 ids for "mar" at 100,000 people, the count 1.4 -> 3.2 ms from 10,000, now
+    1.4 ms at both (decision 0012, "The count reads the index's matches as it goes")."""
+    # extra(): the ORM has no join to a table without a model; the MATCH is a parameter.
+    return contacts.extra(  # noqa: S610
+        tables=[_PERSON_FTS],
+        where=[f"{_PERSON_FTS}.rowid = {_CONTACT}.id", f"{_PERSON_FTS} MATCH %s"],
+        params=[_person_match(words)],
     )
 
 
@@ -554,7 +572,7 @@ def _contains(model, field: str, alias: str) -> str:
 
 @functools.cache
 def _short_words_count_sql(vendor: str, words: int) -> str:
-    """The capped count of a search of ``words`` short words with no other filter, in name order:
+    """The capped count of a search of ``words`` short words with no other filter:
     the statement ``SearchPaginator`` had the ORM build from ``contacts_search`` on every request
     (about 1.5 ms of Python for a few ms of SQL, issue 21), written once per process. Each word
     is ``_word_scan``'s test, in its order, except that the owner's interests whose names hold
@@ -583,10 +601,18 @@ def _short_words_count_sql(vendor: str, words: int) -> str:
         )
     scan = f"({_contains(Contact, 'search_text', 'c')} OR {elsewhere})"
     tested = " AND ".join([scan] * words)
+    # In id order, not the list's name order: the count's order changes nothing (past the cap it
+    # reads "1,000+", and the pages are read apart), and the owner's people in id order meet the
+    # matches at their overall rate, whereas the alphabetically first thousands are a few
+    # surnames whose rate differs with the size of the book ("an" at 100,000 people walked 1.2x
+    # the people it walks at 10,000; decision 0012, "The count reads the index's matches as it
+    # goes"). SQLite's owner index holds the ids in that order: no sort. PostgreSQL's holds them
+    # in no order, and walks the name index as fast at both sizes (bench/results.md).
+    order = "c.id" if vendor == "sqlite" else "c.sort_name ASC, c.id ASC"
     return (
         f"SELECT COUNT(*) FROM (SELECT c.id FROM {_CONTACT} c"
         f" WHERE c.owner_id = %s AND c.archived = %s AND {tested}"
-        " ORDER BY c.sort_name ASC, c.id ASC LIMIT %s) counted"
+        f" ORDER BY {order} LIMIT %s) counted"
     )
 
 
@@ -701,17 +727,14 @@ class SearchPaginator(Paginator):
         if self._object_list is not None:  # contacts_search's own is ordered
             super()._check_object_list_is_ordered()
 
-    def _tested(self, *, by_owner_index: bool, within: list[Q] = ()) -> QuerySet[Contact]:
-        """The owner's contacts passing the filters and ``within``, every search word tested on
-        each row (after ``within``, which SQLite tests first)."""
+    def _tested(self, *, by_owner_index: bool) -> QuerySet[Contact]:
+        """The owner's contacts passing the filters, every search word tested on each row."""
         contacts = _filtered(
             owner=self._owner,
             filters=self._filters,
             today=self._today,
             by_owner_index=by_owner_index,
         )
-        for condition in within:
-            contacts = contacts.filter(condition)
         for word in self._words:
             contacts = contacts.filter(_word_scan(word=word))
         return contacts
@@ -727,16 +750,16 @@ class SearchPaginator(Paginator):
                     owner=self._owner, words=self._words, limit=SEARCH_COUNT_CAP + 1
                 )
             return self.object_list[: SEARCH_COUNT_CAP + 1].count()
-        supersets = [Q(pk__in=_people_with_words(self._indexed))]
-        contacts = self._tested(by_owner_index=False, within=supersets)
+        contacts = _led_by_person_index(self._tested(by_owner_index=False), self._indexed)
         # No order: the loop stops at the cap's next match instead of sorting every match.
-        found = list(contacts.order_by().values_list("pk", "sort_name")[: SEARCH_COUNT_CAP + 1])
-        self._ids = [pk for pk, _name in found]
+        found = list(contacts.order_by().values_list("sort_name", "pk")[: SEARCH_COUNT_CAP + 1])
         # The name order of the matches, from the rows the count read anyway: the page then
         # reads its own rows only, not every match's to sort them (501 rows for "mar son" at
         # 100,000 people). SQLite compares text by its UTF-8 bytes, Python by code points:
-        # the same order.
-        self._by_name = [pk for _name, pk in sorted((name, pk) for pk, name in found)]
+        # the same order; ties by id, as the list's order. Past the cap neither list is read.
+        if len(found) <= SEARCH_COUNT_CAP:
+            found.sort()
+        self._ids = self._by_name = [pk for _name, pk in found]
         return len(self._ids)
 
     @property

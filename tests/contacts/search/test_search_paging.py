@@ -177,3 +177,28 @@ def test_the_walk_reads_the_name_index_in_order(book):
     assert "contact_owner_sort" in plan
     assert "TEMP B-TREE" not in plan
     assert "_fts" not in plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
+def test_the_count_of_an_indexed_word_reads_the_index_matches_as_it_goes(book, monkeypatch):
+    """The person index leads the count and SQLite reads its matches one by one, so the count
+    stops at the cap's next match; an ``id IN (MATCH)`` list would hold every candidate first."""
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
+    statements = []
+
+    def keep(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    paginator = SearchPaginator.for_search(
+        owner=book, filters=ContactFilters(query="mara"), today=TODAY, per_page=2
+    )
+    with connection.execute_wrapper(keep):
+        assert paginator.count_shown == "3+"
+    [(sql, params)] = statements
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = [str(row[-1]) for row in cursor.fetchall()]
+    assert plan[0].startswith("SCAN contacts_person_fts VIRTUAL TABLE")
+    assert plan[1] == "SEARCH contacts_contact USING INTEGER PRIMARY KEY (rowid=?)"
+    assert not any("LIST SUBQUERY" in step or "TEMP B-TREE" in step for step in plan)

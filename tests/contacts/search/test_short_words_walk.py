@@ -1,7 +1,9 @@
-"""A search of short words only walks the owner's people in name order and counts its first
-matches from indexes alone on SQLite: ``contact_owner_sort_search`` holds the walk's order and
-each person's own text, ``method_contact_search`` their ways to reach (migration 0024,
-docs/decisions/0012-search-index.md)."""
+"""A search of short words only counts its first matches on SQLite by walking the owner's people
+in id order (the owner index, no sort: the matches come at the owner's overall rate, not at
+that of the alphabetically first names) and reading each person's search index row by id;
+``method_contact_search`` holds their ways to reach for a flagged row (migration 0024,
+docs/decisions/0012-search-index.md). The page itself walks ``contact_owner_sort_search`` in
+name order (tests/contacts/search/test_search_paging.py)."""
 
 from __future__ import annotations
 
@@ -51,9 +53,9 @@ def count_plan(owner, words: list[str]) -> str:
 
 
 def assert_read_from_indexes(plan: str) -> None:
-    # The walk and each person's own text from the index, in its order (no sort), and the
-    # EXISTS on ways to reach from the other: no contact's or way to reach's row is read.
-    assert "SEARCH c USING COVERING INDEX contact_owner_sort_search (owner_id=?)" in plan
+    # The walk in the owner index's order, which is the ids' (no sort), and the EXISTS on ways
+    # to reach from their covering index: no way to reach's row is read.
+    assert "SEARCH c USING INDEX contacts_contact_owner_id_" in plan
     assert "SEARCH m USING COVERING INDEX method_contact_search (contact_id=?)" in plan
     assert "TEMP B-TREE" not in plan
     # The owner's interests whose names hold the word are listed once; each person walked is a
