@@ -26,6 +26,7 @@ import os
 import random
 import re
 import time
+from urllib.parse import urlencode
 
 from bench.common import BENCH_USER, median, write_json
 
@@ -35,6 +36,8 @@ RARE_PEOPLE = 5
 INTERESTS = 40
 # Only short words (scanned, count capped); a common fragment of names; a rare word; two words.
 TERMS = ("an", "mar", RARE_WORD, "mar son")
+# Requests of each kind counted under callgrind (--instructions): the count hardly moves.
+INSTRUCTION_RUNS = 3
 
 
 def _people(owner, start: int, count: int, *, rng: random.Random, today: dt.date):
@@ -102,7 +105,7 @@ def grow_to(owner, total: int, *, have: int, rng: random.Random, today: dt.date)
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
-def measure(client, *, runs: int) -> dict:
+def measure(client, *, runs: int, instructions: bool = False) -> dict:
     from django.db import connection
 
     try:  # each request cold: no page from the per-owner cache (docs/decisions/0013)
@@ -154,7 +157,21 @@ def measure(client, *, runs: int) -> dict:
             "samples_cpu_ms": [round(t, 1) for t in times],
             "query_log": [sql[:600] for sql in queries],
         }
-    return {"floor_cpu_ms": round(floor, 2), "terms": terms}
+    row = {"floor_cpu_ms": round(floor, 2), "terms": terms}
+    if instructions:
+        # The same requests counted in instructions (bench/instructions.py): what CPU time
+        # says, without the shared machine's noise.
+        from bench.instructions import count_instructions
+
+        paths = {
+            key: path + ("?" + urlencode(params) if params else "")
+            for key, (path, params) in requests.items()
+        }
+        counted = count_instructions(list(paths.values()), runs=INSTRUCTION_RUNS)
+        row["floor_instructions_m"] = round(counted[paths[""]] / 1e6, 2)
+        for term in TERMS:
+            terms[term]["instructions_m"] = round(counted[paths[term]] / 1e6, 2)
+    return row
 
 
 def main() -> None:
@@ -168,6 +185,11 @@ def main() -> None:
         action="store_true",
         help="measure the database as it is (already grown by an earlier run): e.g. another "
         "commit's code against the same rows",
+    )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each request's instructions under valgrind (bench/instructions.py)",
     )
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
@@ -207,16 +229,23 @@ def main() -> None:
             grow_to(owner, size, have=have, rng=rng, today=now.date())
         build_s = time.perf_counter() - started
         have = Contact.objects.filter(owner=owner).count()
-        row = measure(client, runs=args.runs)
+        row = measure(client, runs=args.runs, instructions=args.instructions)
         results.append({"contacts": have, "build_s": round(build_s, 1), **row})
         summary = {
-            t: (r["median_cpu_ms"], r["x_floor"], r["queries"]) for t, r in row["terms"].items()
+            t: (r["median_cpu_ms"], r["x_floor"], r["queries"], r.get("instructions_m"))
+            for t, r in row["terms"].items()
         }
         print(f"{have} contacts, floor {row['floor_cpu_ms']} ms:", summary, flush=True)
-    growth = {
-        term: round(results[-1]["terms"][term]["x_floor"] / results[0]["terms"][term]["x_floor"], 2)
-        for term in TERMS
-    }
+    first, last = results[0]["terms"], results[-1]["terms"]
+    growth = {term: round(last[term]["x_floor"] / first[term]["x_floor"], 2) for term in TERMS}
+    counted = {}
+    if args.instructions:
+        counted = {
+            "growth_instructions": {
+                term: round(last[term]["instructions_m"] / first[term]["instructions_m"], 3)
+                for term in TERMS
+            }
+        }
     write_json(
         args.out,
         {
@@ -224,6 +253,7 @@ def main() -> None:
             "runs": args.runs,
             "sizes": results,
             "growth_x_floor": growth,
+            **counted,
         },
     )
 
