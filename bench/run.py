@@ -902,7 +902,10 @@ def targets_summary(results: dict) -> list[str]:
         }
         measure = (
             "instructions"
-            if all(r[0].get("instructions_m") for r in rows_by_term.values())
+            if all(
+                r[0].get("instructions_m") and r[-1].get("instructions_m")
+                for r in rows_by_term.values()
+            )
             else "×floor"
         )
         slow = []

@@ -25,6 +25,7 @@ import html
 import os
 import random
 import re
+import subprocess
 import time
 from urllib.parse import urlencode
 
@@ -167,7 +168,12 @@ def measure(client, *, runs: int, instructions: bool = False) -> dict:
             key: path + ("?" + urlencode(params) if params else "")
             for key, (path, params) in requests.items()
         }
-        counted = count_instructions(list(paths.values()), runs=INSTRUCTION_RUNS)
+        try:
+            counted = count_instructions(list(paths.values()), runs=INSTRUCTION_RUNS)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+            # The CPU figures stand alone; results.md then judges on ×floor.
+            print(f"instructions not counted: {error}", flush=True)
+            return row
         row["floor_instructions_m"] = round(counted[paths[""]] / 1e6, 2)
         for term in TERMS:
             terms[term]["instructions_m"] = round(counted[paths[term]] / 1e6, 2)

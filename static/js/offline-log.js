@@ -80,13 +80,20 @@
   // is what keeps a log from landing twice.
   var leaseToken = null;
 
+  // A lease counts while it hasn't run out, and no longer than LEASE_MS ahead: a clock set back
+  // would otherwise leave every tab waiting for it, reloads included.
+  function held(lease) {
+    var now = Date.now();
+    return lease.until > now && lease.until <= now + LEASE_MS;
+  }
+
   function takeLease(token) {
     return run([META], "readwrite", function (tx, done) {
       var store = tx.objectStore(META);
       var request = store.get("lease");
       request.onsuccess = function () {
         var lease = request.result;
-        if (lease && lease.token !== token && lease.until > Date.now()) { done(lease.until); return; }
+        if (lease && lease.token !== token && held(lease)) { done(lease.until); return; }
         store.put({ token: token, until: Date.now() + LEASE_MS }, "lease");
         done(0);
       };
@@ -104,20 +111,42 @@
     });
   }
 
-  // Runs work(renew) alone and resolves true, or resolves to the time the other tab's lease
-  // runs out. renew() keeps the lease for another LEASE_MS (a no-op under Web Locks).
+  // Before each send, in one transaction: the lease kept for another LEASE_MS (token null under
+  // Web Locks: the lock is held) and the entry read again, since another tab may have sent,
+  // refused or dismissed it after this tab's list was read (a send that hung past the lease).
+  // Resolves {stop: true} when another tab holds the lease now, else {entry} (null: skip it).
+  function claim(token, key) {
+    return run([META, STORE], "readwrite", function (tx, done) {
+      var meta = tx.objectStore(META);
+      var request = meta.get("lease");
+      request.onsuccess = function () {
+        var lease = request.result;
+        if (token && lease && lease.token !== token && held(lease)) { done({ stop: true }); return; }
+        if (token) meta.put({ token: token, until: Date.now() + LEASE_MS }, "lease");
+        var read = tx.objectStore(STORE).get(key);
+        read.onsuccess = function () {
+          var entry = read.result;
+          done({ entry: entry && entry.state === "waiting" ? entry : null });
+        };
+      };
+    });
+  }
+
+  // Runs work(claimOne) alone and resolves true, or resolves to the time the other tab's lease
+  // runs out. claimOne(key) is claim() with this run's lease.
   function exclusively(work) {
     if (navigator.locks && navigator.locks.request) {
       return navigator.locks.request(LOCK, function () {
-        return work(function () { return Promise.resolve(); });
+        return work(function (key) { return claim(null, key); });
       }).then(function () { return true; });
     }
     var token = String(Math.random()) + String(Date.now());
     return takeLease(token).then(function (busyUntil) {
       if (busyUntil) return busyUntil;
       leaseToken = token;
-      var renew = function () { return takeLease(token); };
-      return Promise.resolve().then(function () { return work(renew); }).finally(function () {
+      return Promise.resolve().then(function () {
+        return work(function (key) { return claim(token, key); });
+      }).finally(function () {
         leaseToken = null;
         return dropLease(token);
       }).then(function () { return true; });
@@ -348,41 +377,47 @@
     return entries.filter(function (entry) { return entry.state === "waiting"; });
   }
 
-  function flushAll(renew) {
+  function flushAll(claimOne) {
     var landed = [];
     var refused = [];
-    return mine().then(function (entries) {
-      return waitingOnes(entries).reduce(function (previous, entry) {
-        return previous.then(function (stop) {
-          if (stop || !navigator.onLine) return true;
-          return renew().then(function (takenOver) {
-            // Our lease ran out (a send hung) and another tab sends now: leave the rest to it.
-            if (takenOver) return true;
-            return sendOne(entry).then(answered, function () { return true; });  // unreachable: kept
-          });
-          function answered(response) {
-            if (response.ok) {
-              return response.json().catch(function () { return {}; }).then(function (data) {
-                landed.push(landedRow(entry, data && data.id));
-                return remove(entry.key).then(function () { return false; });
-              });
-            }
-            if (retryable(response.status)) return true;
-            return errorText(response).then(function (text) {
-              entry.state = "refused";
-              entry.error = text;
-              refused.push(refusedRow(entry));
-              return put(entry).then(function () { return false; });
-            });
-          }
+    function answered(entry, response) {
+      if (response.ok) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          landed.push(landedRow(entry, data && data.id));
+          return remove(entry.key).then(function () { return false; });
         });
-      }, Promise.resolve(false));
-    }).then(function () {
+      }
+      if (retryable(response.status)) return true;
+      return errorText(response).then(function (text) {
+        entry.state = "refused";
+        entry.error = text;
+        refused.push(refusedRow(entry));
+        return put(entry).then(function () { return false; });
+      });
+    }
+    // What went is announced even when a later step fails: its Undo is only offered here.
+    function report() {
       if (landed.length || refused.length) {
         say(refused.concat(landed));
         if (landed.length) document.body.dispatchEvent(new CustomEvent("contactChanged", { bubbles: true }));
       }
-    });
+    }
+    return mine().then(function (entries) {
+      return waitingOnes(entries).reduce(function (previous, listed) {
+        return previous.then(function (stop) {
+          if (stop || !navigator.onLine) return true;
+          return claimOne(listed.key).then(function (claimed) {
+            // Our lease ran out (a send hung) and another tab sends now: leave the rest to it.
+            if (claimed.stop) return true;
+            // Sent, refused or dismissed meanwhile by another tab: nothing to do.
+            if (!claimed.entry) return false;
+            var entry = claimed.entry;
+            return sendOne(entry).then(function (response) { return answered(entry, response); },
+              function () { return true; });  // still unreachable: kept for the next try
+          });
+        });
+      }, Promise.resolve(false));
+    }).then(report, function (error) { report(); throw error; });
   }
 
   // Another tab holds the lease: try again as soon as it runs out, not at the next 30 s retry.

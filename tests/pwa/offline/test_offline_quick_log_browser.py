@@ -396,3 +396,18 @@ def test_a_page_load_with_nothing_waiting_takes_no_lease(new_page, ana):
     page.context.set_offline(False)
     expect(page.locator("#announce")).to_contain_text("Coffee with Ana Lima logged.")
     assert page.evaluate("+sessionStorage.getItem('leases')") >= 1
+
+
+def test_a_lease_further_ahead_than_a_lease_lasts_is_not_waited_for(new_page, ana):
+    """A lease ten minutes ahead can't have been taken by a live tab (a lease lasts 30 s): the
+    clock was set back since. It is ignored, and the log goes at once."""
+    page = new_page()
+    page.context.add_init_script(INSECURE_CONTEXT)
+    log_in(page, "ines@example.com")
+    page.goto("/")
+    go_offline_and_log_coffee(page)
+    page.evaluate(LEFT_BEHIND_LEASE, 600)
+    page.context.set_offline(False)
+    expect(page.locator("#announce")).to_contain_text("Coffee with Ana Lima logged.")
+    expect(page.get_by_role("region", name="1 waiting to be sent")).to_have_count(0)
+    assert coffees(ana).count() == 1
